@@ -1,0 +1,195 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.Sockets;
+using ActorDns.Protocol;
+using ActorDns.Server.Query;
+
+namespace ActorDns.Server.Forwarding;
+
+/// <summary>
+/// Sends client queries to the upstream resolvers and relays their answers (SPEC §4.3; CoreDNS
+/// <c>forward</c>/<c>alternate</c>). Shared by every receive loop; a loop only starts a forward and goes
+/// back to receiving, so a slow upstream never stalls it.
+/// </summary>
+/// <remarks>
+/// Per client query: upstreams in policy order, healthy ones first; each try waits at most
+/// <see cref="ForwarderOptions.TryTimeout"/>; SERVFAIL/REFUSED/FORMERR/NOTIMP from one upstream moves on to
+/// the next and the last such answer is relayed if none does better (F-13); a UDP reply with TC is asked
+/// again over TCP (F-11); FORMERR/NOTIMP to our EDNS query is retried without EDNS (F-25); after
+/// <see cref="ForwarderOptions.TotalTimeout"/> the client gets SERVFAIL (F-14).
+/// </remarks>
+public sealed class Forwarder : IDisposable
+{
+    private const int MaxQueryLength = 512 + 11;
+
+    private readonly ForwarderOptions _options;
+    private readonly ForwarderMetrics _metrics;
+    private readonly Upstream[] _upstreams;
+    private readonly Random _random;
+    private readonly CancellationTokenSource _stopping = new();
+    private int _inFlight;
+    private int _roundRobin;
+
+    public Forwarder(ForwarderOptions options, ForwarderMetrics metrics, Random random)
+    {
+        _options = options;
+        _metrics = metrics;
+        _random = random;
+        _upstreams = options.Upstreams.Select(u => new Upstream(u, options, metrics, _stopping.Token)).ToArray();
+    }
+
+    public int UpstreamCount => _upstreams.Length;
+
+    /// <summary>
+    /// Claims a slot for one forwarded query; false when <see cref="ForwarderOptions.MaxConcurrent"/> are
+    /// already outstanding (the caller answers REFUSED, conformance F-17). Each true is matched by one
+    /// <see cref="ForwardAsync"/>, which releases the slot.
+    /// </summary>
+    public bool TryEnter()
+    {
+        if (Interlocked.Increment(ref _inFlight) <= _options.MaxConcurrent)
+        {
+            _metrics.InFlight.Inc();
+            return true;
+        }
+
+        Interlocked.Decrement(ref _inFlight);
+        _metrics.Refused.Inc();
+        return false;
+    }
+
+    /// <summary>
+    /// Forwards <paramref name="clientQuery"/> (already parsed as <paramref name="client"/>) and writes the
+    /// client's reply into <paramref name="response"/>; returns its length. Never throws for upstream trouble:
+    /// that becomes SERVFAIL.
+    /// </summary>
+    public async ValueTask<int> ForwardAsync(ReadOnlyMemory<byte> clientQuery, DnsQuery client, Memory<byte> response, bool overTcp)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var request = ArrayPool<byte>.Shared.Rent(MaxQueryLength);
+        var reply = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
+        try
+        {
+            using var total = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            total.CancelAfter(_options.TotalTimeout);
+            var question = clientQuery[DnsQuery.QuestionOffset..(DnsQuery.QuestionOffset + client.QuestionLength)];
+            var replyLength = -1;
+            foreach (var upstream in Order())
+            {
+                if (total.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                var (length, final) = await TryUpstreamAsync(upstream, question, client, request, reply, overTcp, total.Token).ConfigureAwait(false);
+                if (length > 0)
+                {
+                    replyLength = length;
+                    if (final)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            if (replyLength > 0)
+            {
+                return UpstreamMessages.WriteClientReply(reply.AsSpan(0, replyLength), clientQuery.Span, client, response.Span, !overTcp);
+            }
+
+            return ReplyWriter.Write(clientQuery.Span, response.Span, client, DnsRcode.ServFail,
+                (ushort)((client.Header.Flags & DnsHeaderFlags.RD) | DnsHeaderFlags.RA), default, !overTcp);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(request);
+            ArrayPool<byte>.Shared.Return(reply);
+            Interlocked.Decrement(ref _inFlight);
+            _metrics.InFlight.Dec();
+            _metrics.Duration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    /// <summary>
+    /// One upstream, with the TC→TCP and no-EDNS retries. Returns the reply length (0 when none was usable)
+    /// and whether it is final or the next upstream should be asked.
+    /// </summary>
+    private async ValueTask<(int Length, bool Final)> TryUpstreamAsync(
+        Upstream upstream, ReadOnlyMemory<byte> question, DnsQuery client, byte[] request, byte[] reply, bool overTcp, CancellationToken total)
+    {
+        var withEdns = true;
+        var tcp = overTcp;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var id = UpstreamMessages.NewId();
+            var requestLength = UpstreamMessages.WriteQuery(request, id, question.Span, client.Header.Flags, client.Edns.DnssecOkBit, withEdns);
+            using var tryTimeout = CancellationTokenSource.CreateLinkedTokenSource(total);
+            tryTimeout.CancelAfter(_options.TryTimeout);
+            int length;
+            try
+            {
+                _metrics.Requests.WithLabels(upstream.Label, tcp ? "tcp" : "udp").Inc();
+                length = tcp
+                    ? await UpstreamExchange.TcpAsync(upstream.Endpoint, request.AsMemory(0, requestLength), reply, id, question, () => _metrics.Unwanted.Inc(), tryTimeout.Token).ConfigureAwait(false)
+                    : await UpstreamExchange.UdpAsync(upstream.Endpoint, request.AsMemory(0, requestLength), reply, id, question, () => _metrics.Unwanted.Inc(), tryTimeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+            {
+                upstream.RecordFailure("timeout");
+                return (0, false);
+            }
+            catch (SocketException e)
+            {
+                upstream.RecordFailure(e.SocketErrorCode.ToString());
+                return (0, false);
+            }
+
+            upstream.RecordSuccess();
+            DnsHeader.TryRead(reply, out var header);
+            if (header.Has(DnsHeaderFlags.TC) && !tcp)
+            {
+                tcp = true;
+                continue;
+            }
+
+            if (withEdns && header.Rcode is DnsRcode.FormErr or DnsRcode.NotImp)
+            {
+                withEdns = false;
+                continue;
+            }
+
+            return (length, header.Rcode is not (DnsRcode.ServFail or DnsRcode.Refused or DnsRcode.FormErr or DnsRcode.NotImp));
+        }
+
+        return (0, false);
+    }
+
+    /// <summary>Healthy upstreams in policy order, then the unhealthy ones (tried only when nothing better answered).</summary>
+    private IEnumerable<Upstream> Order()
+    {
+        if (_upstreams.Length == 0)
+        {
+            return [];
+        }
+
+        var start = _options.Policy switch
+        {
+            UpstreamPolicy.Random => _random.Next(_upstreams.Length),
+            UpstreamPolicy.RoundRobin => (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)_upstreams.Length),
+            _ => 0,
+        };
+        var ordered = new Upstream[_upstreams.Length];
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            ordered[i] = _upstreams[(start + i) % _upstreams.Length];
+        }
+
+        return ordered.Where(u => u.Healthy).Concat(ordered.Where(u => !u.Healthy));
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,26 @@
+using System.Net;
+
+namespace ActorDns.Server.Forwarding;
+
+/// <summary>Settings of the <see cref="Forwarder"/> (SPEC §4.3; CoreDNS <c>forward</c> defaults).</summary>
+public sealed record ForwarderOptions
+{
+    public IReadOnlyList<IPEndPoint> Upstreams { get; init; } = [];
+
+    /// <summary>How long one try waits for an upstream's reply.</summary>
+    public TimeSpan TryTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a client query may spend upstream in all, after which it gets SERVFAIL.</summary>
+    public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Outstanding upstream queries beyond which new ones are answered REFUSED at once.</summary>
+    public int MaxConcurrent { get; init; } = 1000;
+
+    public UpstreamPolicy Policy { get; init; } = UpstreamPolicy.Random;
+
+    /// <summary>Consecutive failures after which an upstream is marked down and probed.</summary>
+    public int MaxFails { get; init; } = 2;
+
+    /// <summary>How often a down upstream is probed with <c>. IN NS</c>.</summary>
+    public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+}

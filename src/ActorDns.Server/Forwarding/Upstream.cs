@@ -1,0 +1,88 @@
+using System.Net;
+using ActorDns.Protocol;
+
+namespace ActorDns.Server.Forwarding;
+
+/// <summary>
+/// One upstream and its health (CoreDNS <c>forward</c>): after <c>MaxFails</c> consecutive failed tries it is
+/// down and probed with <c>. IN NS</c> every <c>HealthCheckInterval</c>; any well-formed reply, even REFUSED,
+/// brings it back (conformance F-15).
+/// </summary>
+internal sealed class Upstream
+{
+    private static readonly byte[] ProbeQuestion = [0, 0, (byte)DnsRecordType.NS, 0, (byte)DnsClass.IN];
+
+    private readonly ForwarderOptions _options;
+    private readonly ForwarderMetrics _metrics;
+    private readonly CancellationToken _stopping;
+    private int _consecutiveFailures;
+    private int _probing;
+
+    public Upstream(IPEndPoint endpoint, ForwarderOptions options, ForwarderMetrics metrics, CancellationToken stopping)
+    {
+        Endpoint = endpoint;
+        Label = endpoint.ToString();
+        _options = options;
+        _metrics = metrics;
+        _stopping = stopping;
+        _metrics.Healthy.WithLabels(Label).Set(1);
+    }
+
+    public IPEndPoint Endpoint { get; }
+
+    public string Label { get; }
+
+    public bool Healthy => Volatile.Read(ref _consecutiveFailures) < _options.MaxFails;
+
+    public void RecordSuccess()
+    {
+        if (Interlocked.Exchange(ref _consecutiveFailures, 0) >= _options.MaxFails)
+        {
+            _metrics.Healthy.WithLabels(Label).Set(1);
+        }
+    }
+
+    public void RecordFailure(string reason)
+    {
+        _metrics.Failures.WithLabels(Label, reason).Inc();
+        if (Interlocked.Increment(ref _consecutiveFailures) >= _options.MaxFails && Interlocked.Exchange(ref _probing, 1) == 0)
+        {
+            _metrics.Healthy.WithLabels(Label).Set(0);
+            _ = ProbeUntilHealthyAsync();
+        }
+    }
+
+    private async Task ProbeUntilHealthyAsync()
+    {
+        var request = new byte[64];
+        var reply = new byte[ushort.MaxValue];
+        try
+        {
+            while (!Healthy && !_stopping.IsCancellationRequested)
+            {
+                await Task.Delay(_options.HealthCheckInterval, _stopping).ConfigureAwait(false);
+                var id = UpstreamMessages.NewId();
+                var length = UpstreamMessages.WriteQuery(request, id, ProbeQuestion, 0, dnssecOk: false, withEdns: false);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+                timeout.CancelAfter(_options.TryTimeout);
+                try
+                {
+                    await UpstreamExchange.UdpAsync(Endpoint, request.AsMemory(0, length), reply, id, ProbeQuestion, static () => { }, timeout.Token).ConfigureAwait(false);
+                    RecordSuccess();
+                }
+                catch (Exception e) when (e is OperationCanceledException or System.Net.Sockets.SocketException && !_stopping.IsCancellationRequested)
+                {
+                    // Still down; probe again after the interval.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        finally
+        {
+            Volatile.Write(ref _probing, 0);
+        }
+    }
+}

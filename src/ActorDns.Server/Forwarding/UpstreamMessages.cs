@@ -1,0 +1,129 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using ActorDns.Protocol;
+using ActorDns.Server.Query;
+
+namespace ActorDns.Server.Forwarding;
+
+/// <summary>Builds the queries sent upstream, checks the replies, and turns an accepted reply into the client's answer.</summary>
+internal static class UpstreamMessages
+{
+    /// <summary>A fresh 16-bit ID from a cryptographic RNG (RFC 5452 §9.2, conformance F-01).</summary>
+    public static ushort NewId()
+    {
+        Span<byte> bytes = stackalloc byte[2];
+        RandomNumberGenerator.Fill(bytes);
+        return BinaryPrimitives.ReadUInt16BigEndian(bytes);
+    }
+
+    /// <summary>
+    /// The upstream query: new ID, the client's RD and CD, the client's question, and our own OPT (payload
+    /// 1232, the client's DO) unless <paramref name="withEdns"/> is false — client options are not relayed.
+    /// </summary>
+    public static int WriteQuery(Span<byte> destination, ushort id, ReadOnlySpan<byte> question, ushort clientFlags, bool dnssecOk, bool withEdns)
+    {
+        var writer = new DnsWriter(destination);
+        var flags = (ushort)(clientFlags & (DnsHeaderFlags.RD | DnsHeaderFlags.CD));
+        writer.WriteHeader(new DnsHeader(id, flags, 1, 0, 0, (ushort)(withEdns ? 1 : 0)));
+        writer.WriteBytes(question);
+        if (withEdns)
+        {
+            writer.WriteOpt(EdnsInfo.ServerPayloadSize, DnsRcode.NoError, dnssecOk);
+        }
+
+        return writer.Position;
+    }
+
+    /// <summary>
+    /// Accepts only a well-formed response to exactly what we asked: QR set, same ID, one question equal to
+    /// ours (name ignoring case, type, class), every record within bounds (conformance F-03, F-05, F-07, F-08).
+    /// </summary>
+    public static bool IsAcceptable(ReadOnlySpan<byte> reply, ushort id, ReadOnlySpan<byte> question)
+    {
+        if (!DnsMessageReader.TryCreate(reply, out var reader)
+            || !reader.Header.IsResponse
+            || reader.Header.Id != id
+            || reader.Header.QdCount != 1
+            || !reader.TryReadQuestion(out var nameOffset, out _, out _))
+        {
+            return false;
+        }
+
+        var nameLength = question.Length - 4;
+        if (reader.Position != nameOffset + question.Length
+            || !DnsName.EqualsIgnoreCase(reply.Slice(nameOffset, nameLength), question[..nameLength])
+            || !reply.Slice(nameOffset + nameLength, 4).SequenceEqual(question[nameLength..]))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < reader.RecordCount; i++)
+        {
+            if (!reader.TryReadRecord(out _))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Writes the client's answer from an accepted upstream reply: the client's ID, question bytes (its letter
+    /// case), RD and CD; RA set; upstream OPT records dropped and our own added when the client sent one; TTLs
+    /// of 2^31 or more set to 0 (RFC 2181 §8); truncated to the client's UDP limit (conformance F-10, F-22, P-53).
+    /// </summary>
+    public static int WriteClientReply(ReadOnlySpan<byte> reply, ReadOnlySpan<byte> clientQuery, in DnsQuery client, Span<byte> response, bool overUdp)
+    {
+        DnsMessageReader.TryCreate(reply, out var reader);
+        reader.TryReadQuestion(out _, out _, out _);
+        var header = reader.Header;
+        var writer = new DnsWriter(response);
+        writer.Position = DnsHeader.Size;
+        writer.WriteBytes(client.Question(clientQuery));
+        Span<int> counts = stackalloc int[3];
+        ReadOnlySpan<ushort> sections = [header.AnCount, header.NsCount, header.ArCount];
+        for (var section = 0; section < 3; section++)
+        {
+            for (var i = 0; i < sections[section]; i++)
+            {
+                reader.TryReadRecord(out var record);
+                if (record.Type == DnsRecordType.OPT)
+                {
+                    continue;
+                }
+
+                var start = writer.Position;
+                writer.WriteBytes(reply[record.Offset..record.End]);
+                if (record.Ttl >= 0x80000000u)
+                {
+                    BinaryPrimitives.WriteUInt32BigEndian(response[(start + record.TtlOffset - record.Offset)..], 0);
+                }
+
+                counts[section]++;
+            }
+        }
+
+        if (client.Edns.Present)
+        {
+            writer.WriteOpt(EdnsInfo.ServerPayloadSize, header.Rcode, client.Edns.DnssecOkBit);
+            counts[2]++;
+        }
+
+        const ushort fromUpstream = DnsHeaderFlags.AA | DnsHeaderFlags.TC | DnsHeaderFlags.AD;
+        var flags = (ushort)((header.Flags & fromUpstream) | (client.Header.Flags & (DnsHeaderFlags.RD | DnsHeaderFlags.CD)) | DnsHeaderFlags.RA);
+        new DnsHeader(
+            client.Header.Id,
+            DnsHeader.MakeFlags(true, DnsOpcode.Query, header.Rcode, flags),
+            1,
+            (ushort)counts[0],
+            (ushort)counts[1],
+            (ushort)counts[2]).Write(response);
+        if (overUdp && writer.Position > client.Edns.ClientUdpLimit)
+        {
+            return ReplyWriter.Truncate(response, client.QuestionLength, client.Edns.Present, client.Edns.DnssecOkBit, header.Rcode);
+        }
+
+        return writer.Position;
+    }
+}
