@@ -1,0 +1,183 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using ActorDns.Protocol;
+using ActorDns.Server.Metrics;
+using ActorDns.Server.Pipeline;
+using ActorDns.Server.Query;
+using Microsoft.Extensions.Logging;
+
+namespace ActorDns.Server.Transport;
+
+/// <summary>
+/// UDP side of a listener: N receive loops, each a dedicated thread blocked in <c>recvfrom</c> on its own
+/// SO_REUSEPORT socket. A loop owns its buffers and <see cref="SocketAddress"/>, so answering from the mesh
+/// table allocates nothing; only forwarded queries leave the loop (copied) to complete asynchronously.
+/// </summary>
+public sealed class UdpListener : IDisposable
+{
+    private readonly DnsListenerOptions _options;
+    private readonly ZoneSlot _zone;
+    private readonly ResolverPipeline _pipeline;
+    private readonly DnsServerMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly List<Socket> _sockets = [];
+    private readonly List<Thread> _threads = [];
+    private WorkerStats? _forwardStats;
+    private volatile bool _stopping;
+
+    public UdpListener(DnsListenerOptions options, ZoneSlot zone, ResolverPipeline pipeline, DnsServerMetrics metrics, ILogger logger)
+    {
+        _options = options;
+        _zone = zone;
+        _pipeline = pipeline;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>The bound endpoint (its port is the real one when port 0 was asked for).</summary>
+    public IPEndPoint? LocalEndpoint { get; private set; }
+
+    /// <summary>Binds every socket (throwing <see cref="SocketException"/> if the address is taken), then starts the loops.</summary>
+    public void Start(int port)
+    {
+        var endpoint = new IPEndPoint(_options.Endpoint.Address, port);
+        for (var i = 0; i < Math.Max(1, _options.UdpLoops); i++)
+        {
+            var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            _sockets.Add(socket);
+            SocketOptions.EnableReusePort(socket);
+            SocketOptions.SetReceiveBuffer(socket, _options.UdpReceiveBufferBytes);
+            socket.Bind(endpoint);
+            endpoint = (IPEndPoint)socket.LocalEndPoint!;
+        }
+
+        LocalEndpoint = endpoint;
+        _forwardStats = _metrics.CreateWorker("udp", atomic: true);
+        foreach (var socket in _sockets)
+        {
+            var stats = _metrics.CreateWorker("udp", atomic: false);
+            var thread = new Thread(() => ReceiveLoop(socket, stats))
+            {
+                IsBackground = true,
+                Name = $"dns-udp-{_threads.Count}",
+            };
+            _threads.Add(thread);
+            thread.Start();
+        }
+    }
+
+    private void ReceiveLoop(Socket socket, WorkerStats stats)
+    {
+        var request = GC.AllocateUninitializedArray<byte>(ushort.MaxValue, pinned: true);
+        var response = GC.AllocateUninitializedArray<byte>(ushort.MaxValue, pinned: true);
+        var remote = new SocketAddress(socket.AddressFamily);
+        while (!_stopping)
+        {
+            int received;
+            try
+            {
+                received = socket.ReceiveFrom(request, SocketFlags.None, remote);
+            }
+            catch (SocketException e) when (!_stopping && IsTransient(e.SocketErrorCode))
+            {
+                TransportLog.TransientError(_logger, LocalEndpoint!, e.SocketErrorCode);
+                continue;
+            }
+            catch (Exception e) when (_stopping && e is SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            var result = QueryEngine.Answer(_zone.Current, request.AsSpan(0, received), response, overUdp: true);
+            if (result.Disposition == QueryDisposition.Drop)
+            {
+                stats.Drop();
+                continue;
+            }
+
+            if (_pipeline.ShouldForward(result))
+            {
+                if (_pipeline.Forwarder.TryEnter())
+                {
+                    stats.Forward();
+                    _ = ForwardAsync(socket, request.AsSpan(0, received).ToArray(), result.Query, CopyOf(remote), started);
+                    continue;
+                }
+
+                // Too many outstanding upstream queries: REFUSED at once (conformance F-17).
+                result = result with
+                {
+                    Rcode = DnsRcode.Refused,
+                    Length = ReplyWriter.Write(request.AsSpan(0, received), response, result.Query, DnsRcode.Refused,
+                        (ushort)(result.Query.Header.Flags & DnsHeaderFlags.RD), default, overUdp: true),
+                };
+            }
+
+            Send(socket, response.AsSpan(0, result.Length), remote);
+            stats.Answered(result.Query.QType, result.Rcode, started);
+        }
+    }
+
+    private async Task ForwardAsync(Socket socket, byte[] query, DnsQuery parsed, SocketAddress client, long started)
+    {
+        var response = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
+        try
+        {
+            var length = await _pipeline.Forwarder.ForwardAsync(query, parsed, response, overTcp: false).ConfigureAwait(false);
+            if (!_stopping)
+            {
+                Send(socket, response.AsSpan(0, length), client);
+                DnsHeader.TryRead(response, out var header);
+                _forwardStats!.Answered(parsed.QType, header.Rcode, started);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(response);
+        }
+    }
+
+    private void Send(Socket socket, ReadOnlySpan<byte> reply, SocketAddress client)
+    {
+        try
+        {
+            socket.SendTo(reply, SocketFlags.None, client);
+        }
+        catch (SocketException e) when (!_stopping)
+        {
+            // A client that went away (ICMP unreachable) or a full send buffer must not stop the loop.
+            TransportLog.TransientError(_logger, LocalEndpoint!, e.SocketErrorCode);
+        }
+        catch (ObjectDisposedException) when (_stopping)
+        {
+            // Stopping.
+        }
+    }
+
+    private static SocketAddress CopyOf(SocketAddress address)
+    {
+        var copy = new SocketAddress(address.Family, address.Size);
+        address.Buffer.Span[..address.Size].CopyTo(copy.Buffer.Span);
+        return copy;
+    }
+
+    private static bool IsTransient(SocketError error) =>
+        error is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.NoBufferSpaceAvailable or SocketError.Interrupted;
+
+    public void Dispose()
+    {
+        _stopping = true;
+        foreach (var socket in _sockets)
+        {
+            socket.Dispose();
+        }
+
+        foreach (var thread in _threads)
+        {
+            thread.Join(TimeSpan.FromSeconds(2));
+        }
+    }
+}
