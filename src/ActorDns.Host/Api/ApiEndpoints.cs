@@ -1,0 +1,31 @@
+using System.Reflection;
+using System.Text;
+using ActorDns.Host.Dns;
+using ActorDns.Server.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Prometheus;
+
+namespace ActorDns.Host.Api;
+
+/// <summary>The routes every role serves on <c>--api-address</c>: <c>/</c>, <c>/metrics</c> and the health checks (SPEC §2).</summary>
+public static class ApiEndpoints
+{
+    public static readonly string Version =
+        typeof(ApiEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static void MapCommon(WebApplication app, string role, CollectorRegistry registry, DnsServerMetrics dnsMetrics, DnsServerService dns)
+    {
+        app.MapGet("/", () => Results.Json(new { product = "ActorDns", version = Version, role }));
+        app.MapGet("/health/live", () => Results.Text("ok\n"));
+        app.MapGet("/health/ready", () => dns.Serving ? Results.Text("ok\n") : Results.Text("not serving DNS yet\n", statusCode: 503));
+        app.MapGet("/metrics", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+            var histogram = new StringBuilder();
+            dnsMetrics.WriteDurationHistogram(histogram);
+            await context.Response.WriteAsync(histogram.ToString(), context.RequestAborted);
+        });
+    }
+}

@@ -1,0 +1,23 @@
+using System.Net;
+using ActorDns.Server.Query;
+
+namespace ActorDns.Host.Configuration;
+
+/// <summary>Every setting of an <c>actordns</c> process, validated (SPEC §1 and §5).</summary>
+public sealed record ActorDnsOptions
+{
+    public required IReadOnlyList<DnsAddress> DnsAddresses { get; init; }
+
+    public required IPEndPoint ApiAddress { get; init; }
+
+    public required string DataDir { get; init; }
+
+    /// <summary>Upstreams from <c>--upstream</c>, or else from the nameserver lines of <see cref="ResolvConf"/>.</summary>
+    public required IReadOnlyList<IPEndPoint> Upstreams { get; init; }
+
+    public required string ResolvConf { get; init; }
+
+    public required int UdpLoops { get; init; }
+
+    public required ZoneSettings Zone { get; init; }
+}

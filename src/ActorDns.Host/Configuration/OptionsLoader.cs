@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Net;
+using ActorDns.Server.Forwarding;
+using ActorDns.Server.Query;
+
+namespace ActorDns.Host.Configuration;
+
+/// <summary>
+/// Turns flags, environment variables and the config file into validated <see cref="ActorDnsOptions"/>;
+/// any invalid value is an <see cref="OptionsException"/> naming the setting.
+/// </summary>
+public sealed class OptionsLoader(
+    IReadOnlyDictionary<string, string[]> flags,
+    IReadOnlyDictionary<string, string> environment,
+    IReadOnlyDictionary<string, string[]> configFile)
+{
+    public ActorDnsOptions Load(IPEndPoint defaultApiAddress)
+    {
+        var resolvConf = Single(Setting.ResolvConf) ?? "/etc/resolv.conf";
+        var upstreams = Many(Setting.Upstream).Select(ParseUpstream).ToList();
+        return new ActorDnsOptions
+        {
+            DnsAddresses = (Many(Setting.DnsAddress) is { Count: > 0 } addresses ? addresses : ["127.0.0.1:15053=default"])
+                .Select(DnsAddress.Parse).ToList(),
+            ApiAddress = Single(Setting.ApiAddress) is { } api ? ParseEndpoint(Setting.ApiAddress, api) : defaultApiAddress,
+            DataDir = Single(Setting.DataDir) ?? "./data",
+            ResolvConf = resolvConf,
+            Upstreams = upstreams.Count > 0 ? upstreams : ResolvConf.Load(resolvConf),
+            UdpLoops = Single(Setting.UdpLoops) is { } loops ? ParseInt(Setting.UdpLoops, loops, 1, 256) : Environment.ProcessorCount,
+            Zone = ParseZone(),
+        };
+    }
+
+    private ZoneSettings ParseZone()
+    {
+        var ttl = Single(Setting.Ttl) is { } t ? ParseInt(Setting.Ttl, t, 0, int.MaxValue) : 60;
+        var ipv6 = (Single(Setting.Ipv6) ?? "mapped").ToLowerInvariant() switch
+        {
+            "mapped" => Ipv6Mode.Mapped,
+            "none" => Ipv6Mode.None,
+            var other => throw new OptionsException($"{Setting.Ipv6.Flag} '{other}': expected 'mapped' or 'none'"),
+        };
+        try
+        {
+            return new ZoneSettings(Single(Setting.Domain) ?? "mesh", (uint)ttl, ipv6);
+        }
+        catch (ArgumentException e)
+        {
+            throw new OptionsException($"{Setting.Domain.Flag}: {e.Message.Split(" (Parameter", 2)[0]}");
+        }
+    }
+
+    private static IPEndPoint ParseUpstream(string text) =>
+        ResolvConf.TryParseEndpoint(text, out var endpoint)
+            ? endpoint
+            : throw new OptionsException($"{Setting.Upstream.Flag} '{text}': expected ADDR[:PORT], e.g. 127.0.0.1:5300");
+
+    private static IPEndPoint ParseEndpoint(Setting setting, string text) =>
+        IPEndPoint.TryParse(text, out var endpoint) && text.Contains(':', StringComparison.Ordinal)
+            ? endpoint
+            : throw new OptionsException($"{setting.Flag} '{text}': expected ADDR:PORT, e.g. 127.0.0.1:5681");
+
+    private static int ParseInt(Setting setting, string text, int min, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new OptionsException($"{setting.Flag} '{text}': expected a whole number from {min} to {max}");
+
+    private string? Single(Setting setting)
+    {
+        var values = Many(setting);
+        return values.Count == 0 ? null : values[^1];
+    }
+
+    /// <summary>Flag values, else the environment (comma-separated), else the config file.</summary>
+    private IReadOnlyList<string> Many(Setting setting)
+    {
+        if (flags.TryGetValue(setting.Key, out var fromFlags) && fromFlags.Length > 0)
+        {
+            return fromFlags;
+        }
+
+        foreach (var name in new[] { setting.Env, setting.KumaEnv })
+        {
+            if (name is not null && environment.TryGetValue(name, out var fromEnv) && fromEnv.Length > 0)
+            {
+                return fromEnv.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            }
+        }
+
+        return configFile.TryGetValue(setting.Key, out var fromFile) ? fromFile : [];
+    }
+}

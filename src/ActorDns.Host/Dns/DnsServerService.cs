@@ -1,0 +1,68 @@
+using ActorDns.Host.Configuration;
+using ActorDns.Server.Metrics;
+using ActorDns.Server.Pipeline;
+using ActorDns.Server.Query;
+using ActorDns.Server.Transport;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ActorDns.Host.Dns;
+
+/// <summary>Starts one <see cref="DnsListener"/> per <c>--dns-address</c> and stops them with the host.</summary>
+public sealed class DnsServerService(
+    ActorDnsOptions options,
+    ZoneRegistry zones,
+    ResolverPipeline pipeline,
+    DnsServerMetrics metrics,
+    ILoggerFactory loggers) : IHostedService, IDisposable
+{
+    private readonly List<DnsListener> _listeners = [];
+
+    /// <summary>True once every listener is bound and answering.</summary>
+    public bool Serving { get; private set; }
+
+    public IReadOnlyList<DnsListener> Listeners => _listeners;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger("ActorDns.Dns");
+        foreach (var address in options.DnsAddresses)
+        {
+            var listener = new DnsListener(
+                new DnsListenerOptions(address.Endpoint, address.Mesh) { UdpLoops = options.UdpLoops },
+                zones.For(address.Mesh),
+                pipeline,
+                metrics,
+                logger);
+            _listeners.Add(listener);
+            try
+            {
+                listener.Start();
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                throw new OptionsException($"--dns-address {address}: cannot listen: {e.Message}");
+            }
+        }
+
+        Serving = true;
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Serving = false;
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        foreach (var listener in _listeners)
+        {
+            listener.Dispose();
+        }
+
+        _listeners.Clear();
+    }
+}
