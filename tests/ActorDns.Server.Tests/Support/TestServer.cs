@@ -14,9 +14,9 @@ public sealed class TestServer : IDisposable
 {
     public TestServer(ZoneTable table, IReadOnlyList<IPEndPoint>? upstreams = null, ForwarderOptions? forwarderOptions = null, DnsListenerOptions? listenerOptions = null)
     {
-        Registry = Metrics.NewCustomRegistry();
+        Registry = Prometheus.Metrics.NewCustomRegistry();
         DnsMetrics = new DnsServerMetrics(Registry);
-        ForwarderMetrics = new ForwarderMetrics(Metrics.WithCustomRegistry(Registry));
+        ForwarderMetrics = new ForwarderMetrics(Prometheus.Metrics.WithCustomRegistry(Registry));
         Forwarder = new Forwarder((forwarderOptions ?? new ForwarderOptions()) with { Upstreams = upstreams ?? [] }, ForwarderMetrics, new Random(1));
         Zone = new ZoneSlot(table);
         Listener = new DnsListener(
