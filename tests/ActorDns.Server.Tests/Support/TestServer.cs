@@ -1,4 +1,5 @@
 using System.Net;
+using ActorDns.Protocol;
 using ActorDns.Server.Forwarding;
 using ActorDns.Server.Metrics;
 using ActorDns.Server.Pipeline;
@@ -12,7 +13,12 @@ namespace ActorDns.Server.Tests.Support;
 /// <summary>A real listener (UDP + TCP) on 127.0.0.1 with an ephemeral port, serving one table and forwarding to the given upstreams.</summary>
 public sealed class TestServer : IDisposable
 {
-    public TestServer(ZoneTable table, IReadOnlyList<IPEndPoint>? upstreams = null, ForwarderOptions? forwarderOptions = null, DnsListenerOptions? listenerOptions = null)
+    public TestServer(
+        ZoneTable table,
+        IReadOnlyList<IPEndPoint>? upstreams = null,
+        ForwarderOptions? forwarderOptions = null,
+        DnsListenerOptions? listenerOptions = null,
+        IReadOnlyList<DnsRcode>? alternateRcodes = null)
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
         DnsMetrics = new DnsServerMetrics(Registry);
@@ -22,7 +28,7 @@ public sealed class TestServer : IDisposable
         Listener = new DnsListener(
             listenerOptions ?? new DnsListenerOptions(new IPEndPoint(IPAddress.Loopback, 0)) { UdpLoops = 2 },
             Zone,
-            ResolverPipeline.KumaDefault(Forwarder),
+            new ResolverPipeline(alternateRcodes ?? ResolverPipeline.KumaAlternateRcodes, Forwarder),
             DnsMetrics,
             NullLogger.Instance);
         Listener.Start();
