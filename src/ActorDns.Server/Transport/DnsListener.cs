@@ -9,33 +9,57 @@ namespace ActorDns.Server.Transport;
 /// <summary>One <c>--dns-address</c>: UDP and TCP on the same address and port, serving one mesh.</summary>
 public sealed class DnsListener : IDisposable
 {
+    /// <summary>With port 0, how many kernel-chosen UDP ports to try before giving up on finding one also free for TCP.</summary>
+    private const int EphemeralAttempts = 20;
+
     private readonly DnsListenerOptions _options;
+    private readonly ZoneSlot _zone;
+    private readonly ResolverPipeline _pipeline;
+    private readonly DnsServerMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly UdpListener _udp;
-    private readonly TcpListener _tcp;
+    private UdpListener? _udp;
+    private TcpListener? _tcp;
 
     public DnsListener(DnsListenerOptions options, ZoneSlot zone, ResolverPipeline pipeline, DnsServerMetrics metrics, ILogger logger)
     {
         _options = options;
+        _zone = zone;
+        _pipeline = pipeline;
+        _metrics = metrics;
         _logger = logger;
-        _udp = new UdpListener(options, zone, pipeline, metrics, logger);
-        _tcp = new TcpListener(options, zone, pipeline, metrics, logger);
     }
 
     /// <summary>The bound address; with port 0 asked, the port the kernel chose (UDP and TCP share it).</summary>
-    public IPEndPoint LocalEndpoint => _udp.LocalEndpoint ?? _options.Endpoint;
+    public IPEndPoint LocalEndpoint => _udp?.LocalEndpoint ?? _options.Endpoint;
 
-    /// <summary>Binds UDP then TCP; throws <see cref="System.Net.Sockets.SocketException"/> when the address is unusable.</summary>
+    /// <summary>
+    /// Binds UDP then TCP on the same port; throws <see cref="System.Net.Sockets.SocketException"/> when the
+    /// address is unusable. With port 0 the UDP port the kernel picks may be taken for TCP, so it tries again.
+    /// </summary>
     public void Start()
     {
-        _udp.Start(_options.Endpoint.Port);
-        _tcp.Start(_udp.LocalEndpoint!.Port);
+        for (var attempt = 1; ; attempt++)
+        {
+            _udp = new UdpListener(_options, _zone, _pipeline, _metrics, _logger);
+            _tcp = new TcpListener(_options, _zone, _pipeline, _metrics, _logger);
+            try
+            {
+                _udp.Start(_options.Endpoint.Port);
+                _tcp.Start(_udp.LocalEndpoint!.Port);
+                break;
+            }
+            catch (System.Net.Sockets.SocketException) when (_options.Endpoint.Port == 0 && attempt < EphemeralAttempts)
+            {
+                Dispose();
+            }
+        }
+
         TransportLog.Listening(_logger, LocalEndpoint, Math.Max(1, _options.UdpLoops), _options.Mesh);
     }
 
     public void Dispose()
     {
-        _tcp.Dispose();
-        _udp.Dispose();
+        _tcp?.Dispose();
+        _udp?.Dispose();
     }
 }
