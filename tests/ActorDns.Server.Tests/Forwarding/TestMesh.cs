@@ -1,0 +1,28 @@
+using System.Net;
+using ActorDns.Server.Forwarding;
+using ActorDns.Server.Query;
+using ActorDns.Server.Tests.Support;
+
+namespace ActorDns.Server.Tests.Forwarding;
+
+/// <summary>The mesh table and forwarder settings shared by the end-to-end forwarder tests.</summary>
+internal static class TestMesh
+{
+    public static readonly IPAddress BackendVip = IPAddress.Parse("240.0.0.1");
+
+    /// <summary>Short timeouts keep the failure cases fast; sequential order keeps the upstream order known.</summary>
+    public static readonly ForwarderOptions Fast = new()
+    {
+        TryTimeout = TimeSpan.FromMilliseconds(300),
+        TotalTimeout = TimeSpan.FromSeconds(1),
+        Policy = UpstreamPolicy.Sequential,
+    };
+
+    /// <summary>How long a test client waits for any reply: well past every total deadline used here.</summary>
+    public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(5);
+
+    public static ZoneTable Table() => ZoneTable.Create(new ZoneSettings(), 1, [new ZoneRecord("backend.mesh", [BackendVip])]);
+
+    public static TestServer Server(ForwarderOptions options, params FakeUpstream[] upstreams) =>
+        new(Table(), upstreams.Select(u => u.Endpoint).ToList(), options);
+}
