@@ -26,6 +26,9 @@ public static class StandaloneHost
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // A start-up failure is reported by the command line as one line; the host's own error log of it is a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.WebHost.ConfigureKestrel(k => k.Listen(options.ApiAddress));
 
         var registry = Metrics.NewCustomRegistry();

@@ -35,7 +35,10 @@ public sealed class ActorDnsProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static ActorDnsProcess Start(params string[] args)
+    public static ActorDnsProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the process with extra environment variables (never set on the test process itself, which runs tests in parallel).</summary>
+    public static ActorDnsProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -48,6 +51,11 @@ public sealed class ActorDnsProcess : IAsyncDisposable
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
         }
 
         return new ActorDnsProcess(Process.Start(info)!);

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+using ActorDns.Host.Tests.Support;
+using Xunit;
+
+namespace ActorDns.Host.Tests;
+
+/// <summary>Bad input to the real process gives one clear line and a non-zero exit; settings come from flags, environment and file.</summary>
+public sealed class CommandLineTests
+{
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(20);
+
+    private static string[] Loopback(int dnsPort, int apiPort) =>
+        ["--dns-address", $"127.0.0.1:{dnsPort}", "--api-address", $"127.0.0.1:{apiPort}", "--upstream", "127.0.0.1:9"];
+
+    [Theory]
+    [InlineData("--dns-address", "nonsense", "--dns-address 'nonsense'")]
+    [InlineData("--upstream", "not-an-ip", "--upstream 'not-an-ip'")]
+    [InlineData("--dns-ttl", "-5", "--dns-ttl '-5'")]
+    [InlineData("--dns-ipv6", "maybe", "--dns-ipv6 'maybe'")]
+    [InlineData("--dns-domain", "a..b", "--dns-domain")]
+    public async Task InvalidValue_ExitsWithCode2AndNamesTheSetting(string flag, string value, string expected)
+    {
+        await using var process = ActorDnsProcess.Start(flag, value, "--upstream", "127.0.0.1:9");
+
+        Assert.Equal(2, await process.WaitForExitAsync(ExitTimeout));
+        var line = Assert.Single(process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("actordns: ", line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownFlag_ExitsNonZero()
+    {
+        await using var process = ActorDnsProcess.Start("--no-such-flag");
+
+        Assert.NotEqual(0, await process.WaitForExitAsync(ExitTimeout));
+        Assert.Contains("--no-such-flag", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DnsPortInUse_ExitsWithCode1AndSaysWhy()
+    {
+        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+
+        await using var process = ActorDnsProcess.Start(Loopback(port, ActorDnsProcess.FreePort()));
+
+        Assert.Equal(1, await process.WaitForExitAsync(ExitTimeout));
+        Assert.Contains($"--dns-address 127.0.0.1:{port}=default: cannot listen", process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfigFileUnknownKey_ExitsWithCode2()
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, "dnsServer:\n  tll: 30\n");
+        try
+        {
+            await using var process = ActorDnsProcess.Start("--config", file);
+
+            Assert.Equal(2, await process.WaitForExitAsync(ExitTimeout));
+            Assert.Contains("unknown setting(s) dnsServer.tll", process.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task ConfigFileAndEnvironment_SetTheZone()
+    {
+        // The YAML file names the domain and listener; the environment overrides the TTL the file gives.
+        var dns = new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort());
+        var api = new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort());
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, $"dnsAddress: [\"{dns}=default\"]\napiAddress: \"{api}\"\nupstream: [\"127.0.0.1:9\"]\ndnsServer:\n  domain: corp\n  ttl: 99\n");
+        try
+        {
+            await using var process = ActorDnsProcess.Start(new Dictionary<string, string> { ["ACTORDNS_DNS_SERVER_TTL"] = "42" }, "--config", file);
+            await process.WaitReadyAsync(api);
+
+            var output = await Dig.RunAsync(dns, "corp.", "SOA");
+
+            Assert.Contains("corp.\t\t\t42\tIN\tSOA\tns.corp. hostmaster.corp.", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
