@@ -38,7 +38,8 @@ public static class ResolvConf
     /// <summary>Parses <c>ADDR[:PORT]</c> or <c>[V6ADDR]:PORT</c>; the port defaults to 53.</summary>
     public static bool TryParseEndpoint(string text, out IPEndPoint endpoint)
     {
-        if (IPAddress.TryParse(text, out var bare))
+        // IPAddress.TryParse also accepts "[V6ADDR]:PORT" and drops the port, so that form must not reach it.
+        if (!text.Contains("]:", StringComparison.Ordinal) && IPAddress.TryParse(text, out var bare))
         {
             endpoint = new IPEndPoint(bare, 53);
             return true;

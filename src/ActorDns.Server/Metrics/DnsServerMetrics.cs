@@ -29,7 +29,7 @@ public sealed class DnsServerMetrics
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
         _requests = factory.CreateCounter("actordns_dns_requests_total", "DNS queries answered, by query type and transport.", ["type", "proto"]);
         _responses = factory.CreateCounter("actordns_dns_responses_total", "DNS replies sent, by rcode and transport.", ["rcode", "proto"]);
-        _dropped = factory.CreateCounter("actordns_dns_dropped_requests_total", "Datagrams not answered: shorter than a header, or responses (QR=1).", ["proto"]);
+        _dropped = factory.CreateCounter("actordns_dns_dropped_requests_total", "Datagrams not answered: shorter than a header, responses (QR=1), or error replies over the per-second cap.", ["proto"]);
         _forwarded = factory.CreateCounter("actordns_dns_forwarded_requests_total", "Queries handed to the upstream forwarder.", ["proto"]);
         registry.AddBeforeCollectCallback(Collect);
     }

@@ -11,6 +11,9 @@ public sealed record DnsListenerOptions(IPEndPoint Endpoint, string Mesh = "defa
     /// <summary>Requested socket receive buffer: the default ~208 KB overflows under a burst.</summary>
     public int UdpReceiveBufferBytes { get; init; } = 4 << 20;
 
+    /// <summary>Error replies (FORMERR, NOTIMP, REFUSED, BADVERS) each UDP loop sends per second at most; the rest are dropped.</summary>
+    public int UdpErrorRepliesPerSecond { get; init; } = 100;
+
     /// <summary>A TCP connection that sends nothing for this long is closed (RFC 7766 §6.2.3; Knot 10 s).</summary>
     public TimeSpan TcpIdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -73,6 +73,7 @@ public sealed class UdpListener : IDisposable
         var request = GC.AllocateUninitializedArray<byte>(ushort.MaxValue, pinned: true);
         var response = GC.AllocateUninitializedArray<byte>(ushort.MaxValue, pinned: true);
         var remote = new SocketAddress(socket.AddressFamily);
+        var errorLimiter = new ErrorReplyLimiter(_options.UdpErrorRepliesPerSecond);
         while (!_stopping)
         {
             int received;
@@ -92,7 +93,8 @@ public sealed class UdpListener : IDisposable
 
             var started = Stopwatch.GetTimestamp();
             var result = QueryEngine.Answer(_zone.Current, request.AsSpan(0, received), response, overUdp: true);
-            if (result.Disposition == QueryDisposition.Drop)
+            if (result.Disposition == QueryDisposition.Drop
+                || (result.Disposition == QueryDisposition.Rejected && !errorLimiter.TryAcquire(started)))
             {
                 stats.Drop();
                 continue;
