@@ -237,6 +237,7 @@ public static class DnsName
             }
 
             int value;
+            var decimalEscape = false;
             if (c == '\\')
             {
                 if (i + 3 < text.Length && char.IsAsciiDigit(text[i + 1]) && char.IsAsciiDigit(text[i + 2]) && char.IsAsciiDigit(text[i + 3]))
@@ -248,6 +249,7 @@ public static class DnsName
                         return false;
                     }
 
+                    decimalEscape = true;
                     i += 3;
                 }
                 else if (i + 1 < text.Length)
@@ -265,7 +267,8 @@ public static class DnsName
                 value = c;
             }
 
-            if (value > 0x7E)
+            // \DDD may encode any octet (RFC 1035 §5.1); only literal characters must be printable ASCII.
+            if (value > 0x7E && !decimalEscape)
             {
                 error = $"non-ASCII character '{(char)value}'";
                 return false;

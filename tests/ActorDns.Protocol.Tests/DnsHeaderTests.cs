@@ -1,3 +1,4 @@
+using Xunit;
 namespace ActorDns.Protocol.Tests;
 
 public sealed class DnsHeaderTests
