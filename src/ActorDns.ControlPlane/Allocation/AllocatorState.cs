@@ -1,0 +1,122 @@
+using System.Collections.Immutable;
+using System.Net;
+using ActorDns.ControlPlane.Events;
+
+namespace ActorDns.ControlPlane.Allocation;
+
+/// <summary>
+/// The VIPs of one mesh, as pure state: <see cref="Decide"/> turns the wanted entries into events,
+/// <see cref="Apply"/> folds an event in. Time comes in with the call; nothing here reads a clock.
+/// </summary>
+/// <remarks>
+/// Invariants (SPEC §3): an entry keeps its VIP for as long as it is wanted and inside the pool; no VIP is
+/// held by two entries; allocation takes the next free address after the last one allocated, wrapping
+/// around; a released VIP is not handed out again until <see cref="AllocatorSettings.ReuseDelay"/> has
+/// passed (differs from Kuma, which reuses the lowest free address at once — Kuma issues #2607, #13463).
+/// </remarks>
+public sealed record AllocatorState
+{
+    public static AllocatorState Empty(AllocatorSettings settings) => new() { Settings = settings };
+
+    public required AllocatorSettings Settings { get; init; }
+
+    public ImmutableSortedDictionary<string, VipAssignment> Assignments { get; init; } =
+        ImmutableSortedDictionary.Create<string, VipAssignment>(StringComparer.Ordinal);
+
+    public AddressBook V4 { get; init; } = AddressBook.Empty;
+
+    public AddressBook V6 { get; init; } = AddressBook.Empty;
+
+    /// <summary>
+    /// The events that bring the given entries in line: a VIP released when its entry is no longer wanted
+    /// or the address left the pool, then allocations, in ordinal key order, for wanted entries lacking a
+    /// VIP. An entry for which no address is free stays without one (exhaustion); a later call retries it.
+    /// Only <paramref name="keys"/> are looked at, so a change costs in proportion to its size.
+    /// </summary>
+    public IReadOnlyList<IMeshEvent> Decide(IEnumerable<string> keys, Func<string, bool> isWanted, DateTimeOffset now)
+    {
+        var events = new List<IMeshEvent>();
+        var state = this;
+        foreach (var key in keys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            var wanted = isWanted(key);
+            if (state.Assignments.TryGetValue(key, out var current))
+            {
+                var release = new VipReleased(
+                    key,
+                    current.Vip is { } v4 && (!wanted || !Settings.Pool.Contains(v4)) ? v4.ToString() : null,
+                    current.VipV6 is { } v6 && (!wanted || Settings.PoolV6?.Contains(v6) != true) ? v6.ToString() : null,
+                    now);
+                if (release.Vip is not null || release.VipV6 is not null)
+                {
+                    events.Add(release);
+                    state = state.Apply(release);
+                    state.Assignments.TryGetValue(key, out current);
+                }
+            }
+
+            if (!wanted)
+            {
+                continue;
+            }
+
+            var newV4 = current?.Vip is null ? state.V4.FindFree(Settings.Pool, Settings.ReuseDelay, now) : null;
+            var newV6 = current?.VipV6 is null && Settings.PoolV6 is { } poolV6 ? state.V6.FindFree(poolV6, Settings.ReuseDelay, now) : null;
+            if (newV4 is not null || newV6 is not null)
+            {
+                var allocated = new VipAllocated(key, newV4?.ToString(), newV6?.ToString(), now);
+                events.Add(allocated);
+                state = state.Apply(allocated);
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>True when a wanted entry lacks a VIP from a configured pool (the pool is exhausted for it).</summary>
+    public bool LacksVip(string key) =>
+        !Assignments.TryGetValue(key, out var a) || a.Vip is null || (Settings.PoolV6 is not null && a.VipV6 is null);
+
+    public AllocatorState Apply(IMeshEvent @event) => @event switch
+    {
+        VipAllocated allocated => ApplyAllocated(allocated),
+        VipReleased released => ApplyReleased(released),
+        _ => this,
+    };
+
+    private AllocatorState ApplyAllocated(VipAllocated e)
+    {
+        Assignments.TryGetValue(e.Key, out var current);
+        var v4 = e.Vip is null ? current?.Vip : IPAddress.Parse(e.Vip);
+        var v6 = e.VipV6 is null ? current?.VipV6 : IPAddress.Parse(e.VipV6);
+        return this with
+        {
+            Assignments = Assignments.SetItem(e.Key, new VipAssignment(e.Key, v4, v6, current?.Since ?? e.At)),
+            V4 = e.Vip is null ? V4 : V4.Take(IpPool.ToInteger(v4!), e.Key, e.At, Settings.ReuseDelay),
+            V6 = e.VipV6 is null ? V6 : V6.Take(IpPool.ToInteger(v6!), e.Key, e.At, Settings.ReuseDelay),
+        };
+    }
+
+    private AllocatorState ApplyReleased(VipReleased e)
+    {
+        if (!Assignments.TryGetValue(e.Key, out var current))
+        {
+            return this;
+        }
+
+        var remaining = current with
+        {
+            Vip = e.Vip is null ? current.Vip : null,
+            VipV6 = e.VipV6 is null ? current.VipV6 : null,
+        };
+        return this with
+        {
+            Assignments = remaining.Vip is null && remaining.VipV6 is null ? Assignments.Remove(e.Key) : Assignments.SetItem(e.Key, remaining),
+            V4 = e.Vip is null ? V4 : V4.Release(IpPool.ToInteger(IPAddress.Parse(e.Vip)), e.At),
+            V6 = e.VipV6 is null ? V6 : V6.Release(IpPool.ToInteger(IPAddress.Parse(e.VipV6)), e.At),
+        };
+    }
+
+    /// <summary>The state under new settings (a changed CIDR or delay); the next <see cref="Decide"/> re-addresses what falls outside.</summary>
+    public AllocatorState WithSettings(AllocatorSettings settings) => this with { Settings = settings };
+}

@@ -1,0 +1,9 @@
+using System.Net;
+
+namespace ActorDns.ControlPlane.Allocation;
+
+/// <summary>
+/// The VIPs one entry holds; either may be missing while its pool is exhausted. <see cref="Since"/> is
+/// when the entry first got a VIP: the older entry wins a name both claim (SPEC §4.1).
+/// </summary>
+public sealed record VipAssignment(string Key, IPAddress? Vip, IPAddress? VipV6, DateTimeOffset Since);

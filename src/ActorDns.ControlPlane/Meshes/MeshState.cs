@@ -1,0 +1,63 @@
+using ActorDns.ControlPlane.Allocation;
+using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Events;
+
+namespace ActorDns.ControlPlane.Meshes;
+
+/// <summary>
+/// Everything one mesh persists: its catalog and its allocations, as pure state. Commands become events in
+/// the <c>Decide*</c> methods; <see cref="Apply"/> folds an event in. The clock is a parameter.
+/// </summary>
+public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState Catalog, AllocatorState Allocator)
+{
+    public static MeshState Empty(string mesh, MeshSettings settings) =>
+        new(mesh, settings, CatalogState.Empty, AllocatorState.Empty(settings.Allocation));
+
+    public bool IsWanted(string key) => Catalog.IsWanted(key, Settings.ServiceVipEnabled);
+
+    /// <summary>Create-or-replace: the resource event, then the VIP changes of every entry it had or has.</summary>
+    public IReadOnlyList<IMeshEvent> DecideUpsert(MeshResource resource, IEnumerable<string> pending, DateTimeOffset now)
+    {
+        var upserted = new ResourceUpserted(resource.Kind.TypeName, resource.Name, resource.Json, resource.Services, resource.Host);
+        return [upserted, .. DecideAfter(upserted, pending, now)];
+    }
+
+    /// <summary>Delete, or nothing when the resource does not exist.</summary>
+    public IReadOnlyList<IMeshEvent> DecideDelete(ResourceKind kind, string name, IEnumerable<string> pending, DateTimeOffset now)
+    {
+        if (!Catalog.Of(kind).ContainsKey(name))
+        {
+            return [];
+        }
+
+        var deleted = new ResourceDeleted(kind.TypeName, name);
+        return [deleted, .. DecideAfter(deleted, pending, now)];
+    }
+
+    /// <summary>Every entry checked again: quarantine that ended, a changed CIDR, anything a missed event left behind.</summary>
+    public IReadOnlyList<IMeshEvent> DecideReconcile(DateTimeOffset now) =>
+        Allocator.Decide(Allocator.Assignments.Keys.Concat(Catalog.References.Keys), IsWanted, now);
+
+    private IEnumerable<IMeshEvent> DecideAfter(IMeshEvent change, IEnumerable<string> pending, DateTimeOffset now)
+    {
+        var after = Apply(change);
+        return after.Allocator.Decide(KeysTouchedBy(change).Concat(after.KeysTouchedBy(change)).Concat(pending), after.IsWanted, now);
+    }
+
+    /// <summary>The entry keys whose VIP or wantedness an event may change, judged on this (the pre-event) state.</summary>
+    public IEnumerable<string> KeysTouchedBy(IMeshEvent @event) => @event switch
+    {
+        ResourceUpserted e when ResourceKind.FromTypeName(e.Kind) is { } kind =>
+            Catalog.KeysOf(kind, e.Name).Concat(e.Services.Select(EntryKey.Service)).Concat(e.Host is null ? [] : [EntryKey.Host(e.Host)]),
+        ResourceDeleted e when ResourceKind.FromTypeName(e.Kind) is { } kind => Catalog.KeysOf(kind, e.Name),
+        VipAllocated e => [e.Key],
+        VipReleased e => [e.Key],
+        _ => [],
+    };
+
+    public MeshState Apply(IMeshEvent @event) => this with
+    {
+        Catalog = Catalog.Apply(@event, Mesh),
+        Allocator = Allocator.Apply(@event),
+    };
+}

@@ -1,0 +1,34 @@
+using ActorDns.Protocol;
+using ActorDns.ControlPlane.Catalog;
+
+namespace ActorDns.ControlPlane.Zones;
+
+/// <summary>The DNS names of an entry (SPEC §4.1).</summary>
+public static class ZoneNames
+{
+    /// <summary>
+    /// <c>service:&lt;svc&gt;</c> → <c>&lt;svc&gt;.&lt;domain&gt;</c> (rank 0) and, when different, the RFC 1035 form with
+    /// every <c>_</c> replaced by <c>.</c> (rank 1); <c>host:&lt;h&gt;</c> → <c>&lt;h&gt;</c>.
+    /// </summary>
+    public static IEnumerable<(string Name, int Rank)> Of(string key, string domain)
+    {
+        var value = EntryKey.Value(key);
+        if (!key.StartsWith(EntryKey.ServicePrefix, StringComparison.Ordinal))
+        {
+            yield return (value, 0);
+            yield break;
+        }
+
+        yield return ($"{value}.{domain}", 0);
+        if (value.Contains('_', StringComparison.Ordinal))
+        {
+            yield return ($"{value.Replace('_', '.')}.{domain}", 1);
+        }
+    }
+
+    /// <summary>Why <paramref name="name"/> cannot be served (label over 63 octets, name over 255), or null.</summary>
+    public static string? Problem(string name) =>
+        DnsName.TryParse(name, out _, out var error) ? null : $"{name} is not a valid DNS name ({error}): the entry has a VIP but no record";
+
+    public static string Key(string name) => name.TrimEnd('.').ToLowerInvariant();
+}

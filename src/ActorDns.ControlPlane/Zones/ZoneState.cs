@@ -1,0 +1,97 @@
+using System.Collections.Immutable;
+using ActorDns.ControlPlane.Allocation;
+using ActorDns.Server.Query;
+
+namespace ActorDns.ControlPlane.Zones;
+
+/// <summary>
+/// The DNS view of one mesh: every claim on every name and the winning record per name, updated for just
+/// the entries a change touched, so it yields the delta for the resolvers directly.
+/// </summary>
+/// <remarks>
+/// Invariant: <see cref="Records"/> holds, for each lower-cased name, the record of its best claim — lowest
+/// rank (an exact service name beats a dotted alias), then the oldest entry, then the key.
+/// </remarks>
+public sealed record ZoneState(string Domain)
+{
+    public ImmutableDictionary<string, ImmutableList<ZoneClaim>> Claims { get; init; } =
+        ImmutableDictionary.Create<string, ImmutableList<ZoneClaim>>(StringComparer.Ordinal);
+
+    public ImmutableSortedDictionary<string, ZoneRecord> Records { get; init; } =
+        ImmutableSortedDictionary.Create<string, ZoneRecord>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Re-derives the claims of <paramref name="keys"/> from their assignments (null = not wanted or no VIP)
+    /// and returns the new state with the records that changed and the names that disappeared.
+    /// </summary>
+    public (ZoneState State, List<ZoneRecord> Upserts, List<string> Removals) Update(IEnumerable<string> keys, Func<string, VipAssignment?> assignmentOf)
+    {
+        var claims = Claims.ToBuilder();
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in keys.Distinct(StringComparer.Ordinal))
+        {
+            var assignment = assignmentOf(key);
+            IReadOnlyList<System.Net.IPAddress> addresses = assignment is null
+                ? []
+                : new[] { assignment.Vip, assignment.VipV6 }.OfType<System.Net.IPAddress>().ToList();
+            foreach (var (name, rank) in ZoneNames.Of(key, Domain))
+            {
+                if (ZoneNames.Problem(name) is not null)
+                {
+                    continue;
+                }
+
+                var lower = ZoneNames.Key(name);
+                touched.Add(lower);
+                var list = claims.GetValueOrDefault(lower, []).RemoveAll(c => c.Key == key);
+                if (addresses.Count > 0)
+                {
+                    list = list.Add(new ZoneClaim(key, name, rank, assignment!.Since, addresses));
+                }
+
+                if (list.IsEmpty)
+                {
+                    claims.Remove(lower);
+                }
+                else
+                {
+                    claims[lower] = list;
+                }
+            }
+        }
+
+        var records = Records.ToBuilder();
+        var upserts = new List<ZoneRecord>();
+        var removals = new List<string>();
+        foreach (var lower in touched)
+        {
+            var winner = claims.TryGetValue(lower, out var list) ? Best(list) : null;
+            records.TryGetValue(lower, out var old);
+            if (winner is null)
+            {
+                if (old is not null)
+                {
+                    removals.Add(old.Name);
+                    records.Remove(lower);
+                }
+
+                continue;
+            }
+
+            var record = new ZoneRecord(winner.Name, winner.Addresses);
+            if (old is null || old.Name != record.Name || !old.Addresses.SequenceEqual(record.Addresses))
+            {
+                upserts.Add(record);
+                records[lower] = record;
+            }
+        }
+
+        return (this with { Claims = claims.ToImmutable(), Records = records.ToImmutable() }, upserts, removals);
+    }
+
+    /// <summary>The key whose claim serves <paramref name="name"/>, if any.</summary>
+    public string? Winner(string name) => Claims.TryGetValue(ZoneNames.Key(name), out var list) ? Best(list)?.Key : null;
+
+    private static ZoneClaim? Best(ImmutableList<ZoneClaim> claims) =>
+        claims.OrderBy(c => c.Rank).ThenBy(c => c.Since).ThenBy(c => c.Key, StringComparer.Ordinal).FirstOrDefault();
+}
