@@ -174,7 +174,7 @@ public sealed class Forwarder : IDisposable
 
         var start = _options.Policy switch
         {
-            UpstreamPolicy.Random => _random.Next(_upstreams.Length),
+            UpstreamPolicy.Random => NextRandom(_upstreams.Length),
             UpstreamPolicy.RoundRobin => (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)_upstreams.Length),
             _ => 0,
         };
@@ -185,6 +185,15 @@ public sealed class Forwarder : IDisposable
         }
 
         return ordered.Where(u => u.Healthy).Concat(ordered.Where(u => !u.Healthy));
+    }
+
+    /// <summary>System.Random is not thread-safe and every receive loop forwards through here.</summary>
+    private int NextRandom(int maxExclusive)
+    {
+        lock (_random)
+        {
+            return _random.Next(maxExclusive);
+        }
     }
 
     public void Dispose()

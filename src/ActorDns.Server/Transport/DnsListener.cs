@@ -9,7 +9,7 @@ namespace ActorDns.Server.Transport;
 /// <summary>One <c>--dns-address</c>: UDP and TCP on the same address and port, serving one mesh.</summary>
 public sealed class DnsListener : IDisposable
 {
-    /// <summary>With port 0, how many kernel-chosen UDP ports to try before giving up on finding one also free for TCP.</summary>
+    /// <summary>With port 0, how many kernel-chosen TCP ports to try before giving up on finding one also free for UDP.</summary>
     private const int EphemeralAttempts = 20;
 
     private readonly DnsListenerOptions _options;
@@ -33,8 +33,8 @@ public sealed class DnsListener : IDisposable
     public IPEndPoint LocalEndpoint => _udp?.LocalEndpoint ?? _options.Endpoint;
 
     /// <summary>
-    /// Binds UDP then TCP on the same port; throws <see cref="System.Net.Sockets.SocketException"/> when the
-    /// address is unusable. With port 0 the UDP port the kernel picks may be taken for TCP, so it tries again.
+    /// Binds UDP and TCP on the same port; throws <see cref="System.Net.Sockets.SocketException"/> when the
+    /// address is unusable. With port 0 the kernel picks the TCP port, which may be taken for UDP, so it tries again.
     /// </summary>
     public void Start()
     {
@@ -44,8 +44,8 @@ public sealed class DnsListener : IDisposable
             _tcp = new TcpListener(_options, _zone, _pipeline, _metrics, _logger);
             try
             {
-                _udp.Start(_options.Endpoint.Port);
-                _tcp.Start(_udp.LocalEndpoint!.Port);
+                _tcp.Start(_options.Endpoint.Port);
+                _udp.Start(_tcp.LocalEndpoint!.Port);
                 break;
             }
             catch (System.Net.Sockets.SocketException) when (_options.Endpoint.Port == 0 && attempt < EphemeralAttempts)

@@ -43,6 +43,7 @@ public sealed class UdpListener : IDisposable
     public void Start(int port)
     {
         var endpoint = new IPEndPoint(_options.Endpoint.Address, port);
+        EnsureFree(endpoint);
         for (var i = 0; i < Math.Max(1, _options.UdpLoops); i++)
         {
             var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -66,6 +67,17 @@ public sealed class UdpListener : IDisposable
             _threads.Add(thread);
             thread.Start();
         }
+    }
+
+    /// <summary>
+    /// SO_REUSEPORT lets a socket join any group of the same user on that port, so another process (or a
+    /// second listener here) already serving the port would silently share its traffic. A plain bind first
+    /// makes "address in use" an error, as it is without SO_REUSEPORT.
+    /// </summary>
+    private static void EnsureFree(IPEndPoint endpoint)
+    {
+        using var probe = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(endpoint);
     }
 
     private void ReceiveLoop(Socket socket, WorkerStats stats)

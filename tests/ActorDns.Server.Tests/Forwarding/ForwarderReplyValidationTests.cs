@@ -27,7 +27,7 @@ public class ForwarderReplyValidationTests
     public async Task ForwardAsync_BadReplyOverUdp_ServFailAndNothingRelayed(FakeUpstream.BadReply kind)
     {
         using var upstream = new FakeUpstream(script: FakeUpstream.Bad(kind));
-        var options = TestMesh.Fast with { TryTimeout = TimeSpan.FromMilliseconds(200), TotalTimeout = TimeSpan.FromSeconds(10) };
+        var options = TestMesh.Fast with { TryTimeout = TimeSpan.FromMilliseconds(500), TotalTimeout = TimeSpan.FromSeconds(10) };
         using var forwarder = new ForwarderHarness(options, upstream.Endpoint);
         var started = Stopwatch.GetTimestamp();
 
@@ -47,7 +47,7 @@ public class ForwarderReplyValidationTests
     public async Task ForwardAsync_BadReplyOverTcp_ServFailAndNothingRelayed(FakeUpstream.BadReply kind)
     {
         using var upstream = new FakeUpstream(script: FakeUpstream.Bad(kind));
-        using var forwarder = new ForwarderHarness(TestMesh.Fast with { TryTimeout = TimeSpan.FromMilliseconds(200) }, upstream.Endpoint);
+        using var forwarder = new ForwarderHarness(TestMesh.Fast with { TryTimeout = TimeSpan.FromMilliseconds(500) }, upstream.Endpoint);
 
         var reply = TestQuery.Parse(await forwarder.ForwardAsync(TestQuery.Build("www.example.com", id: 0x0BAD), overTcp: true));
 
@@ -63,7 +63,7 @@ public class ForwarderReplyValidationTests
             FakeUpstream.BuildBadReply(query, FakeUpstream.BadReply.NotAResponse),
             FakeUpstream.BuildBadReply(query, FakeUpstream.BadReply.WrongName),
             FakeUpstream.BuildReply(query, DnsRcode.NoError, [FakeUpstream.DefaultAddress], 300));
-        using var forwarder = new ForwarderHarness(TestMesh.Fast, upstream.Endpoint);
+        using var forwarder = new ForwarderHarness(TestMesh.Patient, upstream.Endpoint);
 
         var reply = TestQuery.Parse(await forwarder.ForwardAsync(TestQuery.Build("www.example.com", id: 0x600D)));
 
@@ -75,7 +75,7 @@ public class ForwarderReplyValidationTests
     [Fact]
     public async Task ForwardAsync_NoUpstreams_ServFailAtOnce()
     {
-        using var forwarder = new ForwarderHarness(TestMesh.Fast);
+        using var forwarder = new ForwarderHarness(TestMesh.Patient);
 
         var reply = TestQuery.Parse(await forwarder.ForwardAsync(TestQuery.Build("www.example.com", id: 0x0001)));
 

@@ -18,7 +18,7 @@ public class ForwarderSpoofingTests
     public async Task Forward_TwoHundredQueries_UpstreamIdsRandomAndClientIdsRestored()
     {
         using var upstream = new FakeUpstream();
-        using var server = TestMesh.Server(TestMesh.Fast, upstream);
+        using var server = TestMesh.Server(TestMesh.Patient, upstream);
         var clientIds = new Dictionary<string, ushort>();
 
         for (var i = 0; i < 200; i++)
@@ -51,7 +51,7 @@ public class ForwarderSpoofingTests
     {
         // Replies are held back so that all 400 upstream sockets are open at once.
         using var upstream = new FakeUpstream(script: FakeUpstream.Delayed(TimeSpan.FromMilliseconds(1500), FakeUpstream.AnswerA()));
-        using var server = TestMesh.Server(TestMesh.Fast with { TryTimeout = TimeSpan.FromSeconds(3), TotalTimeout = TimeSpan.FromSeconds(3) }, upstream);
+        using var server = TestMesh.Server(TestMesh.Patient with { TryTimeout = TimeSpan.FromSeconds(3), TotalTimeout = TimeSpan.FromSeconds(3) }, upstream);
         var clients = new List<Task<byte[]?>>();
 
         for (var wave = 0; wave < 4; wave++)
@@ -77,7 +77,7 @@ public class ForwarderSpoofingTests
     public async Task Forward_WrongIdReplyBeforeGenuine_GenuineRelayed(bool overTcp)
     {
         using var upstream = new FakeUpstream(script: FakeUpstream.WrongIdThen(FakeUpstream.AnswerA()));
-        using var server = TestMesh.Server(TestMesh.Fast, upstream);
+        using var server = TestMesh.Server(TestMesh.Patient, upstream);
         var query = TestQuery.Build("www.example.com", id: 0x4242);
 
         var reply = TestQuery.Parse(overTcp
@@ -111,7 +111,7 @@ public class ForwarderSpoofingTests
             spoofsSent += spoofer.SendTo(FakeUpstream.BuildReply(query, DnsRcode.NoError, [Forged], 300), query.Source) > 0 ? 1 : 0;
             return FakeUpstream.AnswerA()(query);
         };
-        using var server = TestMesh.Server(TestMesh.Fast, upstream);
+        using var server = TestMesh.Server(TestMesh.Patient, upstream);
 
         var reply = TestQuery.Parse(await DnsTestClient.UdpAsync(server.Endpoint, TestQuery.Build("www.example.com"), TestMesh.ClientTimeout));
 

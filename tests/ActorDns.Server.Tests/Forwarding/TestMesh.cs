@@ -18,6 +18,16 @@ internal static class TestMesh
         Policy = UpstreamPolicy.Sequential,
     };
 
+    /// <summary>
+    /// For tests where every upstream answers at once and no timeout is meant to fire: the default timeouts,
+    /// so a cold start (JIT) on a busy 2-core machine cannot turn an answer into a failover.
+    /// </summary>
+    public static readonly ForwarderOptions Patient = Fast with
+    {
+        TryTimeout = TimeSpan.FromSeconds(2),
+        TotalTimeout = TimeSpan.FromSeconds(4),
+    };
+
     /// <summary>How long a test client waits for any reply: well past every total deadline used here.</summary>
     public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(5);
 

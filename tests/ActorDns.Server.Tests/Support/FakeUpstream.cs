@@ -13,8 +13,9 @@ namespace ActorDns.Server.Tests.Support;
 /// </summary>
 /// <remarks>
 /// The reply builders echo the query's question bytes (letter case kept) and, when the query carried an
-/// OPT, add an OPT of their own, as a real resolver would. Replies are sent off the receive loop, so a
-/// delayed or silent reply never holds up the next query.
+/// OPT, add an OPT of their own, as a real resolver would. Receiving runs on dedicated threads and an
+/// immediate reply is sent from there, so a busy thread pool never makes the fake look slow; a delayed
+/// reply is sent from a timer and never holds up the next query.
 /// </remarks>
 public sealed class FakeUpstream : IDisposable
 {
@@ -25,6 +26,7 @@ public sealed class FakeUpstream : IDisposable
     private readonly Socket _tcp;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentQueue<Received> _queries = new();
+    private readonly List<Socket> _connections = [];
     private readonly Lock _signalLock = new();
     private TaskCompletionSource _changed = NewSignal();
     private volatile Behaviour _script = AnswerA();
@@ -40,7 +42,7 @@ public sealed class FakeUpstream : IDisposable
 
         (_udp, _tcp) = BindPair(address);
         Endpoint = (IPEndPoint)_udp.LocalEndPoint!;
-        _ = UdpLoopAsync();
+        StartThread($"fake-upstream-udp-{Endpoint}", UdpLoop);
         _ = AcceptLoopAsync();
     }
 
@@ -176,8 +178,10 @@ public sealed class FakeUpstream : IDisposable
         switch (kind)
         {
             case BadReply.WrongName:
-                var other = query.QuestionTextIsVictim ? "other.example." : "victim.example.";
-                return BuildWithQuestion(query, DnsName.Parse(other), query.Question[^4..]);
+                // Same length, one letter changed (not just its case): only comparing the names can tell.
+                var firstLetter = DnsHeader.Size + 1;
+                good[firstLetter] = DnsName.ToLower(good[firstLetter]) == (byte)'x' ? (byte)'y' : (byte)'x';
+                return good;
             case BadReply.WrongType:
                 good[nameEnd + 1] ^= 0x1D; // A(1) ↔ AAAA(28)
                 return good;
@@ -195,10 +199,7 @@ public sealed class FakeUpstream : IDisposable
                 BinaryPrimitives.WriteUInt16BigEndian(twice.AsSpan(6), 0);
                 return twice;
             case BadReply.NotAResponse:
-                // PowerDNS testQR0PoisonAnswer: QR=0 and a record for another name.
-                var poison = BuildWithQuestion(query, query.Question[..^4].ToArray(), query.Question[^4..], ("victim.example.", IPAddress.Parse("203.0.113.66")));
-                poison[2] &= unchecked((byte)~(DnsHeaderFlags.QR >> 8));
-                return poison;
+                return BuildPoison(query);
             case BadReply.Garbage:
                 var garbage = new byte[64];
                 new Random(42).NextBytes(garbage);
@@ -220,17 +221,17 @@ public sealed class FakeUpstream : IDisposable
         }
     }
 
-    private static byte[] BuildWithQuestion(Received query, ReadOnlySpan<byte> name, ReadOnlySpan<byte> typeAndClass, params (string Name, IPAddress Address)[] answers)
+    /// <summary>QR=0, our question and answer, plus a record for another name (PowerDNS <c>testQR0PoisonAnswer</c>).</summary>
+    private static byte[] BuildPoison(Received query)
     {
         var buffer = new byte[512];
         var writer = new DnsWriter(buffer);
         var flags = (ushort)((query.Flags & DnsHeaderFlags.RD) | DnsHeaderFlags.RA);
-        writer.WriteHeader(new DnsHeader(query.Id, DnsHeader.MakeFlags(true, DnsOpcode.Query, DnsRcode.NoError, flags), 1, (ushort)(answers.Length + 1), 0, 0));
-        writer.WriteBytes(name);
-        writer.WriteBytes(typeAndClass);
-        foreach (var (owner, address) in answers.Prepend((DnsName.ToText(name), DefaultAddress)))
+        writer.WriteHeader(new DnsHeader(query.Id, DnsHeader.MakeFlags(false, DnsOpcode.Query, DnsRcode.NoError, flags), 1, 2, 0, 0));
+        writer.WriteBytes(query.Question);
+        foreach (var (owner, address) in new[] { (query.Question[..^4], DefaultAddress), (DnsName.Parse("victim.example"), IPAddress.Parse("203.0.113.66")) })
         {
-            writer.WriteBytes(DnsName.Parse(owner));
+            writer.WriteBytes(owner);
             writer.WriteUInt16((ushort)DnsRecordType.A);
             writer.WriteUInt16((ushort)DnsClass.IN);
             writer.WriteUInt32(300);
@@ -274,29 +275,31 @@ public sealed class FakeUpstream : IDisposable
         }
     }
 
-    private async Task UdpLoopAsync()
+    /// <summary>A dedicated thread in a blocking receive, so a busy thread pool never delays an answer.</summary>
+    private void UdpLoop()
     {
         var buffer = new byte[ushort.MaxValue];
-        var any = new IPEndPoint(Endpoint.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
+        EndPoint any = new IPEndPoint(Endpoint.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
         while (!_stopping.IsCancellationRequested)
         {
-            SocketReceiveFromResult result;
+            int received;
+            var remote = any;
             try
             {
-                result = await _udp.ReceiveFromAsync(buffer, SocketFlags.None, any, _stopping.Token);
+                received = _udp.ReceiveFrom(buffer, ref remote);
             }
             catch (SocketException) when (!_stopping.IsCancellationRequested)
             {
                 continue;
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception e) when (e is ObjectDisposedException or SocketException)
             {
                 return;
             }
 
-            var source = (IPEndPoint)result.RemoteEndPoint;
-            var query = Record(buffer[..result.ReceivedBytes], source, Transport.Udp);
-            _ = RespondAsync(query, async message => await _udp.SendToAsync(message, SocketFlags.None, source));
+            var source = (IPEndPoint)remote;
+            var query = Record(buffer[..received], source, Transport.Udp);
+            Respond(query, message => _udp.SendTo(message, source));
         }
     }
 
@@ -314,45 +317,43 @@ public sealed class FakeUpstream : IDisposable
                 return;
             }
 
-            _ = ServeConnectionAsync(connection);
+            lock (_connections)
+            {
+                _connections.Add(connection);
+            }
+
+            StartThread($"fake-upstream-tcp-{Endpoint}", () => ServeConnection(connection));
         }
     }
 
-    private async Task ServeConnectionAsync(Socket connection)
+    /// <summary>Reads framed queries until the peer closes; each reply is written whole under a lock (pipelined replies allowed).</summary>
+    private void ServeConnection(Socket connection)
     {
         using var stream = new NetworkStream(connection, ownsSocket: true);
-        using var writeLock = new SemaphoreSlim(1, 1);
+        var writeLock = new Lock();
         var source = (IPEndPoint)connection.RemoteEndPoint!;
-        var pending = new List<Task>();
         try
         {
             var prefix = new byte[2];
             while (!_stopping.IsCancellationRequested)
             {
-                await stream.ReadExactlyAsync(prefix, _stopping.Token);
+                stream.ReadExactly(prefix);
                 var message = new byte[BinaryPrimitives.ReadUInt16BigEndian(prefix)];
-                await stream.ReadExactlyAsync(message, _stopping.Token);
+                stream.ReadExactly(message);
                 var query = Record(message, source, Transport.Tcp);
-                pending.Add(RespondAsync(query, async reply =>
+                Respond(query, reply =>
                 {
-                    await writeLock.WaitAsync(_stopping.Token);
-                    try
+                    lock (writeLock)
                     {
-                        await stream.WriteAsync(DnsTestClient.Frame(reply), _stopping.Token);
+                        stream.Write(DnsTestClient.Frame(reply));
                     }
-                    finally
-                    {
-                        writeLock.Release();
-                    }
-                }));
+                });
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or EndOfStreamException or IOException or ObjectDisposedException or SocketException)
+        catch (Exception e) when (e is EndOfStreamException or IOException or ObjectDisposedException or SocketException)
         {
             // Peer closed, or stopping.
         }
-
-        await Task.WhenAll(pending);
     }
 
     private Received Record(byte[] bytes, IPEndPoint source, Transport transport)
@@ -363,28 +364,50 @@ public sealed class FakeUpstream : IDisposable
         return query;
     }
 
-    private async Task RespondAsync(Received query, Func<byte[], Task> send)
+    /// <summary>Sends the script's reply at once on the receiving thread, or later from a timer when it asks for a delay.</summary>
+    private void Respond(Received query, Action<byte[]> send)
+    {
+        var reply = _script(query);
+        if (reply.Delay > TimeSpan.Zero)
+        {
+            _ = SendLaterAsync(reply, send);
+            return;
+        }
+
+        SendAll(reply, send);
+    }
+
+    private async Task SendLaterAsync(Reply reply, Action<byte[]> send)
     {
         try
         {
-            var reply = _script(query);
-            if (reply.Delay > TimeSpan.Zero)
-            {
-                await Task.Delay(reply.Delay, _stopping.Token);
-            }
+            await Task.Delay(reply.Delay, _stopping.Token);
+            SendAll(reply, send);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
 
+    private void SendAll(Reply reply, Action<byte[]> send)
+    {
+        try
+        {
             foreach (var message in reply.Messages)
             {
-                await send(message);
+                send(message);
                 Interlocked.Increment(ref _sent);
                 Signal();
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException or IOException)
+        catch (Exception e) when (e is ObjectDisposedException or SocketException or IOException)
         {
             // Stopping, or the forwarder already gave up on this query.
         }
     }
+
+    private static void StartThread(string name, Action loop) => new Thread(() => loop()) { IsBackground = true, Name = name }.Start();
 
     private void Signal()
     {
@@ -429,7 +452,13 @@ public sealed class FakeUpstream : IDisposable
         _stopping.Cancel();
         _udp.Dispose();
         _tcp.Dispose();
-        _stopping.Dispose();
+        lock (_connections)
+        {
+            foreach (var connection in _connections)
+            {
+                connection.Dispose();
+            }
+        }
     }
 
     /// <summary>What goes back for one query: zero or more messages, sent in order after <see cref="Delay"/>.</summary>
@@ -466,7 +495,5 @@ public sealed class FakeUpstream : IDisposable
             DnsMessage.TryParse(Bytes, out var message) ? message.Additionals.FirstOrDefault(r => r.Type == DnsRecordType.OPT) : null;
 
         public bool HasOpt => Opt is not null;
-
-        internal bool QuestionTextIsVictim => QName.StartsWith("victim.example", StringComparison.OrdinalIgnoreCase);
     }
 }
