@@ -1,5 +1,10 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
+using ActorDns.ControlPlane.Meshes;
 using ActorDns.Host.Api;
 using ActorDns.Host.Configuration;
+using ActorDns.Host.ControlPlane;
 using ActorDns.Host.Dns;
 using ActorDns.Server.Forwarding;
 using ActorDns.Server.Metrics;
@@ -7,17 +12,22 @@ using ActorDns.Server.Pipeline;
 using ActorDns.Server.Query;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 
 namespace ActorDns.Host;
 
-/// <summary>The composition root of <c>actordns standalone</c>: DNS listeners, the forwarder and the HTTP API in one process.</summary>
+/// <summary>
+/// The composition root of <c>actordns standalone</c>: DNS listeners, the forwarder, a one-node control
+/// plane on the embedded SQLite journal, and the HTTP API, in one process.
+/// </summary>
 public static class StandaloneHost
 {
     public static WebApplication Build(ActorDnsOptions options)
     {
+        JournalCheck.Verify(options.Journal);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
@@ -29,25 +39,37 @@ public static class StandaloneHost
 
         // A start-up failure is reported by the command line as one line; the host's own error log of it is a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(options.ApiAddress));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(options.ApiAddress);
+            k.Limits.MaxRequestBodySize = CatalogApi.MaxBodyBytes;
+        });
 
         var registry = Metrics.NewCustomRegistry();
         DotNetStats.Register(registry);
+        var factory = Metrics.WithCustomRegistry(registry);
+        var zones = new ZoneRegistry(options.Zone);
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(registry);
         services.AddSingleton(new DnsServerMetrics(registry));
-        services.AddSingleton(new ZoneRegistry(options.Zone));
+        services.AddSingleton(zones);
         services.AddSingleton(new Forwarder(
             new ForwarderOptions { Upstreams = options.Upstreams },
-            new ForwarderMetrics(Metrics.WithCustomRegistry(registry)),
+            new ForwarderMetrics(factory),
             new Random()));
         services.AddSingleton(sp => ResolverPipeline.KumaDefault(sp.GetRequiredService<Forwarder>()));
         services.AddSingleton<DnsServerService>();
         services.AddHostedService(sp => sp.GetRequiredService<DnsServerService>());
+        services.AddStandaloneControlPlane(options, zones, new ControlPlaneMetrics(factory));
 
         var app = builder.Build();
-        ApiEndpoints.MapCommon(app, "standalone", registry, app.Services.GetRequiredService<DnsServerMetrics>(), app.Services.GetRequiredService<DnsServerService>());
+        app.UseMiddleware<ApiExceptionMiddleware>();
+        var dns = app.Services.GetRequiredService<DnsServerService>();
+        var system = app.Services.GetRequiredService<ActorSystem>();
+        ApiEndpoints.MapCommon(app, "standalone", registry, app.Services.GetRequiredService<DnsServerMetrics>(),
+            () => dns.Serving && Cluster.Get(system).SelfMember.Status == MemberStatus.Up);
+        new CatalogApi(app.Services.GetRequiredService<ActorRegistry>()).Map(app);
         return app;
     }
 }

@@ -62,9 +62,11 @@ public sealed record IpPool
     /// <summary>The address after <paramref name="value"/>, wrapping from the last to the first.</summary>
     public UInt128 Next(UInt128 value) => value >= Last || value < First ? First : value + 1;
 
-    public IPAddress ToAddress(UInt128 value)
+    public IPAddress ToAddress(UInt128 value) => ToAddress(value, Family);
+
+    public static IPAddress ToAddress(UInt128 value, AddressFamily family)
     {
-        var bytes = new byte[Family == AddressFamily.InterNetwork ? 4 : 16];
+        var bytes = new byte[family == AddressFamily.InterNetwork ? 4 : 16];
         for (var i = bytes.Length - 1; i >= 0; i--)
         {
             bytes[i] = (byte)value;

@@ -8,6 +8,7 @@ public sealed record MeshSettings(
     string Domain = "mesh",
     bool ServiceVipEnabled = true,
     uint Ttl = 60,
+    int ServiceVipPort = 80,
     int SnapshotEvery = 1000)
 {
     public static MeshSettings Default { get; } = new(AllocatorSettings.Default);

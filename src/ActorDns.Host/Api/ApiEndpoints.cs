@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text;
-using ActorDns.Host.Dns;
 using ActorDns.Server.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,11 +13,11 @@ public static class ApiEndpoints
     public static readonly string Version =
         typeof(ApiEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    public static void MapCommon(WebApplication app, string role, CollectorRegistry registry, DnsServerMetrics dnsMetrics, DnsServerService dns)
+    public static void MapCommon(WebApplication app, string role, CollectorRegistry registry, DnsServerMetrics dnsMetrics, Func<bool> ready)
     {
         app.MapGet("/", () => Results.Json(new { product = "ActorDns", version = Version, role }));
         app.MapGet("/health/live", () => Results.Text("ok\n"));
-        app.MapGet("/health/ready", () => dns.Serving ? Results.Text("ok\n") : Results.Text("not serving DNS yet\n", statusCode: 503));
+        app.MapGet("/health/ready", () => ready() ? Results.Text("ok\n") : Results.Text("not ready\n", statusCode: 503));
         app.MapGet("/metrics", async (HttpContext context) =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";

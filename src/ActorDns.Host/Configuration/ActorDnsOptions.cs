@@ -1,4 +1,5 @@
 using System.Net;
+using ActorDns.ControlPlane.Meshes;
 using ActorDns.Server.Query;
 
 namespace ActorDns.Host.Configuration;
@@ -20,4 +21,9 @@ public sealed record ActorDnsOptions
     public required int UdpLoops { get; init; }
 
     public required ZoneSettings Zone { get; init; }
+
+    public required JournalOptions Journal { get; init; }
+
+    /// <summary>Control-plane settings shared by every mesh: pools, reuse delay, service VIPs.</summary>
+    public required MeshSettings Meshes { get; init; }
 }

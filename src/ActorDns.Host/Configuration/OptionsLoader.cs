@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using ActorDns.ControlPlane.Allocation;
+using ActorDns.ControlPlane.Meshes;
 using ActorDns.Server.Forwarding;
 using ActorDns.Server.Query;
 
@@ -17,18 +19,63 @@ public sealed class OptionsLoader(
     public ActorDnsOptions Load(IPEndPoint defaultApiAddress)
     {
         var resolvConf = Single(Setting.ResolvConf) ?? "/etc/resolv.conf";
+        var dataDir = Single(Setting.DataDir) ?? "./data";
+        var zone = ParseZone();
         var upstreams = Many(Setting.Upstream).Select(ParseUpstream).ToList();
         return new ActorDnsOptions
         {
             DnsAddresses = (Many(Setting.DnsAddress) is { Count: > 0 } addresses ? addresses : ["127.0.0.1:15053=default"])
                 .Select(DnsAddress.Parse).ToList(),
             ApiAddress = Single(Setting.ApiAddress) is { } api ? ParseEndpoint(Setting.ApiAddress, api) : defaultApiAddress,
-            DataDir = Single(Setting.DataDir) ?? "./data",
+            DataDir = dataDir,
             ResolvConf = resolvConf,
             Upstreams = upstreams.Count > 0 ? upstreams : ResolvConf.Load(resolvConf),
             UdpLoops = Single(Setting.UdpLoops) is { } loops ? ParseInt(Setting.UdpLoops, loops, 1, 256) : Environment.ProcessorCount,
-            Zone = ParseZone(),
+            Zone = zone,
+            Journal = JournalOptions.Parse(Single(Setting.Journal) ?? "sqlite:actordns.db", Path.GetFullPath(dataDir)),
+            Meshes = ParseMeshes(zone),
         };
+    }
+
+    private MeshSettings ParseMeshes(ZoneSettings zone)
+    {
+        var pool = ParsePool(Setting.Cidr, Single(Setting.Cidr) ?? "240.0.0.0/4");
+        var poolV6 = Single(Setting.CidrV6) is { } v6 ? ParsePool(Setting.CidrV6, v6) : null;
+        if (pool.Family != System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            throw new OptionsException($"{Setting.Cidr.Flag} '{pool.Cidr}': must be an IPv4 CIDR (use {Setting.CidrV6.Flag} for IPv6)");
+        }
+
+        if (poolV6 is not null && poolV6.Family != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            throw new OptionsException($"{Setting.CidrV6.Flag} '{poolV6.Cidr}': must be an IPv6 CIDR");
+        }
+
+        var reuseDelay = Single(Setting.VipReuseDelay) is { } delay ? ParseDuration(Setting.VipReuseDelay, delay) : TimeSpan.FromSeconds(2 * zone.Ttl);
+        var serviceVips = (Single(Setting.ServiceVipEnabled) ?? "true").ToLowerInvariant() switch
+        {
+            "true" => true,
+            "false" => false,
+            var other => throw new OptionsException($"{Setting.ServiceVipEnabled.Flag} '{other}': expected true or false"),
+        };
+        var port = Single(Setting.ServiceVipPort) is { } p ? ParseInt(Setting.ServiceVipPort, p, 1, 65535) : 80;
+        return new MeshSettings(new AllocatorSettings(pool, poolV6, reuseDelay), zone.Domain, serviceVips, zone.Ttl, port);
+    }
+
+    private static IpPool ParsePool(Setting setting, string text) =>
+        IpPool.TryParse(text, out var pool, out var error) ? pool : throw new OptionsException($"{setting.Flag}: {error}");
+
+    /// <summary>A duration in seconds (<c>120</c>, <c>120s</c>), minutes (<c>2m</c>) or hours (<c>1h</c>).</summary>
+    private static TimeSpan ParseDuration(Setting setting, string text)
+    {
+        var unit = text.Length > 0 && char.IsLetter(text[^1]) ? text[^1] : 's';
+        var number = char.IsLetter(unit) && text.Length > 0 && char.IsLetter(text[^1]) ? text[..^1] : text;
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0 || unit is not ('s' or 'm' or 'h'))
+        {
+            throw new OptionsException($"{setting.Flag} '{text}': expected a duration such as 120s, 2m or 1h");
+        }
+
+        return unit switch { 'h' => TimeSpan.FromHours(value), 'm' => TimeSpan.FromMinutes(value), _ => TimeSpan.FromSeconds(value) };
     }
 
     private ZoneSettings ParseZone()

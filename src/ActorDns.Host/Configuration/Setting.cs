@@ -16,5 +16,13 @@ public sealed record Setting(string Key, string Flag, string Env, string? KumaEn
     public static readonly Setting Ttl = new("dnsServer.ttl", "--dns-ttl", "ACTORDNS_DNS_SERVER_TTL");
     public static readonly Setting Ipv6 = new("dnsServer.ipv6", "--dns-ipv6", "ACTORDNS_DNS_SERVER_IPV6");
 
-    public static IReadOnlyList<Setting> All { get; } = [DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6];
+    public static readonly Setting Journal = new("journal", "--journal", "ACTORDNS_JOURNAL");
+    public static readonly Setting Cidr = new("dnsServer.CIDR", "--dns-cidr", "ACTORDNS_DNS_SERVER_CIDR", "KUMA_DNS_SERVER_CIDR");
+    public static readonly Setting CidrV6 = new("dnsServer.CIDRv6", "--dns-cidr-v6", "ACTORDNS_DNS_SERVER_CIDRV6");
+    public static readonly Setting ServiceVipEnabled = new("dnsServer.serviceVipEnabled", "--dns-service-vip-enabled", "ACTORDNS_DNS_SERVER_SERVICE_VIP_ENABLED", "KUMA_DNS_SERVER_SERVICE_VIP_ENABLED");
+    public static readonly Setting ServiceVipPort = new("dnsServer.serviceVipPort", "--dns-service-vip-port", "ACTORDNS_DNS_SERVER_SERVICE_VIP_PORT", "KUMA_DNS_SERVER_SERVICE_VIP_PORT");
+    public static readonly Setting VipReuseDelay = new("dnsServer.vipReuseDelay", "--vip-reuse-delay", "ACTORDNS_DNS_SERVER_VIP_REUSE_DELAY");
+
+    public static IReadOnlyList<Setting> All { get; } =
+        [DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay];
 }

@@ -1,0 +1,49 @@
+using System.Runtime.Serialization;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Serialization;
+using ActorDns.ControlPlane.Meshes;
+
+namespace ActorDns.ControlPlane.Events;
+
+/// <summary>
+/// The journal's schema: each persisted type has a fixed manifest and is stored as JSON of its own fields,
+/// so renaming or moving a class never breaks recovery. A manifest, once written, is never changed or reused;
+/// a new shape of an event gets a new manifest (<c>.v2</c>) and both stay readable.
+/// </summary>
+public sealed class MeshEventSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const int Id = 7301;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static readonly Dictionary<string, Type> Types = new(StringComparer.Ordinal)
+    {
+        ["resource-upserted.v1"] = typeof(ResourceUpserted),
+        ["resource-deleted.v1"] = typeof(ResourceDeleted),
+        ["vip-allocated.v1"] = typeof(VipAllocated),
+        ["vip-released.v1"] = typeof(VipReleased),
+        ["mesh-created.v1"] = typeof(MeshCreated),
+        ["mesh-deleted.v1"] = typeof(MeshDeleted),
+        ["mesh-snapshot.v1"] = typeof(MeshSnapshot),
+    };
+
+    private static readonly Dictionary<Type, string> Manifests = Types.ToDictionary(p => p.Value, p => p.Key);
+
+    /// <summary>The types this serializer must be bound to.</summary>
+    public static IReadOnlyCollection<Type> BoundTypes => Types.Values;
+
+    public override int Identifier => Id;
+
+    public override string Manifest(object o) =>
+        Manifests.TryGetValue(o.GetType(), out var manifest)
+            ? manifest
+            : throw new ArgumentException($"{o.GetType()} has no journal manifest", nameof(o));
+
+    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json);
+
+    public override object FromBinary(byte[] bytes, string manifest) =>
+        Types.TryGetValue(manifest, out var type)
+            ? JsonSerializer.Deserialize(bytes, type, Json) ?? throw new SerializationException($"empty {manifest}")
+            : throw new SerializationException($"unknown journal manifest '{manifest}'");
+}

@@ -1,0 +1,40 @@
+using Prometheus;
+
+namespace ActorDns.ControlPlane.Meshes;
+
+/// <summary>Control-plane metrics (SPEC §6): VIPs per mesh, allocations, their latency, journal failures.</summary>
+public sealed class ControlPlaneMetrics
+{
+    public ControlPlaneMetrics(IMetricFactory factory)
+    {
+        VipsUsed = factory.CreateGauge("actordns_vip_addresses_used", "VIPs held by entries, by mesh and family.", ["mesh", "family"]);
+        VipsFree = factory.CreateGauge("actordns_vip_addresses_free", "VIPs still free in the pool (quarantined ones count as used), by mesh and family.", ["mesh", "family"]);
+        Exhaustion = factory.CreateCounter("actordns_vip_exhaustion_total", "Entries that could not get a VIP because the pool was full, by mesh.", ["mesh"]);
+        Allocations = factory.CreateCounter("actordns_vip_allocations_total", "VIPs allocated, by mesh.", ["mesh"]);
+        Releases = factory.CreateCounter("actordns_vip_releases_total", "VIPs released, by mesh.", ["mesh"]);
+        CommandDuration = factory.CreateHistogram("actordns_mesh_command_duration_seconds",
+            "Time from a mesh entity receiving a change to its events being persisted.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
+        JournalFailures = factory.CreateCounter("actordns_journal_write_failures_total", "Journal writes that failed; the change was rejected.", ["mesh"]);
+        ZoneVersion = factory.CreateGauge("actordns_zone_version", "Version of each mesh's DNS view on the control plane.", ["mesh"]);
+        ZoneRecords = factory.CreateGauge("actordns_zone_records", "Names in each mesh's DNS view on the control plane.", ["mesh"]);
+    }
+
+    public Gauge VipsUsed { get; }
+
+    public Gauge VipsFree { get; }
+
+    public Counter Exhaustion { get; }
+
+    public Counter Allocations { get; }
+
+    public Counter Releases { get; }
+
+    public Histogram CommandDuration { get; }
+
+    public Counter JournalFailures { get; }
+
+    public Gauge ZoneVersion { get; }
+
+    public Gauge ZoneRecords { get; }
+}

@@ -1,0 +1,28 @@
+using Akka.Actor;
+
+namespace ActorDns.ControlPlane.Meshes;
+
+/// <summary>The messages of the mesh directory: the persistent list of meshes (a cluster singleton).</summary>
+public static class MeshDirectoryProtocol
+{
+    /// <summary>The mesh that exists from the start and cannot be deleted.</summary>
+    public const string DefaultMesh = "default";
+
+    public sealed record CreateMesh(string Name);
+
+    public sealed record MeshStored(bool Created);
+
+    /// <summary>Deletes the mesh and every resource in it. Replies <see cref="MeshRemoved"/> or <see cref="MeshProtocol.Failed"/>.</summary>
+    public sealed record DeleteMesh(string Name);
+
+    public sealed record MeshRemoved(bool Existed);
+
+    public sealed record ListMeshes
+    {
+        public static readonly ListMeshes Instance = new();
+    }
+
+    public sealed record MeshList(IReadOnlyList<string> Names);
+
+    public static Props Props(IActorRef meshRegion) => MeshDirectory.Props(meshRegion);
+}

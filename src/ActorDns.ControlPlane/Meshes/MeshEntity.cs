@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using Akka.Persistence;
+using ActorDns.ControlPlane.Allocation;
+using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Events;
+using ActorDns.ControlPlane.Zones;
+using ActorDns.Server.Query;
+using static ActorDns.ControlPlane.Meshes.MeshProtocol;
+
+namespace ActorDns.ControlPlane.Meshes;
+
+/// <summary>
+/// The single writer of one mesh: a thin persistent actor around <see cref="MeshState"/>. A change is
+/// decided, persisted as events in one atomic write, applied, and only then acknowledged; the DNS view is
+/// updated for the touched entries and its delta published on the mesh's topic.
+/// </summary>
+internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
+{
+    private const string ReconcileTimer = "reconcile";
+
+    private readonly string _mesh;
+    private readonly MeshSettings _settings;
+    private readonly TimeProvider _clock;
+    private readonly ControlPlaneMetrics _metrics;
+    private readonly IActorRef _mediator;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
+    private MeshState _state;
+    private ZoneState _zone;
+    private long _zoneVersion;
+    private HashSet<string> _pending = new(StringComparer.Ordinal);
+    private int _sinceSnapshot;
+    private IActorRef? _waiting;
+
+    public MeshEntity(string mesh, MeshSettings settings, TimeProvider clock, ControlPlaneMetrics metrics, IActorRef mediator)
+    {
+        _mesh = mesh;
+        _settings = settings;
+        _clock = clock;
+        _metrics = metrics;
+        _mediator = mediator;
+        _state = MeshState.Empty(mesh, settings);
+        _zone = new ZoneState(settings.Domain);
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is MeshSnapshot snapshot)
+            {
+                _state = snapshot.ToState(mesh, settings);
+            }
+        });
+        Recover<IMeshEvent>(e => _state = _state.Apply(e));
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+
+        Command<UpsertResource>(c =>
+        {
+            var created = !_state.Catalog.Of(c.Resource.Kind).ContainsKey(c.Resource.Name);
+            Change(_state.DecideUpsert(c.Resource, _pending, _clock.GetUtcNow()), new ResourceStored(created));
+        });
+        Command<DeleteResource>(c =>
+        {
+            var events = _state.DecideDelete(c.Kind, c.Name, _pending, _clock.GetUtcNow());
+            Change(events, new ResourceRemoved(events.Count > 0));
+        });
+        Command<ClearMesh>(_ => Change(DecideClear(), new ResourceRemoved(true)));
+        Command<Reconcile>(_ => Change(_state.DecideReconcile(_clock.GetUtcNow()), reply: null));
+        Command<GetResource>(c => Sender.Tell(_state.Catalog.Of(c.Kind).GetValueOrDefault(c.Name) is { } r ? new ResourceList([r]) : new ResourceList([])));
+        Command<ListResources>(c => Sender.Tell(new ResourceList([.. _state.Catalog.Of(c.Kind).Values])));
+        Command<GetVips>(_ => Sender.Tell(new VipTable(VipEntries(), _zoneVersion)));
+        Command<GetZone>(_ => Sender.Tell(new ZoneSnapshot(_mesh, _zoneVersion, _settings.Ttl, [.. _zone.Records.Values])));
+        Command<GetZoneVersion>(_ => Sender.Tell(new ZoneVersion(_mesh, _zoneVersion)));
+        Command<Wake>(_ => { });
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of mesh {0} failed; recovery replays more events", _mesh));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Deleting old snapshots of mesh {0} failed", _mesh));
+    }
+
+    public override string PersistenceId => PersistenceIds.Mesh(_mesh);
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string mesh, MeshSettings settings, TimeProvider clock, ControlPlaneMetrics metrics, IActorRef mediator) =>
+        Akka.Actor.Props.Create(() => new MeshEntity(mesh, settings, clock, metrics, mediator));
+
+    private void OnRecovered()
+    {
+        // Settings may have changed since the events were written (a new CIDR): the reconcile below re-addresses.
+        _state = _state with { Settings = _settings, Allocator = _state.Allocator.WithSettings(_settings.Allocation) };
+        _touched.UnionWith(_state.Allocator.Assignments.Keys);
+        _touched.UnionWith(_state.Catalog.References.Keys);
+        CommitZone(publish: false);
+        _zoneVersion = LastSequenceNr;
+        Timers.StartPeriodicTimer(ReconcileTimer, Reconcile.Instance, _settings.ReconcileInterval);
+        Self.Tell(Reconcile.Instance);
+    }
+
+    private IReadOnlyList<IMeshEvent> DecideClear()
+    {
+        var events = new List<IMeshEvent>();
+        var state = _state;
+        foreach (var resource in state.Catalog.Dataplanes.Values.Concat(state.Catalog.ExternalServices.Values).ToList())
+        {
+            foreach (var e in state.DecideDelete(resource.Kind, resource.Name, [], _clock.GetUtcNow()))
+            {
+                events.Add(e);
+                state = state.Apply(e);
+            }
+        }
+
+        return events;
+    }
+
+    private void Change(IReadOnlyList<IMeshEvent> events, object? reply)
+    {
+        if (events.Count == 0)
+        {
+            if (reply is not null)
+            {
+                Sender.Tell(reply);
+            }
+
+            return;
+        }
+
+        var sender = Sender;
+        var started = Stopwatch.GetTimestamp();
+        _waiting = reply is null ? null : sender;
+        PersistAll(events, e =>
+        {
+            _touched.UnionWith(_state.KeysTouchedBy(e));
+            _state = _state.Apply(e);
+            _sinceSnapshot++;
+            switch (e)
+            {
+                case VipAllocated:
+                    _metrics.Allocations.WithLabels(_mesh).Inc();
+                    break;
+                case VipReleased:
+                    _metrics.Releases.WithLabels(_mesh).Inc();
+                    break;
+            }
+        });
+        DeferAsync(reply ?? Reconcile.Instance, r =>
+        {
+            _waiting = null;
+            _metrics.CommandDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            CommitZone(publish: true);
+            if (reply is not null)
+            {
+                sender.Tell(r);
+            }
+
+            if (_sinceSnapshot >= _settings.SnapshotEvery)
+            {
+                _sinceSnapshot = 0;
+                SaveSnapshot(MeshSnapshot.From(_state));
+            }
+        });
+    }
+
+    /// <summary>Updates the DNS view for the touched entries; publishes the delta when a record changed.</summary>
+    private void CommitZone(bool publish)
+    {
+        var keys = _touched.Concat(_pending).ToList();
+        _touched.Clear();
+        var (zone, upserts, removals) = _zone.Update(keys, AssignmentOf);
+        _zone = zone;
+        var pending = keys.Where(k => _state.IsWanted(k) && _state.Allocator.LacksVip(k)).ToHashSet(StringComparer.Ordinal);
+        var newlyExhausted = pending.Count(k => !_pending.Contains(k));
+        if (newlyExhausted > 0)
+        {
+            _metrics.Exhaustion.WithLabels(_mesh).Inc(newlyExhausted);
+            _log.Warning("Mesh {0}: {1} entries have no VIP, the pool is exhausted", _mesh, pending.Count);
+        }
+
+        _pending = pending;
+        if (publish && (upserts.Count > 0 || removals.Count > 0))
+        {
+            var from = _zoneVersion;
+            _zoneVersion = LastSequenceNr;
+            _mediator.Tell(new Publish(Topic(_mesh), new ZoneChanged(_mesh, new ZoneDelta(from, _zoneVersion, upserts, removals))));
+        }
+
+        UpdateGauges();
+    }
+
+    private VipAssignment? AssignmentOf(string key) =>
+        _state.IsWanted(key) && _state.Allocator.Assignments.TryGetValue(key, out var assignment) ? assignment : null;
+
+    private void UpdateGauges()
+    {
+        var allocator = _state.Allocator;
+        _metrics.VipsUsed.WithLabels(_mesh, "ipv4").Set(allocator.V4.Used.Count);
+        _metrics.VipsFree.WithLabels(_mesh, "ipv4").Set((double)(allocator.Settings.Pool.Size - (UInt128)(allocator.V4.Used.Count + allocator.V4.Quarantined.Count)));
+        if (allocator.Settings.PoolV6 is { } v6)
+        {
+            _metrics.VipsUsed.WithLabels(_mesh, "ipv6").Set(allocator.V6.Used.Count);
+            _metrics.VipsFree.WithLabels(_mesh, "ipv6").Set((double)(v6.Size - (UInt128)(allocator.V6.Used.Count + allocator.V6.Quarantined.Count)));
+        }
+
+        _metrics.ZoneVersion.WithLabels(_mesh).Set(_zoneVersion);
+        _metrics.ZoneRecords.WithLabels(_mesh).Set(_zone.Records.Count);
+    }
+
+    private List<VipEntry> VipEntries()
+    {
+        var keys = _state.Allocator.Assignments.Keys.Concat(_state.Catalog.References.Keys.Where(_state.IsWanted))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        var entries = new List<VipEntry>();
+        foreach (var key in keys)
+        {
+            _state.Allocator.Assignments.TryGetValue(key, out var assignment);
+            var names = new List<string>();
+            var reasons = new List<string>();
+            if (_state.Allocator.LacksVip(key))
+            {
+                reasons.Add($"no free address in {_settings.Allocation.Pool.Cidr}");
+            }
+
+            foreach (var (name, _) in ZoneNames.Of(key, _settings.Domain))
+            {
+                if (ZoneNames.Problem(name) is { } problem)
+                {
+                    reasons.Add(problem);
+                }
+                else if (_zone.Winner(name) is { } winner && winner != key)
+                {
+                    reasons.Add($"{name} is served for {winner}");
+                }
+                else if (assignment is not null)
+                {
+                    names.Add(name);
+                }
+            }
+
+            entries.Add(new VipEntry(key, EntryKey.Origin(key), assignment?.Vip?.ToString(), assignment?.VipV6?.ToString(),
+                PortsOf(key), names, reasons.Count == 0 ? null : string.Join("; ", reasons)));
+        }
+
+        return entries;
+    }
+
+    private List<int> PortsOf(string key)
+    {
+        if (key.StartsWith(EntryKey.ServicePrefix, StringComparison.Ordinal))
+        {
+            return [_settings.ServiceVipPort];
+        }
+
+        var host = EntryKey.Value(key);
+        return _state.Catalog.ExternalServices.Values
+            .Where(r => r.Host == host)
+            .Select(r => (string?)r.ToJson()["networking"]?["address"]?.GetValue<string>())
+            .Select(a => int.TryParse(a?[(a.LastIndexOf(':') + 1)..], out var port) ? port : 0)
+            .Where(p => p > 0).Distinct().Order().ToList();
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        _metrics.JournalFailures.WithLabels(_mesh).Inc();
+        _waiting?.Tell(new Failed($"the journal could not store the change: {cause.Message}"));
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _metrics.JournalFailures.WithLabels(_mesh).Inc();
+        _waiting?.Tell(new Failed($"the journal rejected the change: {cause.Message}"));
+        base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+
+    private sealed class Reconcile
+    {
+        public static readonly Reconcile Instance = new();
+    }
+}

@@ -1,0 +1,110 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using ActorDns.ControlPlane.Meshes;
+using ActorDns.Server.Query;
+using static ActorDns.ControlPlane.Meshes.MeshProtocol;
+
+namespace ActorDns.ControlPlane.Resolution;
+
+/// <summary>
+/// Applies each mesh's deltas in version order and swaps the table the receive loops read. A delta that
+/// does not start at the current version is a gap: the whole zone is fetched instead. Older or duplicate
+/// deltas and snapshots are ignored, so the table never goes backwards. A periodic version check repairs a
+/// lost delta without waiting for the next change.
+/// </summary>
+internal sealed class ResolverActor : ReceiveActor, IWithTimers
+{
+    private const string CheckTimer = "version-check";
+
+    private readonly IReadOnlyDictionary<string, ZoneSlot> _meshes;
+    private readonly ZoneSettings _zone;
+    private readonly IActorRef _meshRegion;
+    private readonly IActorRef _mediator;
+    private readonly ResolverSettings _settings;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public ResolverActor(IReadOnlyDictionary<string, ZoneSlot> meshes, ZoneSettings zone, IActorRef meshRegion, IActorRef mediator, ResolverSettings settings)
+    {
+        _meshes = meshes;
+        _zone = zone;
+        _meshRegion = meshRegion;
+        _mediator = mediator;
+        _settings = settings;
+
+        Receive<SubscribeAck>(_ => { });
+        Receive<ZoneChanged>(OnDelta);
+        Receive<ZoneSnapshot>(OnSnapshot);
+        Receive<ZoneVersion>(v =>
+        {
+            if (_meshes.TryGetValue(v.Mesh, out var slot) && slot.Current.Version != v.Version)
+            {
+                RequestZone(v.Mesh);
+            }
+        });
+        Receive<CheckVersions>(_ =>
+        {
+            foreach (var mesh in _meshes.Keys)
+            {
+                _meshRegion.Ask<ZoneVersion>(new GetZoneVersion(mesh), _settings.AskTimeout).PipeTo(Self);
+            }
+        });
+        Receive<Status.Failure>(f => _log.Debug("Control plane did not answer ({0}); retrying at the next check", f.Cause.Message));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(IReadOnlyDictionary<string, ZoneSlot> meshes, ZoneSettings zone, IActorRef meshRegion, IActorRef mediator, ResolverSettings settings) =>
+        Akka.Actor.Props.Create(() => new ResolverActor(meshes, zone, meshRegion, mediator, settings));
+
+    protected override void PreStart()
+    {
+        foreach (var mesh in _meshes.Keys)
+        {
+            _mediator.Tell(new Subscribe(Topic(mesh), Self));
+            RequestZone(mesh);
+        }
+
+        Timers.StartPeriodicTimer(CheckTimer, CheckVersions.Instance, _settings.VersionCheckInterval);
+    }
+
+    private void OnDelta(ZoneChanged changed)
+    {
+        if (!_meshes.TryGetValue(changed.Mesh, out var slot))
+        {
+            return;
+        }
+
+        var table = slot.Current;
+        var delta = changed.Delta;
+        if (delta.ToVersion <= table.Version)
+        {
+            return;
+        }
+
+        if (delta.FromVersion != table.Version)
+        {
+            _log.Info("Mesh {0}: delta {1}→{2} does not follow version {3}; fetching the whole zone", changed.Mesh, delta.FromVersion, delta.ToVersion, table.Version);
+            RequestZone(changed.Mesh);
+            return;
+        }
+
+        slot.Publish(table.Apply(delta));
+    }
+
+    private void OnSnapshot(ZoneSnapshot snapshot)
+    {
+        if (_meshes.TryGetValue(snapshot.Mesh, out var slot) && snapshot.Version > slot.Current.Version)
+        {
+            slot.Publish(ZoneTable.Create(_zone, snapshot.Version, snapshot.Records));
+        }
+    }
+
+    private void RequestZone(string mesh) =>
+        _meshRegion.Ask<ZoneSnapshot>(new GetZone(mesh), _settings.AskTimeout).PipeTo(Self);
+
+    private sealed class CheckVersions
+    {
+        public static readonly CheckVersions Instance = new();
+    }
+}

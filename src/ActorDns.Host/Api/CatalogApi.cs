@@ -1,0 +1,168 @@
+using System.Text;
+using Akka.Actor;
+using Akka.Hosting;
+using ActorDns.Host.ControlPlane;
+using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Meshes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using static ActorDns.ControlPlane.Meshes.MeshDirectoryProtocol;
+using static ActorDns.ControlPlane.Meshes.MeshProtocol;
+
+namespace ActorDns.Host.Api;
+
+/// <summary>
+/// Kuma's Universal REST API for meshes, Dataplanes and ExternalServices, plus <c>/vips</c> and
+/// <c>/dns-records</c> (SPEC §2). A change is answered 201/200 only after its events are persisted.
+/// </summary>
+public sealed class CatalogApi(ActorRegistry actors)
+{
+    public const long MaxBodyBytes = 1 << 20;
+
+    private IActorRef meshRegion => actors.Get<MeshRegionKey>();
+
+    private IActorRef directory => actors.Get<MeshDirectoryKey>();
+
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/meshes", async () =>
+        {
+            var list = await directory.Ask<MeshList>(ListMeshes.Instance, AskTimeout);
+            return Results.Json(new { total = list.Names.Count, items = list.Names.Select(n => new { type = "Mesh", name = n }), next = (string?)null });
+        });
+        app.MapGet("/meshes/{mesh}", async (string mesh) =>
+            await MeshExists(mesh) ? Results.Json(new { type = "Mesh", name = mesh }) : ApiErrors.NotFound($"mesh {mesh}"));
+        app.MapPut("/meshes/{mesh}", async (string mesh, HttpRequest request) =>
+        {
+            var (json, error) = await ReadBodyAsync(request);
+            if (error is not null)
+            {
+                return ApiErrors.BadRequest(error);
+            }
+
+            if (!ResourceParser.TryParseMesh(mesh, json!, out var causes))
+            {
+                return ApiErrors.Invalid(causes);
+            }
+
+            var stored = await directory.Ask<MeshStored>(new CreateMesh(mesh), AskTimeout);
+            return stored.Created ? Results.StatusCode(StatusCodes.Status201Created) : Results.Ok();
+        });
+        app.MapDelete("/meshes/{mesh}", async (string mesh) => await directory.Ask(new DeleteMesh(mesh), AskTimeout) switch
+        {
+            MeshRemoved { Existed: true } => Results.Ok(new { }),
+            MeshRemoved => ApiErrors.NotFound($"mesh {mesh}"),
+            Failed failed => ApiErrors.BadRequest(failed.Reason),
+            var other => throw new InvalidOperationException($"unexpected reply {other}"),
+        });
+
+        foreach (var kind in ResourceKind.All)
+        {
+            MapKind(app, kind);
+        }
+
+        app.MapGet("/meshes/{mesh}/vips", async (string mesh) =>
+        {
+            if (!await MeshExists(mesh))
+            {
+                return ApiErrors.NotFound($"mesh {mesh}");
+            }
+
+            var table = await meshRegion.Ask<VipTable>(new GetVips(mesh), AskTimeout);
+            return Results.Json(new
+            {
+                entries = table.Entries.Select(e => new { key = e.Key, vip = e.Vip, vipV6 = e.VipV6, ports = e.Ports, origin = e.Origin, names = e.Names, reason = e.Reason }),
+                version = table.Version,
+            });
+        });
+        app.MapGet("/meshes/{mesh}/dns-records", async (string mesh) =>
+        {
+            if (!await MeshExists(mesh))
+            {
+                return ApiErrors.NotFound($"mesh {mesh}");
+            }
+
+            var zone = await meshRegion.Ask<ZoneSnapshot>(new GetZone(mesh), AskTimeout);
+            return Results.Json(new
+            {
+                version = zone.Version,
+                ttl = zone.Ttl,
+                records = zone.Records.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => new { name = r.Name, ips = r.Addresses.Select(a => a.ToString()) }),
+            });
+        });
+    }
+
+    private void MapKind(IEndpointRouteBuilder app, ResourceKind kind)
+    {
+        var collection = $"/meshes/{{mesh}}/{kind.UrlSegment}";
+        var item = $"{collection}/{{name}}";
+        app.MapGet(collection, async (string mesh) =>
+        {
+            if (!await MeshExists(mesh))
+            {
+                return ApiErrors.NotFound($"mesh {mesh}");
+            }
+
+            var list = await meshRegion.Ask<ResourceList>(new ListResources(mesh, kind), AskTimeout);
+            return Results.Json(new { total = list.Resources.Count, items = list.Resources.Select(r => r.ToJson()), next = (string?)null });
+        });
+        app.MapGet(item, async (string mesh, string name) =>
+        {
+            var list = await meshRegion.Ask<ResourceList>(new GetResource(mesh, kind, name), AskTimeout);
+            return list.Resources.Count == 1 ? Results.Json(list.Resources[0].ToJson()) : ApiErrors.NotFound($"{kind.TypeName} {name}");
+        });
+        app.MapPut(item, async (string mesh, string name, HttpRequest request) =>
+        {
+            var (json, error) = await ReadBodyAsync(request);
+            if (error is not null)
+            {
+                return ApiErrors.BadRequest(error);
+            }
+
+            if (!ResourceParser.TryParse(kind, mesh, name, json!, out var resource, out var causes))
+            {
+                return ApiErrors.Invalid(causes);
+            }
+
+            if (!await MeshExists(mesh))
+            {
+                return ApiErrors.Invalid([new ValidationCause("mesh", $"mesh \"{mesh}\" does not exist")]);
+            }
+
+            return await meshRegion.Ask(new UpsertResource(mesh, resource), AskTimeout) switch
+            {
+                ResourceStored { Created: true } => Results.StatusCode(StatusCodes.Status201Created),
+                ResourceStored => Results.Ok(),
+                Failed failed => ApiErrors.Unavailable(failed.Reason),
+                var other => throw new InvalidOperationException($"unexpected reply {other}"),
+            };
+        });
+        app.MapDelete(item, async (string mesh, string name) => await meshRegion.Ask(new DeleteResource(mesh, kind, name), AskTimeout) switch
+        {
+            ResourceRemoved { Existed: true } => Results.Ok(new { }),
+            ResourceRemoved => ApiErrors.NotFound($"{kind.TypeName} {name}"),
+            Failed failed => ApiErrors.Unavailable(failed.Reason),
+            var other => throw new InvalidOperationException($"unexpected reply {other}"),
+        });
+    }
+
+    private async Task<bool> MeshExists(string mesh) =>
+        (await directory.Ask<MeshList>(ListMeshes.Instance, AskTimeout)).Names.Contains(mesh);
+
+    /// <summary>The body as JSON: YAML is converted when the content type says so or the body is not a JSON object.</summary>
+    private static async Task<(string? Json, string? Error)> ReadBodyAsync(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var text = await reader.ReadToEndAsync();
+        var yaml = request.ContentType?.Contains("yaml", StringComparison.OrdinalIgnoreCase) == true || !text.TrimStart().StartsWith('{');
+        if (!yaml)
+        {
+            return (text, null);
+        }
+
+        return YamlJson.TryConvert(text, out var json, out var error) ? (json, null) : (null, error);
+    }
+}

@@ -1,0 +1,7 @@
+namespace ActorDns.Host.Configuration;
+
+public enum JournalProvider
+{
+    Sqlite,
+    Postgres,
+}
