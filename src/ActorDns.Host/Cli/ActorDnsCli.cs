@@ -32,6 +32,10 @@ public static class ActorDnsCli
         root.Options.Add(config);
         var standalone = new Command("standalone", "Control plane and one resolver in one process, embedded SQLite journal (the default).");
         root.Subcommands.Add(standalone);
+        foreach (var command in ClientCommands.Build())
+        {
+            root.Subcommands.Add(command);
+        }
 
         Func<ParseResult, CancellationToken, Task<int>> run = (result, _) => RunStandaloneAsync(result, flags, config);
         root.SetAction(run);

@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ActorDns.Host.Api;
+using YamlDotNet.Core;
+
+namespace ActorDns.Host.Cli;
+
+/// <summary><c>actordns apply</c>, <c>get</c> and <c>delete</c>: a small kumactl-like client of the HTTP API (SPEC §1).</summary>
+public static class ClientCommands
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private static readonly Dictionary<string, string> Collections = new(StringComparer.Ordinal)
+    {
+        ["Dataplane"] = "dataplanes",
+        ["ExternalService"] = "external-services",
+    };
+
+    public static IEnumerable<Command> Build()
+    {
+        var api = new Option<string>("--api-address") { Description = "the API of a standalone or control-plane node", DefaultValueFactory = _ => "127.0.0.1:5681" };
+        var mesh = new Option<string>("--mesh", "-m") { Description = "mesh name", DefaultValueFactory = _ => "default" };
+        var output = new Option<string>("--output", "-o") { Description = "json, yaml or table", DefaultValueFactory = _ => "table" };
+        output.AcceptOnlyFromAmong("json", "yaml", "table");
+
+        var file = new Option<string>("--file", "-f") { Description = "YAML or JSON file with one or more resources, '-' for standard input", Required = true };
+        var apply = new Command("apply", "Create or replace the resources of a file (multi-document YAML or JSON), as kumactl apply.") { file, api };
+        apply.SetAction((result, _) => ApplyAsync(result.GetValue(file)!, result.GetValue(api)!));
+
+        var what = new Argument<string>("what") { Description = "meshes, dataplanes, external-services, vips or dns-records" };
+        what.AcceptOnlyFromAmong("meshes", "dataplanes", "external-services", "vips", "dns-records");
+        var get = new Command("get", "Show resources, VIPs or the DNS records of a mesh.") { what, mesh, output, api };
+        get.SetAction((result, _) => GetAsync(result.GetValue(what)!, result.GetValue(mesh)!, result.GetValue(output)!, result.GetValue(api)!));
+
+        var kind = new Argument<string>("kind") { Description = "mesh, dataplane or external-service" };
+        kind.AcceptOnlyFromAmong("mesh", "dataplane", "external-service");
+        var name = new Argument<string>("name");
+        var delete = new Command("delete", "Delete a mesh, a Dataplane or an ExternalService.") { kind, name, mesh, api };
+        delete.SetAction((result, _) => DeleteAsync(result.GetValue(kind)!, result.GetValue(name)!, result.GetValue(mesh)!, result.GetValue(api)!));
+        return [apply, get, delete];
+    }
+
+    private static async Task<int> ApplyAsync(string path, string apiAddress)
+    {
+        List<JsonNode> documents;
+        try
+        {
+            var text = path == "-" ? await Console.In.ReadToEndAsync() : await File.ReadAllTextAsync(path);
+            documents = YamlJson.Documents(text);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or YamlException)
+        {
+            await Console.Error.WriteLineAsync($"actordns apply: {path}: {e.Message}");
+            return 1;
+        }
+
+        using var client = new ApiClient(apiAddress);
+        var failures = 0;
+        foreach (var document in documents)
+        {
+            var type = document["type"]?.GetValue<string>() ?? "";
+            var resourceName = document["name"]?.GetValue<string>() ?? "";
+            var route = type == "Mesh"
+                ? $"meshes/{resourceName}"
+                : Collections.TryGetValue(type, out var collection) ? $"meshes/{document["mesh"]?.GetValue<string>() ?? "default"}/{collection}/{resourceName}" : null;
+            if (route is null || resourceName.Length == 0)
+            {
+                await Console.Error.WriteLineAsync($"actordns apply: a document has type '{type}' and name '{resourceName}'; expected Mesh, Dataplane or ExternalService with a name");
+                failures++;
+                continue;
+            }
+
+            var (ok, status, body) = await client.SendAsync(HttpMethod.Put, route, document);
+            if (ok)
+            {
+                Console.WriteLine($"{(status == 201 ? "created" : "updated")} {type} {resourceName}");
+            }
+            else
+            {
+                await Console.Error.WriteLineAsync($"actordns apply: {type} {resourceName}: {ApiClient.Describe(status, body)}");
+                failures++;
+            }
+        }
+
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static async Task<int> GetAsync(string what, string mesh, string output, string apiAddress)
+    {
+        using var client = new ApiClient(apiAddress);
+        var route = what == "meshes" ? "meshes" : $"meshes/{mesh}/{what}";
+        var (ok, status, body) = await client.SendAsync(HttpMethod.Get, route);
+        if (!ok)
+        {
+            await Console.Error.WriteLineAsync($"actordns get {what}: {ApiClient.Describe(status, body)}");
+            return 1;
+        }
+
+        var node = JsonNode.Parse(body)!;
+        Console.Write(output switch
+        {
+            "json" => node.ToJsonString(Indented) + "\n",
+            "yaml" => Yaml.Write(node),
+            _ => Table(what, node),
+        });
+        return 0;
+    }
+
+    private static async Task<int> DeleteAsync(string kind, string name, string mesh, string apiAddress)
+    {
+        using var client = new ApiClient(apiAddress);
+        var route = kind == "mesh" ? $"meshes/{name}" : $"meshes/{mesh}/{kind}s/{name}";
+        var (ok, status, body) = await client.SendAsync(HttpMethod.Delete, route);
+        if (!ok)
+        {
+            await Console.Error.WriteLineAsync($"actordns delete {kind} {name}: {ApiClient.Describe(status, body)}");
+            return 1;
+        }
+
+        Console.WriteLine($"deleted {kind} {name}");
+        return 0;
+    }
+
+    private static string Table(string what, JsonNode node)
+    {
+        var rows = what switch
+        {
+            "vips" => Rows(node["entries"], ["KEY", "VIP", "VIPV6", "NAMES", "REASON"], e => [S(e["key"]), S(e["vip"]), S(e["vipV6"]), string.Join(",", (e["names"] as JsonArray ?? []).Select(S)), S(e["reason"])]),
+            "dns-records" => Rows(node["records"], ["NAME", "IPS"], r => [S(r["name"]), string.Join(",", (r["ips"] as JsonArray ?? []).Select(S))]),
+            "meshes" => Rows(node["items"], ["NAME"], m => [S(m["name"])]),
+            _ => Rows(node["items"], ["MESH", "NAME", "ADDRESS"], r => [S(r["mesh"]), S(r["name"]), S(r["networking"]?["address"])]),
+        };
+        var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        return string.Concat(rows.Select(r => string.Join("  ", r.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd() + "\n"));
+    }
+
+    private static List<string[]> Rows(JsonNode? items, string[] header, Func<JsonNode, string[]> row) =>
+        [header, .. (items as JsonArray ?? []).OfType<JsonNode>().Select(row)];
+
+    private static string S(JsonNode? node) => node is JsonValue value ? value.ToString() : "";
+}
