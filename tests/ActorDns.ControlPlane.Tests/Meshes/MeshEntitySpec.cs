@@ -1,0 +1,196 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Persistence;
+using Akka.Persistence.TestKit;
+using Akka.TestKit;
+using ActorDns.ControlPlane.Allocation;
+using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Meshes;
+using Prometheus;
+using Xunit;
+using static ActorDns.ControlPlane.Meshes.MeshProtocol;
+
+namespace ActorDns.ControlPlane.Tests.Meshes;
+
+public sealed class MeshEntitySpec : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly MeshSettings _settings = MeshSettings.Default with { ReconcileInterval = TimeSpan.FromMinutes(10) };
+    private readonly ControlPlaneMetrics _metrics = new(Metrics.WithCustomRegistry(Metrics.NewCustomRegistry()));
+    private readonly TestProbe _mediator;
+
+    public MeshEntitySpec()
+        : base(PersistenceTestConfig.Hocon)
+    {
+        _mediator = CreateTestProbe();
+    }
+
+    private IActorRef Entity(string mesh = "default") =>
+        Sys.ActorOf(MeshProtocol.Props(mesh, _settings, TimeProvider.System, _metrics, _mediator.Ref));
+
+    private static MeshResource Dataplane(string name, string service)
+    {
+        var json = $$$"""{"type":"Dataplane","mesh":"default","name":"{{{name}}}","networking":{"address":"10.0.0.1","inbound":[{"port":8080,"tags":{"kuma.io/service":"{{{service}}}"}}]}}""";
+        Assert.True(ResourceParser.TryParse(ResourceKind.Dataplane, "default", name, json, out var resource, out _));
+        return resource;
+    }
+
+    private VipEntry Vip(IActorRef entity, string key)
+    {
+        entity.Tell(new GetVips("default"));
+        return ExpectMsg<VipTable>().Entries.Single(e => e.Key == key);
+    }
+
+    private void Stop(IActorRef entity)
+    {
+        Watch(entity);
+        entity.Tell(PoisonPill.Instance);
+        ExpectTerminated(entity);
+    }
+
+    [Fact]
+    public void UpsertResource_NewService_RepliesAfterPersistingAndPublishesItsRecord()
+    {
+        var entity = Entity();
+
+        entity.Tell(new UpsertResource("default", Dataplane("backend-1", "backend")));
+
+        Assert.True(ExpectMsg<ResourceStored>().Created);
+        var publish = _mediator.FishForMessage<Publish>(p => p.Message is ZoneChanged);
+        Assert.Equal(Topic("default"), publish.Topic);
+        var record = Assert.Single(((ZoneChanged)publish.Message).Delta.Upserts);
+        Assert.Equal("backend.mesh", record.Name);
+        Assert.Equal("240.0.0.1", record.Addresses.Single().ToString());
+    }
+
+    [Fact]
+    public void UpsertResource_SameResourceAgain_KeepsTheVipAndReportsAnUpdate()
+    {
+        var entity = Entity();
+        entity.Tell(new UpsertResource("default", Dataplane("backend-1", "backend")));
+        ExpectMsg<ResourceStored>();
+
+        entity.Tell(new UpsertResource("default", Dataplane("backend-1", "backend")));
+
+        Assert.False(ExpectMsg<ResourceStored>().Created);
+        Assert.Equal("240.0.0.1", Vip(entity, "service:backend").Vip);
+    }
+
+    [Fact]
+    public void Restart_RecoversTheSameVipsFromTheJournal()
+    {
+        var entity = Entity();
+        for (var i = 0; i < 20; i++)
+        {
+            entity.Tell(new UpsertResource("default", Dataplane($"dp-{i}", $"svc-{i}")));
+            ExpectMsg<ResourceStored>();
+        }
+
+        entity.Tell(new GetVips("default"));
+        var before = ExpectMsg<VipTable>();
+        Stop(entity);
+
+        var recovered = Entity();
+        recovered.Tell(new GetVips("default"));
+        var after = ExpectMsg<VipTable>();
+
+        Assert.Equal(before.Entries, after.Entries, (a, b) => a.Key == b.Key && a.Vip == b.Vip);
+        Assert.Equal(before.Version, after.Version);
+    }
+
+    [Fact]
+    public async Task JournalWriteFails_ClientGetsAnErrorAndNoVipIsLostOrDuplicated()
+    {
+        var journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
+        var entity = Entity();
+        entity.Tell(new UpsertResource("default", Dataplane("a", "alpha")));
+        ExpectMsg<ResourceStored>();
+        var alpha = Vip(entity, "service:alpha").Vip;
+
+        await journal.OnWrite.Fail();
+        entity.Tell(new UpsertResource("default", Dataplane("b", "beta")));
+        Assert.Contains("journal", ExpectMsg<Failed>().Reason, StringComparison.Ordinal);
+
+        await journal.OnWrite.Pass();
+        var restarted = Entity();
+        restarted.Tell(new GetVips("default"));
+        var table = ExpectMsg<VipTable>();
+        Assert.Equal(alpha, Assert.Single(table.Entries).Vip);
+
+        restarted.Tell(new UpsertResource("default", Dataplane("b", "beta")));
+        ExpectMsg<ResourceStored>();
+        Assert.NotEqual(alpha, Vip(restarted, "service:beta").Vip);
+    }
+
+    [Fact]
+    public void DeleteResource_LastDataplaneOfAService_ReleasesTheVipAndRemovesTheName()
+    {
+        var entity = Entity();
+        entity.Tell(new UpsertResource("default", Dataplane("a", "alpha")));
+        ExpectMsg<ResourceStored>();
+        _mediator.FishForMessage<Publish>(p => p.Message is ZoneChanged);
+
+        entity.Tell(new DeleteResource("default", ResourceKind.Dataplane, "a"));
+
+        Assert.True(ExpectMsg<ResourceRemoved>().Existed);
+        var delta = ((ZoneChanged)_mediator.FishForMessage<Publish>(p => p.Message is ZoneChanged).Message).Delta;
+        Assert.Equal(["alpha.mesh"], delta.Removals);
+        entity.Tell(new DeleteResource("default", ResourceKind.Dataplane, "a"));
+        Assert.False(ExpectMsg<ResourceRemoved>().Existed);
+    }
+
+    [Fact]
+    public void Snapshot_IsTakenAndRecoveryFromItGivesTheSameVips()
+    {
+        var settings = _settings with { SnapshotEvery = 10 };
+        var entity = Sys.ActorOf(MeshProtocol.Props("default", settings, TimeProvider.System, _metrics, _mediator.Ref));
+        for (var i = 0; i < 30; i++)
+        {
+            entity.Tell(new UpsertResource("default", Dataplane($"dp-{i}", $"svc-{i}")));
+            ExpectMsg<ResourceStored>();
+        }
+
+        entity.Tell(new GetVips("default"));
+        var before = ExpectMsg<VipTable>();
+        Stop(entity);
+
+        var recovered = Sys.ActorOf(MeshProtocol.Props("default", settings, TimeProvider.System, _metrics, _mediator.Ref));
+        recovered.Tell(new GetVips("default"));
+
+        Assert.Equal(before.Entries.Select(e => (e.Key, e.Vip)), ExpectMsg<VipTable>().Entries.Select(e => (e.Key, e.Vip)));
+    }
+
+    [Fact]
+    public void ExhaustedPool_EntryWaitsWithAReasonThenGetsTheFreedAddressAfterTheQuarantine()
+    {
+        var clock = new ManualClock();
+        var settings = _settings with { Allocation = new AllocatorSettings(IpPool.Parse("10.1.0.0/30"), null, TimeSpan.FromSeconds(120)) };
+        var entity = Sys.ActorOf(MeshProtocol.Props("default", settings, clock, _metrics, _mediator.Ref));
+        foreach (var (name, service) in new[] { ("a", "alpha"), ("b", "beta"), ("c", "gamma") })
+        {
+            entity.Tell(new UpsertResource("default", Dataplane(name, service)));
+            ExpectMsg<ResourceStored>();
+        }
+
+        var gamma = Vip(entity, "service:gamma");
+        Assert.Null(gamma.Vip);
+        Assert.Contains("no free address", gamma.Reason, StringComparison.Ordinal);
+
+        entity.Tell(new DeleteResource("default", ResourceKind.Dataplane, "a"));
+        ExpectMsg<ResourceRemoved>();
+        Assert.Null(Vip(entity, "service:gamma").Vip);
+
+        clock.Advance(TimeSpan.FromSeconds(121));
+        entity.Tell(new UpsertResource("default", Dataplane("b", "beta")));
+        ExpectMsg<ResourceStored>();
+        Assert.Equal("10.1.0.1", Vip(entity, "service:gamma").Vip);
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private DateTimeOffset _now = new(2026, 11, 26, 0, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+}
