@@ -1,0 +1,37 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace ActorDns.Host.Tests.Support;
+
+/// <summary>HTTP calls to a running actordns API.</summary>
+public sealed class ApiTestClient(IPEndPoint api) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = new Uri($"http://{api}/"), Timeout = TimeSpan.FromSeconds(30) };
+
+    public static string Dataplane(string mesh, string name, string service, int port = 8080) =>
+        $$$"""{"type":"Dataplane","mesh":"{{{mesh}}}","name":"{{{name}}}","networking":{"address":"10.0.0.1","inbound":[{"port":{{{port}}},"tags":{"kuma.io/service":"{{{service}}}"}}]}}""";
+
+    public async Task<HttpStatusCode> PutAsync(string path, string json)
+    {
+        using var response = await _http.PutAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        return response.StatusCode;
+    }
+
+    public async Task<HttpStatusCode> DeleteAsync(string path)
+    {
+        using var response = await _http.DeleteAsync(path);
+        return response.StatusCode;
+    }
+
+    public async Task<JsonNode> GetJsonAsync(string path) => (await _http.GetFromJsonAsync<JsonNode>(path))!;
+
+    /// <summary>The <c>/vips</c> entries of a mesh as (key, vip) pairs, sorted.</summary>
+    public async Task<List<(string Key, string? Vip)>> VipsAsync(string mesh) =>
+        (await GetJsonAsync($"meshes/{mesh}/vips"))["entries"]!.AsArray()
+            .Select(e => (e!["key"]!.GetValue<string>(), e["vip"]?.GetValue<string>()))
+            .Order()
+            .ToList();
+
+    public void Dispose() => _http.Dispose();
+}
