@@ -98,6 +98,24 @@ public sealed class ActorDnsProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGTERM, then waits for the process to finish its graceful shutdown.</summary>
+    public async Task<int> StopGracefullyAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        return await WaitForExitAsync(timeout);
+    }
+
+    /// <summary>SIGKILL: no shutdown at all, as a crash.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>A loopback port that is free for both UDP and TCP right now.</summary>
     public static int FreePort()
     {
