@@ -1,0 +1,86 @@
+using ActorDns.ControlPlane.Zones;
+using Xunit;
+
+namespace ActorDns.ControlPlane.Tests.Zones;
+
+/// <summary>SPEC §4.1 names of an entry (reference §11, scenarios 54 and 56).</summary>
+public sealed class ZoneNamesTests
+{
+    [Fact]
+    public void Of_ServiceWithUnderscores_ExactNameAndDottedAlias()
+    {
+        Assert.Equal(
+            [("echo-server_echo-example_svc_1010.mesh", 0), ("echo-server.echo-example.svc.1010.mesh", 1)],
+            ZoneNames.Of("service:echo-server_echo-example_svc_1010", "mesh"));
+    }
+
+    [Fact]
+    public void Of_ServiceWithoutUnderscore_OnlyExactName()
+    {
+        Assert.Equal([("example.mesh", 0)], ZoneNames.Of("service:example", "mesh"));
+    }
+
+    [Fact]
+    public void Of_OtherDomain_UsesIt()
+    {
+        Assert.Equal([("a_b.svc.cluster", 0), ("a.b.svc.cluster", 1)], ZoneNames.Of("service:a_b", "svc.cluster"));
+    }
+
+    [Theory]
+    [InlineData("host:external.service.com", "external.service.com")]
+    [InlineData("host:my_host.example.com", "my_host.example.com")]
+    [InlineData("fqdn:service1.a.mesh", "service1.a.mesh")]
+    public void Of_HostOrFqdn_NameAsIs(string key, string name)
+    {
+        Assert.Equal([(name, 0)], ZoneNames.Of(key, "mesh"));
+    }
+
+    [Theory]
+    [InlineData("backend.mesh")]
+    [InlineData("echo-server_echo-example_svc_1010.mesh")]
+    [InlineData("external.service.com.")]
+    public void Problem_ValidName_Null(string name)
+    {
+        Assert.Null(ZoneNames.Problem(name));
+    }
+
+    [Fact]
+    public void Problem_63OctetLabel_Null()
+    {
+        Assert.Null(ZoneNames.Problem(new string('a', 63) + ".mesh"));
+    }
+
+    [Fact]
+    public void Problem_64OctetLabel_NamesTheName()
+    {
+        var name = new string('a', 64) + ".mesh";
+
+        var problem = ZoneNames.Problem(name);
+
+        Assert.NotNull(problem);
+        Assert.StartsWith(name, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Problem_NameOver255Octets_NotNull()
+    {
+        // Four 63-octet labels and "mesh": 4 × 64 + 5 + 1 = 262 octets on the wire.
+        var name = string.Join('.', Enumerable.Repeat(new string('a', 63), 4)) + ".mesh";
+
+        Assert.NotNull(ZoneNames.Problem(name));
+    }
+
+    [Fact]
+    public void Problem_EmptyLabel_NotNull()
+    {
+        Assert.NotNull(ZoneNames.Problem("a..mesh"));
+    }
+
+    [Theory]
+    [InlineData("Backend.MESH", "backend.mesh")]
+    [InlineData("backend.mesh.", "backend.mesh")]
+    public void Key_Name_LowerCasedWithoutTrailingDot(string name, string key)
+    {
+        Assert.Equal(key, ZoneNames.Key(name));
+    }
+}
