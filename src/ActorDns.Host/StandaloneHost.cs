@@ -37,6 +37,9 @@ public static class StandaloneHost
         });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
+        // Akka's start-up chatter (remoting, cluster join, singletons) stays out of the console; its warnings do not.
+        builder.Logging.AddFilter("Akka", LogLevel.Warning);
+
         // A start-up failure is reported by the command line as one line; the host's own error log of it is a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.WebHost.ConfigureKestrel(k =>

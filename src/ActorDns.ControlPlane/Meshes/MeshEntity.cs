@@ -34,6 +34,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     private HashSet<string> _pending = new(StringComparer.Ordinal);
     private int _sinceSnapshot;
     private IActorRef? _waiting;
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
 
     public MeshEntity(string mesh, MeshSettings settings, TimeProvider clock, ControlPlaneMetrics metrics, IActorRef mediator)
     {
@@ -96,6 +97,8 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         _zoneVersion = LastSequenceNr;
         Timers.StartPeriodicTimer(ReconcileTimer, Reconcile.Instance, _settings.ReconcileInterval);
         Self.Tell(Reconcile.Instance);
+        _log.Info("Mesh {0} recovered {1} VIPs, {2} names at sequence {3} in {4:F0} ms",
+            _mesh, _state.Allocator.Assignments.Count, _zone.Records.Count, LastSequenceNr, Stopwatch.GetElapsedTime(_startedAt).TotalMilliseconds);
     }
 
     private IReadOnlyList<IMeshEvent> DecideClear()

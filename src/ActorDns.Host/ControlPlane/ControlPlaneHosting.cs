@@ -37,7 +37,7 @@ public static class ControlPlaneHosting
             builder
                 .ConfigureLoggers(l =>
                 {
-                    l.LogLevel = Akka.Event.LogLevel.WarningLevel;
+                    l.LogLevel = Akka.Event.LogLevel.InfoLevel;
                     l.ClearLoggers();
                     l.AddLoggerFactory();
                 })
