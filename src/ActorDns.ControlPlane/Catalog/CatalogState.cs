@@ -20,6 +20,29 @@ public sealed record CatalogState
     /// <summary>Entry key → number of resources producing it (service keys counted even when service VIPs are off).</summary>
     public ImmutableDictionary<string, int> References { get; init; } = ImmutableDictionary.Create<string, int>(StringComparer.Ordinal);
 
+    /// <summary>Builds the catalog of many resources at once (snapshot recovery), without a copy per resource.</summary>
+    public static CatalogState FromResources(IEnumerable<MeshResource> resources)
+    {
+        var dataplanes = ImmutableSortedDictionary.CreateBuilder<string, MeshResource>(StringComparer.Ordinal);
+        var externalServices = ImmutableSortedDictionary.CreateBuilder<string, MeshResource>(StringComparer.Ordinal);
+        var references = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var resource in resources)
+        {
+            (resource.Kind == ResourceKind.Dataplane ? dataplanes : externalServices)[resource.Name] = resource;
+            foreach (var key in resource.EntryKeys(serviceVipEnabled: true))
+            {
+                references[key] = references.GetValueOrDefault(key) + 1;
+            }
+        }
+
+        return new CatalogState
+        {
+            Dataplanes = dataplanes.ToImmutable(),
+            ExternalServices = externalServices.ToImmutable(),
+            References = references.ToImmutableDictionary(StringComparer.Ordinal),
+        };
+    }
+
     public ImmutableSortedDictionary<string, MeshResource> Of(ResourceKind kind) => kind == ResourceKind.Dataplane ? Dataplanes : ExternalServices;
 
     public bool IsWanted(string key, bool serviceVipEnabled) =>

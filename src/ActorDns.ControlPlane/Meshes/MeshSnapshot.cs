@@ -37,7 +37,9 @@ public sealed record MeshSnapshot(
     public MeshState ToState(string mesh, MeshSettings settings)
     {
         var state = MeshState.Empty(mesh, settings);
-        var catalog = Resources.Aggregate(CatalogState.Empty, (c, r) => c.Apply(r, mesh));
+        var catalog = CatalogState.FromResources(Resources
+            .Where(r => ResourceKind.FromTypeName(r.Kind) is not null)
+            .Select(r => new MeshResource(ResourceKind.FromTypeName(r.Kind)!, mesh, r.Name, r.Json, r.Services, r.Host)));
         var assignments = Assignments.Select(a => new VipAssignment(
             a.Key, a.Vip is null ? null : IPAddress.Parse(a.Vip), a.VipV6 is null ? null : IPAddress.Parse(a.VipV6), a.Since));
         var allocator = state.Allocator with

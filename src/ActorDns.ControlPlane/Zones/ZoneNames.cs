@@ -27,8 +27,16 @@ public static class ZoneNames
     }
 
     /// <summary>Why <paramref name="name"/> cannot be served (label over 63 octets, name over 255), or null.</summary>
-    public static string? Problem(string name) =>
-        DnsName.TryParse(name, out _, out var error) ? null : $"{name} is not a valid DNS name ({error}): the entry has a VIP but no record";
+    public static string? Problem(string name)
+    {
+        // Fast path for the common case: one short plain name cannot break a length limit.
+        if (name.Length is > 0 and <= DnsName.MaxLabelLength && !name.StartsWith('.') && !name.Contains("..", StringComparison.Ordinal) && !name.Contains('\\', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return DnsName.TryParse(name, out _, out var error) ? null : $"{name} is not a valid DNS name ({error}): the entry has a VIP but no record";
+    }
 
     public static string Key(string name) => name.TrimEnd('.').ToLowerInvariant();
 }

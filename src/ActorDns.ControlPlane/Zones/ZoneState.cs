@@ -92,6 +92,18 @@ public sealed record ZoneState(string Domain)
     /// <summary>The key whose claim serves <paramref name="name"/>, if any.</summary>
     public string? Winner(string name) => Claims.TryGetValue(ZoneNames.Key(name), out var list) ? Best(list)?.Key : null;
 
-    private static ZoneClaim? Best(ImmutableList<ZoneClaim> claims) =>
-        claims.OrderBy(c => c.Rank).ThenBy(c => c.Since).ThenBy(c => c.Key, StringComparer.Ordinal).FirstOrDefault();
+    private static ZoneClaim? Best(ImmutableList<ZoneClaim> claims)
+    {
+        ZoneClaim? best = null;
+        foreach (var claim in claims)
+        {
+            if (best is null || (claim.Rank, claim.Since).CompareTo((best.Rank, best.Since)) < 0
+                || (claim.Rank == best.Rank && claim.Since == best.Since && string.CompareOrdinal(claim.Key, best.Key) < 0))
+            {
+                best = claim;
+            }
+        }
+
+        return best;
+    }
 }
