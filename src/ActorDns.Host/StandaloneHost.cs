@@ -27,7 +27,6 @@ public static class StandaloneHost
 {
     public static WebApplication Build(ActorDnsOptions options)
     {
-        JournalCheck.Verify(options.Journal);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
@@ -57,7 +56,7 @@ public static class StandaloneHost
         services.AddSingleton(registry);
         services.AddSingleton(new DnsServerMetrics(registry));
         services.AddSingleton(zones);
-        services.AddSingleton(new Forwarder(
+        services.AddSingleton(_ => new Forwarder(
             new ForwarderOptions { Upstreams = options.Upstreams },
             new ForwarderMetrics(factory),
             new Random()));

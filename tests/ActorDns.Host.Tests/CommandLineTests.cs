@@ -53,6 +53,19 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task JournalUnreachable_ExitsWithCode1AndSaysWhy()
+    {
+        // A PostgreSQL port where nothing listens: a dead database, not a bad flag.
+        var port = ActorDnsProcess.FreePort();
+        await using var process = ActorDnsProcess.Start(
+            [.. Loopback(ActorDnsProcess.FreePort(), ActorDnsProcess.FreePort()), "--journal", $"postgres:Host=127.0.0.1;Port={port};Database=x;Username=x;Password=x;Timeout=2"]);
+
+        Assert.Equal(1, await process.WaitForExitAsync(ExitTimeout));
+        Assert.Contains("--journal postgres:…: cannot open the journal", process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ConfigFileUnknownKey_ExitsWithCode2()
     {
         var file = Path.GetTempFileName();

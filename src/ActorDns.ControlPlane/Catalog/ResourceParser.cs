@@ -161,6 +161,10 @@ public static partial class ResourceParser
         else
         {
             host = address[..colon].Trim('[', ']');
+            if (!IPAddress.TryParse(host, out _) && !ActorDns.Protocol.DnsName.TryParse(host, out _, out var hostProblem))
+            {
+                causes.Add(new ValidationCause("networking.address", $"host \"{host}\" is neither an IP address nor a valid DNS name ({hostProblem})"));
+            }
             if (!int.TryParse(address[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
             {
                 causes.Add(new ValidationCause("networking.address", "port must be in the range [1, 65535]"));

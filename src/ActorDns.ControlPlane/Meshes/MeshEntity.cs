@@ -89,8 +89,8 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
 
     private void OnRecovered()
     {
-        // Settings may have changed since the events were written (a new CIDR): the reconcile below re-addresses.
-        _state = _state with { Settings = _settings, Allocator = _state.Allocator.WithSettings(_settings.Allocation) };
+        // The state was built under today's settings; if they changed since the events were written (a new
+        // CIDR, a shorter delay), the reconcile below re-addresses what no longer fits.
         _touched.UnionWith(_state.Allocator.Assignments.Keys);
         _touched.UnionWith(_state.Catalog.References.Keys);
         CommitZone(publish: false);
@@ -149,7 +149,12 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         });
         DeferAsync(reply ?? Reconcile.Instance, r =>
         {
-            _waiting = null;
+            // The next command may already have started its own write; only forget this batch's client.
+            if (ReferenceEquals(_waiting, sender))
+            {
+                _waiting = null;
+            }
+
             _metrics.CommandDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             CommitZone(publish: true);
             if (reply is not null)
@@ -198,15 +203,22 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     {
         var allocator = _state.Allocator;
         _metrics.VipsUsed.WithLabels(_mesh, "ipv4").Set(allocator.V4.Used.Count);
-        _metrics.VipsFree.WithLabels(_mesh, "ipv4").Set((double)(allocator.Settings.Pool.Size - (UInt128)(allocator.V4.Used.Count + allocator.V4.Quarantined.Count)));
+        _metrics.VipsFree.WithLabels(_mesh, "ipv4").Set(Free(allocator.Settings.Pool, allocator.V4));
         if (allocator.Settings.PoolV6 is { } v6)
         {
             _metrics.VipsUsed.WithLabels(_mesh, "ipv6").Set(allocator.V6.Used.Count);
-            _metrics.VipsFree.WithLabels(_mesh, "ipv6").Set((double)(v6.Size - (UInt128)(allocator.V6.Used.Count + allocator.V6.Quarantined.Count)));
+            _metrics.VipsFree.WithLabels(_mesh, "ipv6").Set(Free(v6, allocator.V6));
         }
 
         _metrics.ZoneVersion.WithLabels(_mesh).Set(_zoneVersion);
         _metrics.ZoneRecords.WithLabels(_mesh).Set(_zone.Records.Count);
+    }
+
+    /// <summary>Addresses neither used nor quarantined; after a CIDR shrinks, old addresses may outnumber the pool.</summary>
+    private static double Free(IpPool pool, AddressBook book)
+    {
+        var taken = (UInt128)(book.Used.Count + book.Quarantined.Count);
+        return taken >= pool.Size ? 0 : (double)(pool.Size - taken);
     }
 
     private List<VipEntry> VipEntries()

@@ -1,3 +1,4 @@
+using System.Text;
 using ActorDns.Protocol;
 using ActorDns.ControlPlane.Catalog;
 
@@ -30,7 +31,8 @@ public static class ZoneNames
     public static string? Problem(string name)
     {
         // Fast path for the common case: one short plain name cannot break a length limit.
-        if (name.Length is > 0 and <= DnsName.MaxLabelLength && !name.StartsWith('.') && !name.Contains("..", StringComparison.Ordinal) && !name.Contains('\\', StringComparison.Ordinal))
+        if (name.Length is > 0 and <= DnsName.MaxLabelLength && !name.StartsWith('.') && !name.Contains("..", StringComparison.Ordinal)
+            && !name.Contains('\\', StringComparison.Ordinal) && Ascii.IsValid(name) && !name.Any(char.IsControl))
         {
             return null;
         }

@@ -44,7 +44,9 @@ public static class YamlJson
 
     private static JsonNode? ToJson(YamlNode node) => node switch
     {
-        YamlMappingNode map => new JsonObject(map.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value ?? "", ToJson(c.Value)))),
+        YamlMappingNode map => new JsonObject(map.Children.Select(c => KeyValuePair.Create(
+            c.Key is YamlScalarNode key ? key.Value ?? "" : throw new YamlException(c.Key.Start, c.Key.End, "a mapping key must be a plain value"),
+            ToJson(c.Value)))),
         YamlSequenceNode list => new JsonArray(list.Children.Select(ToJson).ToArray()),
         YamlScalarNode scalar => Scalar(scalar),
         _ => null,

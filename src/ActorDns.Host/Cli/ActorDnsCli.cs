@@ -2,6 +2,7 @@ using System.Collections;
 using System.CommandLine;
 using System.Net;
 using ActorDns.Host.Configuration;
+using ActorDns.Host.ControlPlane;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
@@ -10,7 +11,7 @@ namespace ActorDns.Host.Cli;
 /// <summary>The <c>actordns</c> command line (SPEC §1).</summary>
 public static class ActorDnsCli
 {
-    private static readonly IPEndPoint StandaloneApi = new(IPAddress.Loopback, 5681);
+    private static IPEndPoint StandaloneApi => new(IPAddress.Loopback, 5681);
 
     public static RootCommand Build()
     {
@@ -55,12 +56,22 @@ public static class ActorDnsCli
             var values = flags.ToDictionary(f => f.Key, f => result.GetValue(f.Value) ?? []);
             var file = result.GetValue(config) is { } path ? ConfigFile.Load(path) : new Dictionary<string, string[]>();
             options = new OptionsLoader(values, ReadEnvironment(), file).Load(StandaloneApi);
-            app = StandaloneHost.Build(options);
         }
         catch (OptionsException e)
         {
             await Console.Error.WriteLineAsync($"actordns: {e.Message}");
             return 2;
+        }
+
+        try
+        {
+            JournalCheck.Verify(options.Journal);
+            app = StandaloneHost.Build(options);
+        }
+        catch (OptionsException e)
+        {
+            await Console.Error.WriteLineAsync($"actordns: {e.Message}");
+            return 1;
         }
 
         await using (app)

@@ -29,7 +29,7 @@ public sealed class OptionsLoader(
             ApiAddress = Single(Setting.ApiAddress) is { } api ? ParseEndpoint(Setting.ApiAddress, api) : defaultApiAddress,
             DataDir = dataDir,
             ResolvConf = resolvConf,
-            Upstreams = upstreams.Count > 0 ? upstreams : ResolvConf.Load(resolvConf),
+            Upstreams = upstreams.Count > 0 ? upstreams : LoadResolvConf(resolvConf),
             UdpLoops = Single(Setting.UdpLoops) is { } loops ? ParseInt(Setting.UdpLoops, loops, 1, 256) : Environment.ProcessorCount,
             Zone = zone,
             Journal = JournalOptions.Parse(Single(Setting.Journal) ?? "sqlite:actordns.db", Path.GetFullPath(dataDir)),
@@ -70,12 +70,24 @@ public sealed class OptionsLoader(
     {
         var unit = text.Length > 0 && char.IsLetter(text[^1]) ? text[^1] : 's';
         var number = char.IsLetter(unit) && text.Length > 0 && char.IsLetter(text[^1]) ? text[..^1] : text;
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0 || unit is not ('s' or 'm' or 'h'))
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value is >= 0 and <= 1e6) || unit is not ('s' or 'm' or 'h'))
         {
-            throw new OptionsException($"{setting.Flag} '{text}': expected a duration such as 120s, 2m or 1h");
+            throw new OptionsException($"{setting.Flag} '{text}': expected a duration such as 120s, 2m or 1h (at most 1000000 of its unit)");
         }
 
         return unit switch { 'h' => TimeSpan.FromHours(value), 'm' => TimeSpan.FromMinutes(value), _ => TimeSpan.FromSeconds(value) };
+    }
+
+    private static IReadOnlyList<IPEndPoint> LoadResolvConf(string path)
+    {
+        try
+        {
+            return ResolvConf.Load(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OptionsException($"{Setting.ResolvConf.Flag} {path}: cannot read the file: {e.Message}");
+        }
     }
 
     private ZoneSettings ParseZone()

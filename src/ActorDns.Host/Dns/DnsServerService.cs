@@ -21,8 +21,6 @@ public sealed class DnsServerService(
     /// <summary>True once every listener is bound and answering.</summary>
     public bool Serving { get; private set; }
 
-    public IReadOnlyList<DnsListener> Listeners => _listeners;
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger("ActorDns.Dns");

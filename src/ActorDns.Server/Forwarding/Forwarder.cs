@@ -38,8 +38,6 @@ public sealed class Forwarder : IDisposable
         _upstreams = options.Upstreams.Select(u => new Upstream(u, options, metrics, _stopping.Token)).ToArray();
     }
 
-    public int UpstreamCount => _upstreams.Length;
-
     /// <summary>
     /// Claims a slot for one forwarded query; false when <see cref="ForwarderOptions.MaxConcurrent"/> are
     /// already outstanding (the caller answers REFUSED, conformance F-17). Each true is matched by one
@@ -68,6 +66,7 @@ public sealed class Forwarder : IDisposable
         var started = Stopwatch.GetTimestamp();
         var request = ArrayPool<byte>.Shared.Rent(MaxQueryLength);
         var reply = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
+        var kept = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
         try
         {
             using var total = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
@@ -84,6 +83,8 @@ public sealed class Forwarder : IDisposable
                 var (length, final) = await TryUpstreamAsync(upstream, question, client, request, reply, overTcp, total.Token).ConfigureAwait(false);
                 if (length > 0)
                 {
+                    // Later tries reuse the receive buffer, so the answer to relay is kept apart.
+                    reply.AsSpan(0, length).CopyTo(kept);
                     replyLength = length;
                     if (final)
                     {
@@ -94,7 +95,7 @@ public sealed class Forwarder : IDisposable
 
             if (replyLength > 0)
             {
-                return UpstreamMessages.WriteClientReply(reply.AsSpan(0, replyLength), clientQuery.Span, client, response.Span, !overTcp);
+                return UpstreamMessages.WriteClientReply(kept.AsSpan(0, replyLength), clientQuery.Span, client, response.Span, !overTcp);
             }
 
             return ReplyWriter.Write(clientQuery.Span, response.Span, client, DnsRcode.ServFail,
@@ -104,6 +105,7 @@ public sealed class Forwarder : IDisposable
         {
             ArrayPool<byte>.Shared.Return(request);
             ArrayPool<byte>.Shared.Return(reply);
+            ArrayPool<byte>.Shared.Return(kept);
             Interlocked.Decrement(ref _inFlight);
             _metrics.InFlight.Dec();
             _metrics.Duration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);

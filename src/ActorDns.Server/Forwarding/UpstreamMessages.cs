@@ -8,6 +8,9 @@ namespace ActorDns.Server.Forwarding;
 /// <summary>Builds the queries sent upstream, checks the replies, and turns an accepted reply into the client's answer.</summary>
 internal static class UpstreamMessages
 {
+    /// <summary>An OPT record without options: root owner, TYPE, CLASS, TTL, RDLENGTH.</summary>
+    private const int DnsOptSize = 11;
+
     /// <summary>A fresh 16-bit ID from a cryptographic RNG (RFC 5452 §9.2, conformance F-01).</summary>
     public static ushort NewId()
     {
@@ -75,6 +78,13 @@ internal static class UpstreamMessages
     /// </summary>
     public static int WriteClientReply(ReadOnlySpan<byte> reply, ReadOnlySpan<byte> clientQuery, in DnsQuery client, Span<byte> response, bool overUdp)
     {
+        if (reply.Length + DnsOptSize > ushort.MaxValue)
+        {
+            // Our OPT would not fit in a DNS message: answer with the question and TC, the client retries over TCP.
+            ReplyWriter.Write(clientQuery, response, client, DnsRcode.NoError, (ushort)((client.Header.Flags & DnsHeaderFlags.RD) | DnsHeaderFlags.RA), default, overUdp);
+            return ReplyWriter.Truncate(response, client.QuestionLength, client.Edns.Present, client.Edns.DnssecOkBit, DnsRcode.NoError);
+        }
+
         DnsMessageReader.TryCreate(reply, out var reader);
         reader.TryReadQuestion(out _, out _, out _);
         var header = reader.Header;

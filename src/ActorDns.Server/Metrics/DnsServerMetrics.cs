@@ -83,15 +83,15 @@ public sealed class DnsServerMetrics
     /// <summary>Appends the request-duration histogram, one series per transport, in Prometheus text format 0.0.4.</summary>
     public void WriteDurationHistogram(StringBuilder output)
     {
-        output.Append("# HELP ").Append(DurationName).Append(" Time from receiving a query to sending its reply, excluding forwarded queries.\n");
+        output.Append("# HELP ").Append(DurationName).Append(" Time from receiving a query to sending its reply, forwarded queries included.\n");
         output.Append("# TYPE ").Append(DurationName).Append(" histogram\n");
         foreach (var group in Snapshot().GroupBy(w => w.Protocol))
         {
             long cumulative = 0;
-            for (var i = 0; i <= WorkerStats.DurationBounds.Length; i++)
+            for (var i = 0; i <= WorkerStats.DurationBounds.Count; i++)
             {
                 cumulative += group.Sum(w => Volatile.Read(ref w.DurationBuckets[i]));
-                var bound = i < WorkerStats.DurationBounds.Length ? WorkerStats.DurationBounds[i].ToString("R", CultureInfo.InvariantCulture) : "+Inf";
+                var bound = i < WorkerStats.DurationBounds.Count ? WorkerStats.DurationBounds[i].ToString("R", CultureInfo.InvariantCulture) : "+Inf";
                 output.Append(CultureInfo.InvariantCulture, $"{DurationName}_bucket{{proto=\"{group.Key}\",le=\"{bound}\"}} {cumulative}\n");
             }
 

@@ -11,16 +11,16 @@ namespace ActorDns.Server.Metrics;
 public sealed class WorkerStats(string protocol, bool atomic)
 {
     /// <summary>Upper bounds of the duration histogram, in seconds.</summary>
-    public static readonly double[] DurationBounds =
+    public static readonly IReadOnlyList<double> DurationBounds =
         [0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
     internal static readonly string[] TypeLabels = ["A", "AAAA", "SOA", "NS", "ANY", "other"];
 
-    private static readonly long[] DurationBoundTicks = DurationBounds.Select(s => (long)(s * Stopwatch.Frequency)).ToArray();
+    private static readonly long[] DurationBoundTicks = [.. DurationBounds.Select(s => (long)(s * Stopwatch.Frequency))];
 
     internal readonly long[] Requests = new long[TypeLabels.Length];
     internal readonly long[] Responses = new long[32];
-    internal readonly long[] DurationBuckets = new long[DurationBounds.Length + 1];
+    internal readonly long[] DurationBuckets = new long[DurationBounds.Count + 1];
     internal long DurationTicks;
     internal long Dropped;
     internal long Forwarded;

@@ -28,8 +28,6 @@ public readonly struct ZoneEntry
 
     public uint Hash { get; }
 
-    public bool IsEmpty => _data is null;
-
     public ReadOnlySpan<byte> Name => _data.AsSpan(1, _data[0]);
 
     public int ACount => _data[1 + _data[0]];
@@ -104,7 +102,7 @@ public readonly struct ZoneEntry
         return position + 12 + rdata.Length;
     }
 
-    /// <summary>Decodes the addresses back (for the disk cache and the API, never on the query path).</summary>
+    /// <summary>Decodes the addresses back (for diagnostics and tests, never on the query path).</summary>
     public IReadOnlyList<IPAddress> Addresses(bool includeSynthesizedIpv6)
     {
         var list = new List<IPAddress>(ACount + AaaaCount);

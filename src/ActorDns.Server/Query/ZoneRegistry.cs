@@ -10,6 +10,4 @@ public sealed class ZoneRegistry(ZoneSettings settings)
     public ZoneSettings Settings { get; } = settings;
 
     public ZoneSlot For(string mesh) => _slots.GetOrAdd(mesh, _ => new ZoneSlot(ZoneTable.Empty(Settings)));
-
-    public IEnumerable<KeyValuePair<string, ZoneSlot>> All => _slots;
 }

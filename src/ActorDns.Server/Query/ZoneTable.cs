@@ -117,7 +117,7 @@ public sealed class ZoneTable
         return false;
     }
 
-    /// <summary>Every entry, for the disk cache and the API (never on the query path).</summary>
+    /// <summary>Every entry (never on the query path).</summary>
     public IEnumerable<ZoneEntry> Entries()
     {
         foreach (var page in _pages)

@@ -103,40 +103,59 @@ public sealed class UdpListener : IDisposable
                 return;
             }
 
-            var started = Stopwatch.GetTimestamp();
-            var result = QueryEngine.Answer(_zone.Current, request.AsSpan(0, received), response, overUdp: true);
-            if (result.Disposition == QueryDisposition.Drop
-                || (result.Disposition == QueryDisposition.Rejected && !errorLimiter.TryAcquire(started)))
+            try
             {
-                stats.Drop();
-                continue;
+                Handle(socket, request.AsSpan(0, received), response, remote, stats, ref errorLimiter);
             }
-
-            if (_pipeline.ShouldForward(result))
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                if (_pipeline.Forwarder.TryEnter())
-                {
-                    stats.Forward();
-                    _ = ForwardAsync(socket, request.AsSpan(0, received).ToArray(), result.Query, CopyOf(remote), started);
-                    continue;
-                }
-
-                // Too many outstanding upstream queries: REFUSED at once (conformance F-17).
-                result = result with
-                {
-                    Rcode = DnsRcode.Refused,
-                    Length = ReplyWriter.Write(request.AsSpan(0, received), response, result.Query, DnsRcode.Refused,
-                        (ushort)(result.Query.Header.Flags & DnsHeaderFlags.RD), default, overUdp: true),
-                };
+                // A bug must cost one query, never the loop or the process.
+                TransportLog.Unexpected(_logger, e, LocalEndpoint!);
             }
-
-            Send(socket, response.AsSpan(0, result.Length), remote);
-            stats.Answered(result.Query.QType, result.Rcode, started);
         }
     }
 
-    private async Task ForwardAsync(Socket socket, byte[] query, DnsQuery parsed, SocketAddress client, long started)
+    private void Handle(Socket socket, ReadOnlySpan<byte> request, byte[] response, SocketAddress remote, WorkerStats stats, ref ErrorReplyLimiter errorLimiter)
     {
+        var started = Stopwatch.GetTimestamp();
+        var result = QueryEngine.Answer(_zone.Current, request, response, overUdp: true);
+        if (_pipeline.ShouldForward(result))
+        {
+            if (_pipeline.Forwarder.TryEnter())
+            {
+                stats.Forward();
+                var work = new ForwardWork(this, socket, request.ToArray(), result.Query, CopyOf(remote), started);
+                ThreadPool.UnsafeQueueUserWorkItem(static w => _ = w.Listener.ForwardAsync(w), work, preferLocal: false);
+                return;
+            }
+
+            // Too many outstanding upstream queries: REFUSED at once (conformance F-17), an error reply like any other.
+            result = result with
+            {
+                Disposition = QueryDisposition.Rejected,
+                Rcode = DnsRcode.Refused,
+                Length = ReplyWriter.Write(request, response, result.Query, DnsRcode.Refused,
+                    (ushort)(result.Query.Header.Flags & DnsHeaderFlags.RD), default, overUdp: true),
+            };
+        }
+
+        if (result.Disposition == QueryDisposition.Drop
+            || (result.Disposition == QueryDisposition.Rejected && !errorLimiter.TryAcquire(started)))
+        {
+            stats.Drop();
+            return;
+        }
+
+        Send(socket, response.AsSpan(0, result.Length), remote);
+        stats.Answered(result.Query.QType, result.Rcode, started);
+    }
+
+    /// <summary>A forwarded query on its way from a receive loop to the thread pool.</summary>
+    private sealed record ForwardWork(UdpListener Listener, Socket Socket, byte[] Query, DnsQuery Parsed, SocketAddress Client, long Started);
+
+    private async Task ForwardAsync(ForwardWork work)
+    {
+        var (_, socket, query, parsed, client, started) = work;
         var response = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
         try
         {

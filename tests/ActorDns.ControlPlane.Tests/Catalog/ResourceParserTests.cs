@@ -54,6 +54,16 @@ public sealed class ResourceParserTests
         return causes;
     }
 
+    [Theory]
+    [InlineData("a..b:443")]
+    [InlineData("h\u00e9llo.example:443")]
+    public void TryParse_ExternalServiceHostNotADnsName_RejectedOnTheAddress(string address)
+    {
+        var causes = Reject(ResourceKind.ExternalService, ExternalService(address));
+
+        Assert.Contains(causes, c => c.Field == "networking.address" && c.Message.Contains("valid DNS name", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void TryParse_ValidDataplane_AcceptedWithItsService()
     {

@@ -56,6 +56,23 @@ public class ForwarderFailoverTests
     }
 
     [Fact]
+    public async Task Forward_ErrorThenRejectedReplyFromTheNext_FirstAnswerRelayedIntact()
+    {
+        // Regression: the second upstream's rejected datagram must not overwrite the answer kept from the first.
+        using var first = new FakeUpstream(IPAddress.Parse("127.0.0.2"), FakeUpstream.Answer(DnsRcode.ServFail));
+        using var second = new FakeUpstream(IPAddress.Parse("127.0.0.3"), FakeUpstream.Bad(FakeUpstream.BadReply.RdLengthOverrun));
+        using var server = TestMesh.Server(TestMesh.Patient, first, second);
+
+        var wire = await DnsTestClient.UdpAsync(server.Endpoint, TestQuery.Build("www.example.com", id: 0xBEE), TestMesh.ClientTimeout);
+
+        Assert.NotNull(wire);
+        Assert.True(DnsMessage.TryParse(wire, out var reply), "the relayed reply must be well-formed");
+        Assert.Equal(0xBEE, reply.Id);
+        Assert.Equal(DnsRcode.ServFail, reply.Rcode);
+        Assert.Equal(1, second.QueryCount);
+    }
+
+    [Fact]
     public async Task Forward_FirstUpstreamSilent_NextUpstreamAfterTryTimeout()
     {
         using var first = new FakeUpstream(IPAddress.Parse("127.0.0.2"), FakeUpstream.Silent);
