@@ -51,6 +51,7 @@ public static class StandaloneHost
         DotNetStats.Register(registry);
         var factory = Metrics.WithCustomRegistry(registry);
         var zones = new ZoneRegistry(options.Zone);
+        zones.LoadCaches(options.DataDir, options.DnsAddresses.Select(a => a.Mesh).Distinct());
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(registry);

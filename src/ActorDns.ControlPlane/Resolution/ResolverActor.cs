@@ -16,6 +16,7 @@ namespace ActorDns.ControlPlane.Resolution;
 internal sealed class ResolverActor : ReceiveActor, IWithTimers
 {
     private const string CheckTimer = "version-check";
+    private const string CacheTimer = "cache-write";
 
     private readonly IReadOnlyDictionary<string, ZoneSlot> _meshes;
     private readonly ZoneSettings _zone;
@@ -23,6 +24,7 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
     private readonly IActorRef _mediator;
     private readonly ResolverSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly HashSet<string> _unsaved = new(StringComparer.Ordinal);
 
     public ResolverActor(IReadOnlyDictionary<string, ZoneSlot> meshes, ZoneSettings zone, IActorRef meshRegion, IActorRef mediator, ResolverSettings settings)
     {
@@ -49,6 +51,7 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
                 _meshRegion.Ask<ZoneVersion>(new GetZoneVersion(mesh), _settings.AskTimeout).PipeTo(Self);
             }
         });
+        Receive<WriteCache>(_ => WriteCaches());
         Receive<Status.Failure>(f => _log.Debug("Control plane did not answer ({0}); retrying at the next check", f.Cause.Message));
     }
 
@@ -89,19 +92,55 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
             return;
         }
 
-        slot.Publish(table.Apply(delta));
+        Publish(changed.Mesh, slot, table.Apply(delta));
+    }
+
+    private void Publish(string mesh, ZoneSlot slot, ZoneTable table)
+    {
+        slot.Publish(table);
+        if (_settings.CacheDirectory is not null)
+        {
+            _unsaved.Add(mesh);
+            if (!Timers.IsTimerActive(CacheTimer))
+            {
+                Timers.StartSingleTimer(CacheTimer, WriteCache.Instance, _settings.CacheWriteDelay);
+            }
+        }
+    }
+
+    /// <summary>Writes the tables changed since the last write; a failure is logged and retried at the next change.</summary>
+    private void WriteCaches()
+    {
+        foreach (var mesh in _unsaved)
+        {
+            try
+            {
+                ZoneCacheFile.Write(ZoneCacheFile.PathFor(_settings.CacheDirectory!, mesh), _meshes[mesh].Current);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _log.Warning("Could not write the zone cache of mesh {0}: {1}", mesh, e.Message);
+            }
+        }
+
+        _unsaved.Clear();
     }
 
     private void OnSnapshot(ZoneSnapshot snapshot)
     {
         if (_meshes.TryGetValue(snapshot.Mesh, out var slot) && snapshot.Version > slot.Current.Version)
         {
-            slot.Publish(ZoneTable.Create(_zone, snapshot.Version, snapshot.Records));
+            Publish(snapshot.Mesh, slot, ZoneTable.Create(_zone, snapshot.Version, snapshot.Records));
         }
     }
 
     private void RequestZone(string mesh) =>
         _meshRegion.Ask<ZoneSnapshot>(new GetZone(mesh), _settings.AskTimeout).PipeTo(Self);
+
+    private sealed class WriteCache
+    {
+        public static readonly WriteCache Instance = new();
+    }
 
     private sealed class CheckVersions
     {

@@ -8,4 +8,10 @@ public sealed record ResolverSettings
 
     /// <summary>How long a request to the control plane may take before it is retried at the next check.</summary>
     public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Where each mesh's table is written after a change (SPEC §4.5); null = no disk cache.</summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>Changes within this window are written to the cache together.</summary>
+    public TimeSpan CacheWriteDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 }

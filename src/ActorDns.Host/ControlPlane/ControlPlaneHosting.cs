@@ -64,7 +64,7 @@ public static class ControlPlaneHosting
                     var cluster = Cluster.Get(system);
                     cluster.Join(cluster.SelfAddress);
                     registry.Register<ResolverKey>(system.ActorOf(
-                        ResolverProtocol.Props(served, options.Zone, registry.Get<MeshRegionKey>(), DistributedPubSub.Get(system).Mediator, new ResolverSettings()),
+                        ResolverProtocol.Props(served, options.Zone, registry.Get<MeshRegionKey>(), DistributedPubSub.Get(system).Mediator, new ResolverSettings { CacheDirectory = options.DataDir }),
                         "resolver"));
                 });
         });

@@ -10,4 +10,30 @@ public sealed class ZoneRegistry(ZoneSettings settings)
     public ZoneSettings Settings { get; } = settings;
 
     public ZoneSlot For(string mesh) => _slots.GetOrAdd(mesh, _ => new ZoneSlot(ZoneTable.Empty(Settings)));
+
+    /// <summary>
+    /// Serves each mesh's cached table (if any) until the control plane sends a newer one, so a restarted
+    /// resolver answers at once. Returns the meshes loaded.
+    /// </summary>
+    public IReadOnlyList<string> LoadCaches(string directory, IEnumerable<string> meshes)
+    {
+        var loaded = new List<string>();
+        foreach (var mesh in meshes)
+        {
+            try
+            {
+                if (ZoneCacheFile.TryRead(ZoneCacheFile.PathFor(directory, mesh), Settings, out var table))
+                {
+                    For(mesh).Publish(table);
+                    loaded.Add(mesh);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The cache is a best effort: without it the mesh starts empty and fills from the control plane.
+            }
+        }
+
+        return loaded;
+    }
 }

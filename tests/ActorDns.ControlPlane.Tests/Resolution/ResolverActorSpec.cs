@@ -30,9 +30,15 @@ public sealed class ResolverActorSpec : Akka.TestKit.Xunit2.TestKit
     private static ZoneChanged Delta(long from, long to, ZoneRecord[] upserts, string[]? removals = null) =>
         new("default", new ZoneDelta(from, to, upserts, removals ?? []));
 
-    private IActorRef Start(TimeSpan? versionCheck = null)
+    private IActorRef Start(TimeSpan? versionCheck = null, string? cacheDirectory = null)
     {
-        var settings = new ResolverSettings { VersionCheckInterval = versionCheck ?? TimeSpan.FromMinutes(10), AskTimeout = TimeSpan.FromSeconds(3) };
+        var settings = new ResolverSettings
+        {
+            VersionCheckInterval = versionCheck ?? TimeSpan.FromMinutes(10),
+            AskTimeout = TimeSpan.FromSeconds(3),
+            CacheDirectory = cacheDirectory,
+            CacheWriteDelay = TimeSpan.FromMilliseconds(50),
+        };
         var resolver = Sys.ActorOf(ResolverProtocol.Props(new Dictionary<string, ZoneSlot> { ["default"] = _slot }, Zone, _region.Ref, _mediator.Ref, settings));
         Assert.Equal(Topic("default"), _mediator.ExpectMsg<Subscribe>().Topic);
         _region.ExpectMsg<GetZone>();
@@ -100,5 +106,27 @@ public sealed class ResolverActorSpec : Akka.TestKit.Xunit2.TestKit
 
         AwaitCondition(() => _slot.Current.Version == 5);
         Assert.Equal("240.0.0.1", Address("a.mesh"));
+    }
+
+    [Fact]
+    public void Change_IsWrittenToTheDiskCache()
+    {
+        var directory = Directory.CreateTempSubdirectory("actordns-resolver-").FullName;
+        try
+        {
+            var resolver = Start(cacheDirectory: directory);
+
+            resolver.Tell(Delta(0, 1, [Record("a.mesh", "240.0.0.1")]));
+            resolver.Tell(Delta(1, 2, [Record("b.mesh", "240.0.0.2")]));
+
+            var path = ZoneCacheFile.PathFor(directory, "default");
+            AwaitCondition(() => ZoneCacheFile.TryRead(path, Zone, out var cached) && cached.Version == 2);
+            ZoneCacheFile.TryRead(path, Zone, out var table);
+            Assert.Equal(2, table.Count);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }

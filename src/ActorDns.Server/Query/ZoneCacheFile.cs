@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using ActorDns.Protocol;
+
+namespace ActorDns.Server.Query;
+
+/// <summary>
+/// A resolver's last table on disk (SPEC §4.5), so a resolver restarted while the control plane is down
+/// still answers every name it knew. Text, one name per line: <c>actordns-zone 1 &lt;version&gt;</c>, then
+/// <c>&lt;name&gt; &lt;ip&gt; [&lt;ip&gt;...]</c>. Written to a temporary file and renamed over the old one, so a
+/// reader sees either the old table or the new one, never half of one.
+/// </summary>
+public static class ZoneCacheFile
+{
+    private const string Magic = "actordns-zone 1";
+
+    public static string PathFor(string directory, string mesh) => Path.Combine(directory, $"zone-{mesh}.cache");
+
+    public static void Write(string path, ZoneTable table)
+    {
+        var text = new StringBuilder(table.Count * 32);
+        text.Append(CultureInfo.InvariantCulture, $"{Magic} {table.Version}\n");
+        foreach (var entry in table.Entries())
+        {
+            text.Append(DnsName.ToText(entry.Name));
+            foreach (var address in entry.Addresses(includeSynthesizedIpv6: false))
+            {
+                text.Append(' ').Append(address);
+            }
+
+            text.Append('\n');
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temporary = $"{path}.{Environment.ProcessId}.tmp";
+        File.WriteAllText(temporary, text.ToString());
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Reads a cache file; false (and no table) when it is missing or not a cache file this version wrote.</summary>
+    public static bool TryRead(string path, ZoneSettings settings, out ZoneTable table)
+    {
+        table = null!;
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        using var reader = new StreamReader(path);
+        var header = reader.ReadLine();
+        if (header is null || !header.StartsWith(Magic + " ", StringComparison.Ordinal)
+            || !long.TryParse(header.AsSpan(Magic.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        {
+            return false;
+        }
+
+        var records = new List<ZoneRecord>();
+        while (reader.ReadLine() is { } line)
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var addresses = new List<IPAddress>(fields.Length);
+            foreach (var field in fields.Skip(1))
+            {
+                if (!IPAddress.TryParse(field, out var address))
+                {
+                    return false;
+                }
+
+                addresses.Add(address);
+            }
+
+            if (fields.Length < 2)
+            {
+                return false;
+            }
+
+            records.Add(new ZoneRecord(fields[0], addresses));
+        }
+
+        table = ZoneTable.Create(settings, version, records);
+        return true;
+    }
+}
