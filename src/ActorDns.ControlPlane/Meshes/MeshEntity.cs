@@ -91,9 +91,10 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     {
         // The state was built under today's settings; if they changed since the events were written (a new
         // CIDR, a shorter delay), the reconcile below re-addresses what no longer fits.
-        _touched.UnionWith(_state.Allocator.Assignments.Keys);
-        _touched.UnionWith(_state.Catalog.References.Keys);
-        CommitZone(publish: false);
+        var keys = _state.Allocator.Assignments.Keys.Concat(_state.Catalog.References.Keys).ToList();
+        _zone = ZoneState.Build(_settings.Domain, keys, AssignmentOf);
+        _pending = keys.Where(k => _state.IsWanted(k) && _state.Allocator.LacksVip(k)).ToHashSet(StringComparer.Ordinal);
+        UpdateGauges();
         _zoneVersion = LastSequenceNr;
         Timers.StartPeriodicTimer(ReconcileTimer, Reconcile.Instance, _settings.ReconcileInterval);
         Self.Tell(Reconcile.Instance);

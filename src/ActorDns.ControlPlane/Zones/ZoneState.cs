@@ -21,6 +21,42 @@ public sealed record ZoneState(string Domain)
         ImmutableSortedDictionary.Create<string, ZoneRecord>(StringComparer.Ordinal);
 
     /// <summary>
+    /// The view of all <paramref name="keys"/> at once (recovery): the same result as <see cref="Update"/> on an
+    /// empty view, built in mutable collections and frozen once instead of copied per key.
+    /// </summary>
+    public static ZoneState Build(string domain, IEnumerable<string> keys, Func<string, VipAssignment?> assignmentOf)
+    {
+        var claims = new Dictionary<string, List<ZoneClaim>>(StringComparer.Ordinal);
+        foreach (var key in keys.Distinct(StringComparer.Ordinal))
+        {
+            if (assignmentOf(key) is not { } assignment)
+            {
+                continue;
+            }
+
+            IReadOnlyList<System.Net.IPAddress> addresses = new[] { assignment.Vip, assignment.VipV6 }.OfType<System.Net.IPAddress>().ToList();
+            foreach (var (name, rank) in ZoneNames.Of(key, domain))
+            {
+                if (addresses.Count > 0 && ZoneNames.Problem(name) is null)
+                {
+                    var lower = ZoneNames.Key(name);
+                    if (!claims.TryGetValue(lower, out var list))
+                    {
+                        claims[lower] = list = [];
+                    }
+
+                    list.Add(new ZoneClaim(key, name, rank, assignment.Since, addresses));
+                }
+            }
+        }
+
+        var frozen = claims.ToImmutableDictionary(p => p.Key, p => p.Value.ToImmutableList(), StringComparer.Ordinal);
+        var records = frozen.Select(p => (p.Key, Best: Best(p.Value)!))
+            .ToImmutableSortedDictionary(p => p.Key, p => new ZoneRecord(p.Best.Name, p.Best.Addresses), StringComparer.Ordinal);
+        return new ZoneState(domain) { Claims = frozen, Records = records };
+    }
+
+    /// <summary>
     /// Re-derives the claims of <paramref name="keys"/> from their assignments (null = not wanted or no VIP)
     /// and returns the new state with the records that changed and the names that disappeared.
     /// </summary>

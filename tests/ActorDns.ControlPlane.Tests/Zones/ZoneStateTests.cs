@@ -27,6 +27,26 @@ public sealed class ZoneStateTests
         Assert.Single(Show([state.Records[ZoneNames.Key(name)]]));
 
     [Fact]
+    public void Build_SameAssignments_GivesTheSameClaimsAndRecordsAsUpdate()
+    {
+        VipAssignment[] assignments =
+        [
+            Vip("service:a.b", "240.0.0.1", since: 5),
+            Vip("service:a_b", "240.0.0.2", since: 1),
+            Vip("host:x.example", "240.0.0.3", vipV6: "fd00::3"),
+            Vip("service:" + new string('z', 64), "240.0.0.4"),
+        ];
+        var byKey = assignments.ToDictionary(a => a.Key);
+
+        var built = ZoneState.Build("mesh", byKey.Keys.Append("service:gone"), k => byKey.GetValueOrDefault(k));
+        var updated = Set(new ZoneState("mesh"), assignments).State;
+
+        Assert.Equal(updated.Records.Keys, built.Records.Keys);
+        Assert.All(updated.Records, p => Assert.Equal(Show([p.Value]), Show([built.Records[p.Key]])));
+        Assert.Equal(updated.Claims.Keys.Order(), built.Claims.Keys.Order());
+    }
+
+    [Fact]
     public void Update_ServiceWithUnderscores_UpsertsExactNameAndDottedAlias()
     {
         var (state, upserts, removals) = Set(new ZoneState("mesh"), Vip("service:echo-server_echo-example_svc_1010", "240.0.0.1"));
