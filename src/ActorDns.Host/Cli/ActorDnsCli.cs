@@ -11,7 +11,7 @@ namespace ActorDns.Host.Cli;
 /// <summary>The <c>actordns</c> command line (SPEC §1).</summary>
 public static class ActorDnsCli
 {
-    private static IPEndPoint StandaloneApi => new(IPAddress.Loopback, 5681);
+
 
     public static RootCommand Build()
     {
@@ -32,22 +32,28 @@ public static class ActorDnsCli
 
         root.Options.Add(config);
         var standalone = new Command("standalone", "Control plane and one resolver in one process, embedded SQLite journal (the default).");
+        var controlPlane = new Command("control-plane", "A control-plane cluster node: mesh shards, journal, HTTP API (remoting 127.0.0.1:4053).");
+        var resolver = new Command("resolver", "A resolver node that joins the cluster: DNS listeners, API 127.0.0.1:9153 for metrics and health.");
         root.Subcommands.Add(standalone);
+        root.Subcommands.Add(controlPlane);
+        root.Subcommands.Add(resolver);
         foreach (var command in ClientCommands.Build())
         {
             root.Subcommands.Add(command);
         }
 
-        Func<ParseResult, CancellationToken, Task<int>> run = (result, _) => RunStandaloneAsync(result, flags, config);
-        root.SetAction(run);
-        standalone.SetAction(run);
+        Func<ParseResult, CancellationToken, Task<int>> Run(NodeRole role) => (result, _) => RunNodeAsync(role, result, flags, config);
+        root.SetAction(Run(NodeRole.Standalone));
+        standalone.SetAction(Run(NodeRole.Standalone));
+        controlPlane.SetAction(Run(NodeRole.ControlPlane));
+        resolver.SetAction(Run(NodeRole.Resolver));
         return root;
     }
 
     private static string Describe(Setting setting) =>
         $"env {setting.Env}{(setting.KumaEnv is null ? "" : $" or {setting.KumaEnv}")}, config key {setting.Key}";
 
-    private static async Task<int> RunStandaloneAsync(ParseResult result, Dictionary<string, Option<string[]>> flags, Option<string?> config)
+    private static async Task<int> RunNodeAsync(NodeRole role, ParseResult result, Dictionary<string, Option<string[]>> flags, Option<string?> config)
     {
         ActorDnsOptions options;
         WebApplication app;
@@ -55,7 +61,13 @@ public static class ActorDnsCli
         {
             var values = flags.ToDictionary(f => f.Key, f => result.GetValue(f.Value) ?? []);
             var file = result.GetValue(config) is { } path ? ConfigFile.Load(path) : new Dictionary<string, string[]>();
-            options = new OptionsLoader(values, ReadEnvironment(), file).Load(StandaloneApi);
+            var api = new IPEndPoint(IPAddress.Loopback, role == NodeRole.Resolver ? 9153 : 5681);
+            var remoting = new IPEndPoint(IPAddress.Loopback, role == NodeRole.ControlPlane ? 4053 : 0);
+            options = new OptionsLoader(values, ReadEnvironment(), file).Load(api, remoting);
+            if (role != NodeRole.Standalone && options.SeedNodes.Count == 0)
+            {
+                throw new OptionsException($"{Setting.SeedNode.Flag}: a {NodeHost.RoleName(role)} node needs at least one seed node, e.g. akka.tcp://actordns@127.0.0.1:4053");
+            }
         }
         catch (OptionsException e)
         {
@@ -65,8 +77,12 @@ public static class ActorDnsCli
 
         try
         {
-            JournalCheck.Verify(options.Journal);
-            app = StandaloneHost.Build(options);
+            if (role != NodeRole.Resolver)
+            {
+                JournalCheck.Verify(options.Journal);
+            }
+
+            app = NodeHost.Build(options, role);
         }
         catch (OptionsException e)
         {

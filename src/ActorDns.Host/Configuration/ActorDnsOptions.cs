@@ -26,4 +26,10 @@ public sealed record ActorDnsOptions
 
     /// <summary>Control-plane settings shared by every mesh: pools, reuse delay, service VIPs.</summary>
     public required MeshSettings Meshes { get; init; }
+
+    /// <summary>Cluster seed nodes (<c>akka.tcp://actordns@HOST:PORT</c>); empty in standalone, which joins itself.</summary>
+    public required IReadOnlyList<string> SeedNodes { get; init; }
+
+    /// <summary>Akka remoting address; port 0 = any free port.</summary>
+    public required IPEndPoint Remoting { get; init; }
 }

@@ -16,7 +16,7 @@ public sealed class OptionsLoader(
     IReadOnlyDictionary<string, string> environment,
     IReadOnlyDictionary<string, string[]> configFile)
 {
-    public ActorDnsOptions Load(IPEndPoint defaultApiAddress)
+    public ActorDnsOptions Load(IPEndPoint defaultApiAddress, IPEndPoint defaultRemoting)
     {
         var resolvConf = Single(Setting.ResolvConf) ?? "/etc/resolv.conf";
         var dataDir = Single(Setting.DataDir) ?? "./data";
@@ -34,6 +34,8 @@ public sealed class OptionsLoader(
             Zone = zone,
             Journal = JournalOptions.Parse(Single(Setting.Journal) ?? "sqlite:actordns.db", Path.GetFullPath(dataDir)),
             Meshes = ParseMeshes(zone),
+            SeedNodes = Many(Setting.SeedNode).Select(ParseSeed).ToList(),
+            Remoting = Single(Setting.Remoting) is { } remoting ? ParseEndpoint(Setting.Remoting, remoting) : defaultRemoting,
         };
     }
 
@@ -77,6 +79,11 @@ public sealed class OptionsLoader(
 
         return unit switch { 'h' => TimeSpan.FromHours(value), 'm' => TimeSpan.FromMinutes(value), _ => TimeSpan.FromSeconds(value) };
     }
+
+    private static string ParseSeed(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == "akka.tcp" && uri.UserInfo == "actordns" && uri.Port > 0
+            ? text.TrimEnd('/')
+            : throw new OptionsException($"{Setting.SeedNode.Flag} '{text}': expected akka.tcp://actordns@HOST:PORT");
 
     private static IReadOnlyList<IPEndPoint> LoadResolvConf(string path)
     {

@@ -23,6 +23,9 @@ public sealed record Setting(string Key, string Flag, string Env, string? KumaEn
     public static readonly Setting ServiceVipPort = new("dnsServer.serviceVipPort", "--dns-service-vip-port", "ACTORDNS_DNS_SERVER_SERVICE_VIP_PORT", "KUMA_DNS_SERVER_SERVICE_VIP_PORT");
     public static readonly Setting VipReuseDelay = new("dnsServer.vipReuseDelay", "--vip-reuse-delay", "ACTORDNS_DNS_SERVER_VIP_REUSE_DELAY");
 
+    public static readonly Setting SeedNode = new("seedNode", "--seed-node", "ACTORDNS_SEED_NODE");
+    public static readonly Setting Remoting = new("remoting", "--remoting", "ACTORDNS_REMOTING");
+
     public static IReadOnlyList<Setting> All { get; } =
-        [DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay];
+        [DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay, SeedNode, Remoting];
 }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
@@ -17,8 +18,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ActorDns.Host.ControlPlane;
 
 /// <summary>
-/// The Akka.NET side of the composition root: one ActorSystem per process with remoting, cluster,
-/// the SQL journal, the mesh shard region, the mesh directory singleton and this node's resolver actor.
+/// The Akka.NET side of the composition root: one ActorSystem per process. Control-plane nodes host the
+/// mesh shards, the journal and the mesh directory; resolver nodes reach the shards through a proxy and
+/// run the resolver actor; standalone is a one-node cluster with both roles that joins itself.
 /// </summary>
 public static class ControlPlaneHosting
 {
@@ -26,12 +28,17 @@ public static class ControlPlaneHosting
     public const string ControlPlaneRole = "control-plane";
     public const string ResolverRole = "resolver";
 
-    /// <summary>
-    /// Standalone: a one-node cluster with both roles on a random loopback remoting port, joining itself.
-    /// </summary>
-    public static IServiceCollection AddStandaloneControlPlane(this IServiceCollection services, ActorDnsOptions options, ZoneRegistry zones, ControlPlaneMetrics metrics)
+    public static IServiceCollection AddActorDnsCluster(this IServiceCollection services, NodeRole role, ActorDnsOptions options, ZoneRegistry zones, ControlPlaneMetrics metrics)
     {
+        var servesDns = role != NodeRole.ControlPlane;
+        var hostsShards = role != NodeRole.Resolver;
         var served = options.DnsAddresses.Select(a => a.Mesh).Distinct().ToDictionary(m => m, zones.For);
+        string[] roles = role switch
+        {
+            NodeRole.Standalone => [ControlPlaneRole, ResolverRole],
+            NodeRole.ControlPlane => [ControlPlaneRole],
+            _ => [ResolverRole],
+        };
         return services.AddAkka(SystemName, (builder, _) =>
         {
             builder
@@ -42,31 +49,65 @@ public static class ControlPlaneHosting
                     l.AddLoggerFactory();
                 })
                 .AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = off", HoconAddMode.Prepend)
-                .WithRemoting("127.0.0.1", 0)
-                .WithClustering(new ClusterOptions { Roles = [ControlPlaneRole, ResolverRole] })
-                .WithSqlPersistence(
-                    options.Journal.ConnectionString,
-                    options.Journal.Provider == JournalProvider.Sqlite ? ProviderName.SQLiteMS : ProviderName.PostgreSQL15,
-                    autoInitialize: true)
-                .WithCustomSerializer("actordns-events", MeshEventSerializer.BoundTypes, system => new MeshEventSerializer(system))
-                .WithDistributedPubSub(role: null!)
-                .WithShardRegion<MeshRegionKey>(
-                    "mesh",
-                    (system, _) => mesh => MeshProtocol.Props(mesh, options.Meshes, TimeProvider.System, metrics, DistributedPubSub.Get(system).Mediator),
-                    new MeshMessageExtractor(),
-                    new ShardOptions { Role = ControlPlaneRole, StateStoreMode = StateStoreMode.DData, RememberEntities = false })
-                .WithSingleton<MeshDirectoryKey>(
-                    "mesh-directory",
-                    (_, registry, _) => MeshDirectoryProtocol.Props(registry.Get<MeshRegionKey>()),
-                    new ClusterSingletonOptions { Role = ControlPlaneRole })
-                .WithActors((system, registry) =>
+                .WithRemoting(options.Remoting.Address.ToString(), options.Remoting.Port)
+                .WithClustering(new ClusterOptions
+                {
+                    Roles = roles,
+                    SeedNodes = [.. options.SeedNodes],
+
+                    // Only control-plane nodes count for split-brain decisions; resolvers never host shards.
+                    SplitBrainResolver = new KeepMajorityOption { Role = ControlPlaneRole },
+                })
+                .WithCustomSerializer("actordns-protocol", MeshProtocolSerializer.BoundTypes, system => new MeshProtocolSerializer(system))
+                .WithDistributedPubSub(role: null!);
+
+            if (role == NodeRole.Resolver)
+            {
+                // With every control-plane node gone, split-brain resolution downs the resolvers (they are the
+                // minority of no control-plane node). A downed resolver must keep serving its last table, so it
+                // does not shut its process down; it rejoins when restarted.
+                builder.AddHocon("akka.cluster.run-coordinated-shutdown-when-down = off", HoconAddMode.Prepend);
+            }
+
+            if (hostsShards)
+            {
+                builder
+                    .WithSqlPersistence(
+                        options.Journal.ConnectionString,
+                        options.Journal.Provider == JournalProvider.Sqlite ? ProviderName.SQLiteMS : ProviderName.PostgreSQL15,
+                        autoInitialize: true)
+                    .WithCustomSerializer("actordns-events", MeshEventSerializer.BoundTypes, system => new MeshEventSerializer(system))
+                    .WithShardRegion<MeshRegionKey>(
+                        "mesh",
+                        (system, _) => mesh => MeshProtocol.Props(mesh, options.Meshes, TimeProvider.System, metrics, DistributedPubSub.Get(system).Mediator),
+                        new MeshMessageExtractor(),
+                        new ShardOptions { Role = ControlPlaneRole, StateStoreMode = StateStoreMode.DData, RememberEntities = false })
+                    .WithSingleton<MeshDirectoryKey>(
+                        "mesh-directory",
+                        (_, registry, _) => MeshDirectoryProtocol.Props(registry.Get<MeshRegionKey>()),
+                        new ClusterSingletonOptions { Role = ControlPlaneRole });
+            }
+            else
+            {
+                builder.WithShardRegionProxy<MeshRegionKey>("mesh", ControlPlaneRole, new MeshMessageExtractor());
+            }
+
+            builder.WithActors((system, registry) =>
+            {
+                if (role == NodeRole.Standalone)
                 {
                     var cluster = Cluster.Get(system);
                     cluster.Join(cluster.SelfAddress);
+                }
+
+                if (servesDns)
+                {
+                    var settings = new ResolverSettings { CacheDirectory = options.DataDir };
                     registry.Register<ResolverKey>(system.ActorOf(
-                        ResolverProtocol.Props(served, options.Zone, registry.Get<MeshRegionKey>(), DistributedPubSub.Get(system).Mediator, new ResolverSettings { CacheDirectory = options.DataDir }),
+                        ResolverProtocol.Props(served, options.Zone, registry.Get<MeshRegionKey>(), DistributedPubSub.Get(system).Mediator, settings),
                         "resolver"));
-                });
+                }
+            });
         });
     }
 }

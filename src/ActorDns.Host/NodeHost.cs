@@ -20,12 +20,13 @@ using Prometheus;
 namespace ActorDns.Host;
 
 /// <summary>
-/// The composition root of <c>actordns standalone</c>: DNS listeners, the forwarder, a one-node control
-/// plane on the embedded SQLite journal, and the HTTP API, in one process.
+/// The composition root of every <c>actordns</c> role: the role decides what starts — DNS listeners and the
+/// forwarder (standalone, resolver), mesh shards and the catalog API (standalone, control-plane) — and
+/// every role serves <c>/</c>, <c>/metrics</c> and the health checks.
 /// </summary>
-public static class StandaloneHost
+public static class NodeHost
 {
-    public static WebApplication Build(ActorDnsOptions options)
+    public static WebApplication Build(ActorDnsOptions options, NodeRole role)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -51,7 +52,8 @@ public static class StandaloneHost
         DotNetStats.Register(registry);
         var factory = Metrics.WithCustomRegistry(registry);
         var zones = new ZoneRegistry(options.Zone);
-        zones.LoadCaches(options.DataDir, options.DnsAddresses.Select(a => a.Mesh).Distinct());
+        var servesDns = role != NodeRole.ControlPlane;
+        var cached = servesDns ? zones.LoadCaches(options.DataDir, options.DnsAddresses.Select(a => a.Mesh).Distinct()) : [];
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(registry);
@@ -63,16 +65,39 @@ public static class StandaloneHost
             new Random()));
         services.AddSingleton(sp => ResolverPipeline.KumaDefault(sp.GetRequiredService<Forwarder>()));
         services.AddSingleton<DnsServerService>();
-        services.AddHostedService(sp => sp.GetRequiredService<DnsServerService>());
-        services.AddStandaloneControlPlane(options, zones, new ControlPlaneMetrics(factory));
+        if (servesDns)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<DnsServerService>());
+        }
+
+        services.AddActorDnsCluster(role, options, zones, new ControlPlaneMetrics(factory));
 
         var app = builder.Build();
         app.UseMiddleware<ApiExceptionMiddleware>();
         var dns = app.Services.GetRequiredService<DnsServerService>();
         var system = app.Services.GetRequiredService<ActorSystem>();
-        ApiEndpoints.MapCommon(app, "standalone", registry, app.Services.GetRequiredService<DnsServerMetrics>(),
-            () => dns.Serving && Cluster.Get(system).SelfMember.Status == MemberStatus.Up);
-        new CatalogApi(app.Services.GetRequiredService<ActorRegistry>()).Map(app);
+        bool ClusterUp() => Cluster.Get(system).SelfMember.Status == MemberStatus.Up;
+        Func<bool> ready = role switch
+        {
+            NodeRole.ControlPlane => ClusterUp,
+
+            // A resolver is ready once it serves a table: from the cluster, or from its disk cache (SPEC §4.5).
+            NodeRole.Resolver => () => dns.Serving && (ClusterUp() || cached.Count > 0),
+            _ => () => dns.Serving && ClusterUp(),
+        };
+        ApiEndpoints.MapCommon(app, RoleName(role), registry, app.Services.GetRequiredService<DnsServerMetrics>(), ready);
+        if (role != NodeRole.Resolver)
+        {
+            new CatalogApi(app.Services.GetRequiredService<ActorRegistry>()).Map(app);
+        }
+
         return app;
     }
+
+    public static string RoleName(NodeRole role) => role switch
+    {
+        NodeRole.ControlPlane => "control-plane",
+        NodeRole.Resolver => "resolver",
+        _ => "standalone",
+    };
 }

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Net;
+using ActorDns.Host.Tests.Support;
+using Xunit;
+
+namespace ActorDns.Host.Tests;
+
+/// <summary>
+/// A control-plane node and two resolver nodes as real processes on loopback: a registration reaches both
+/// resolvers, a deletion leaves both; with the control plane dead they keep answering, also after
+/// split-brain resolution has downed them, and a resolver restarted meanwhile answers from its disk cache
+/// and rejoins when the control plane is back (SPEC §4.5).
+/// </summary>
+public sealed class ClusterProcessTests : IAsyncLifetime
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("actordns-cluster-").FullName;
+    private readonly IPEndPoint _api = new(IPAddress.Loopback, ActorDnsProcess.FreePort());
+    private readonly int _remoting = ActorDnsProcess.FreePort();
+    private readonly List<(IPEndPoint Dns, IPEndPoint Api, string DataDir)> _resolvers = [];
+    private readonly List<ActorDnsProcess?> _resolverProcesses = [null, null];
+    private ActorDnsProcess? _controlPlane;
+
+    private string Seed => $"akka.tcp://actordns@127.0.0.1:{_remoting}";
+
+    public async Task InitializeAsync()
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            _resolvers.Add((new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort()), new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort()),
+                Directory.CreateDirectory(Path.Combine(_root, $"resolver-{i}")).FullName));
+        }
+
+        await StartControlPlaneAsync();
+        await Task.WhenAll(StartResolverAsync(0), StartResolverAsync(1));
+    }
+
+    private async Task StartControlPlaneAsync()
+    {
+        _controlPlane = ActorDnsProcess.Start("control-plane", "--remoting", $"127.0.0.1:{_remoting}", "--seed-node", Seed,
+            "--api-address", _api.ToString(), "--data-dir", Path.Combine(_root, "control-plane"));
+        await _controlPlane.WaitReadyAsync(_api, TimeSpan.FromSeconds(40));
+    }
+
+    private async Task StartResolverAsync(int index)
+    {
+        var (dns, api, dataDir) = _resolvers[index];
+        var process = ActorDnsProcess.Start("resolver", "--remoting", "127.0.0.1:0", "--seed-node", Seed, "--api-address", api.ToString(),
+            "--dns-address", $"{dns}=default", "--upstream", "127.0.0.1:9", "--data-dir", dataDir);
+        _resolverProcesses[index] = process;
+        await process.WaitReadyAsync(api, TimeSpan.FromSeconds(40));
+    }
+
+    private static bool IsAddress(string answer) => IPAddress.TryParse(answer, out _);
+
+    private async Task<string> AnswerAsync(int resolver, string name, Func<string, bool> until)
+    {
+        var watch = Stopwatch.StartNew();
+        string answer;
+        while (!until(answer = (await Dig.RunAsync(_resolvers[resolver].Dns, name, "A", "+short")).Trim()) && watch.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(50);
+        }
+
+        return answer;
+    }
+
+    [Fact]
+    public async Task Resolvers_FollowTheControlPlaneAndSurviveItsOutage()
+    {
+        using (var api = new ApiTestClient(_api))
+        {
+            Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/default/dataplanes/backend-1", ApiTestClient.Dataplane("default", "backend-1", "backend")));
+            Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/default/dataplanes/gone-1", ApiTestClient.Dataplane("default", "gone-1", "gone")));
+            var vip = (await api.VipsAsync("default")).Single(v => v.Key == "service:backend").Vip;
+            Assert.Equal(vip, await AnswerAsync(0, "backend.mesh", IsAddress));
+            Assert.Equal(vip, await AnswerAsync(1, "backend.mesh", IsAddress));
+            Assert.True(IsAddress(await AnswerAsync(1, "gone.mesh", IsAddress)));
+
+            Assert.Equal(HttpStatusCode.OK, await api.DeleteAsync("meshes/default/dataplanes/gone-1"));
+            Assert.Equal("", await AnswerAsync(0, "gone.mesh", a => a.Length == 0));
+            Assert.Equal("", await AnswerAsync(1, "gone.mesh", a => a.Length == 0));
+        }
+
+        var known = await AnswerAsync(0, "backend.mesh", IsAddress);
+        await _controlPlane!.KillAsync();
+        Assert.Equal(known, await AnswerAsync(0, "backend.mesh", IsAddress));
+        Assert.Equal(known, await AnswerAsync(1, "backend.mesh", IsAddress));
+
+        // Past the failure detector and split-brain resolution's stable-after (20 s), which downs the resolvers.
+        await Task.Delay(TimeSpan.FromSeconds(25));
+        Assert.Equal(known, (await Dig.RunAsync(_resolvers[1].Dns, "backend.mesh", "A", "+short")).Trim());
+
+        // Restarted while no control plane is reachable: the disk cache answers at once.
+        Assert.Equal(0, await _resolverProcesses[0]!.StopGracefullyAsync(TimeSpan.FromSeconds(30)));
+        await _resolverProcesses[0]!.DisposeAsync();
+        await StartResolverAsync(0);
+        Assert.Equal(known, (await Dig.RunAsync(_resolvers[0].Dns, "backend.mesh", "A", "+short")).Trim());
+
+        await _controlPlane.DisposeAsync();
+        await StartControlPlaneAsync();
+        using (var api = new ApiTestClient(_api))
+        {
+            Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/default/dataplanes/late-1", ApiTestClient.Dataplane("default", "late-1", "late")));
+        }
+
+        // The restarted resolver was still trying its seed and joins; the downed one serves its last table.
+        Assert.True(IsAddress(await AnswerAsync(0, "late.mesh", IsAddress)));
+        Assert.Equal(known, await AnswerAsync(1, "backend.mesh", IsAddress));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _resolverProcesses)
+        {
+            if (process is not null)
+            {
+                await process.DisposeAsync();
+            }
+        }
+
+        if (_controlPlane is not null)
+        {
+            await _controlPlane.DisposeAsync();
+        }
+
+        Directory.Delete(_root, recursive: true);
+    }
+}
