@@ -49,6 +49,13 @@ public static class ControlPlaneHosting
                     l.AddLoggerFactory();
                 })
                 .AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = off", HoconAddMode.Prepend)
+
+                // Tuned for a small cluster on a busy 2-core machine: a dead node is suspected after 4 s of
+                // silence (heartbeats are delayed up to ~2 s under load) and downed after 7 s of stability.
+                .AddHocon("""
+                    akka.cluster.failure-detector.acceptable-heartbeat-pause = 4s
+                    akka.cluster.split-brain-resolver.stable-after = 7s
+                    """, HoconAddMode.Prepend)
                 .WithRemoting(options.Remoting.Address.ToString(), options.Remoting.Port)
                 .WithClustering(new ClusterOptions
                 {
