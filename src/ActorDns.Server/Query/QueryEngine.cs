@@ -88,6 +88,13 @@ public static class QueryEngine
         return Reply(query, response, q, DnsRcode.NoError, authoritative: true, authority, overUdp);
     }
 
+    /// <summary>
+    /// Replaces an answer with REFUSED because the forwarder has no room for it (conformance F-17): an error
+    /// reply from the front end, never forwarded.
+    /// </summary>
+    public static QueryResult Refuse(ReadOnlySpan<byte> query, Span<byte> response, in QueryResult result, bool overUdp) =>
+        Reject(query, response, result.Query, DnsRcode.Refused, copyRd: true, overUdp);
+
     /// <summary>QTYPEs the front end answers itself and never forwards (conformance P-44, P-45, P-47).</summary>
     private static DnsRcode RejectionFor(DnsRecordType type) => type switch
     {

@@ -150,12 +150,7 @@ public sealed class TcpListener : IDisposable
                 return true;
             }
 
-            result = result with
-            {
-                Rcode = DnsRcode.Refused,
-                Length = ReplyWriter.Write(query.Span, response.AsSpan(2), result.Query, DnsRcode.Refused,
-                    (ushort)(result.Query.Header.Flags & DnsHeaderFlags.RD), default, overUdp: false),
-            };
+            result = QueryEngine.Refuse(query.Span, response.AsSpan(2), result, overUdp: false);
         }
 
         BinaryPrimitives.WriteUInt16BigEndian(response, (ushort)result.Length);

@@ -129,14 +129,8 @@ public sealed class UdpListener : IDisposable
                 return;
             }
 
-            // Too many outstanding upstream queries: REFUSED at once (conformance F-17), an error reply like any other.
-            result = result with
-            {
-                Disposition = QueryDisposition.Rejected,
-                Rcode = DnsRcode.Refused,
-                Length = ReplyWriter.Write(request, response, result.Query, DnsRcode.Refused,
-                    (ushort)(result.Query.Header.Flags & DnsHeaderFlags.RD), default, overUdp: true),
-            };
+            // Too many outstanding upstream queries: REFUSED at once, an error reply like any other.
+            result = QueryEngine.Refuse(request, response, result, overUdp: true);
         }
 
         if (result.Disposition == QueryDisposition.Drop
