@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
 using ActorDns.ControlPlane.Meshes;
+using ActorDns.ControlPlane.Resolution;
 using ActorDns.Host.Api;
 using ActorDns.Host.Configuration;
 using ActorDns.Host.ControlPlane;
@@ -53,7 +54,11 @@ public static class NodeHost
         var factory = Metrics.WithCustomRegistry(registry);
         var zones = new ZoneRegistry(options.Zone);
         var servesDns = role != NodeRole.ControlPlane;
-        var cached = servesDns ? zones.LoadCaches(options.DataDir, options.DnsAddresses.Select(a => a.Mesh).Distinct()) : [];
+        if (servesDns)
+        {
+            zones.LoadCaches(options.DataDir, options.DnsAddresses.Select(a => a.Mesh).Distinct());
+        }
+
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(registry);
@@ -70,19 +75,44 @@ public static class NodeHost
             services.AddHostedService(sp => sp.GetRequiredService<DnsServerService>());
         }
 
-        services.AddActorDnsCluster(role, options, zones, new ControlPlaneMetrics(factory));
+        var controlPlaneMetrics = new ControlPlaneMetrics(factory);
+        var resolverMetrics = new ResolverMetrics(factory);
+        void AddCluster(IServiceCollection into) => into.AddActorDnsCluster(role, options, zones, controlPlaneMetrics, resolverMetrics);
+        if (role == NodeRole.Resolver)
+        {
+            services.AddSingleton(sp => new ResolverMembership(AddCluster, sp.GetRequiredService<ILoggerFactory>()));
+            services.AddHostedService(sp => sp.GetRequiredService<ResolverMembership>());
+        }
+        else
+        {
+            AddCluster(services);
+        }
 
         var app = builder.Build();
         app.UseMiddleware<ApiExceptionMiddleware>();
         var dns = app.Services.GetRequiredService<DnsServerService>();
-        var system = app.Services.GetRequiredService<ActorSystem>();
-        bool ClusterUp() => Cluster.Get(system).SelfMember.Status == MemberStatus.Up;
+        Func<ActorSystem?> system;
+        if (role == NodeRole.Resolver)
+        {
+            var membership = app.Services.GetRequiredService<ResolverMembership>();
+            system = () => membership.Current;
+        }
+        else
+        {
+            var only = app.Services.GetRequiredService<ActorSystem>();
+            system = () => only;
+        }
+
+        NodeMetrics.Register(registry, system);
+        bool ClusterUp() => system() is { } s && Cluster.Get(s).SelfMember.Status == MemberStatus.Up;
+        var served = options.DnsAddresses.Select(a => zones.For(a.Mesh)).ToList();
         Func<bool> ready = role switch
         {
             NodeRole.ControlPlane => ClusterUp,
 
-            // A resolver is ready once it serves a table: from the cluster, or from its disk cache (SPEC §4.5).
-            NodeRole.Resolver => () => dns.Serving && (ClusterUp() || cached.Count > 0),
+            // A resolver is ready once it serves a table: from the cluster, from its disk cache (SPEC §4.5), or
+            // the last one it received before losing the control plane.
+            NodeRole.Resolver => () => dns.Serving && (ClusterUp() || served.Any(s => s.Current.Version > 0)),
             _ => () => dns.Serving && ClusterUp(),
         };
         ApiEndpoints.MapCommon(app, RoleName(role), registry, app.Services.GetRequiredService<DnsServerMetrics>(), ready);

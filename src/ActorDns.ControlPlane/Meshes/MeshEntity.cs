@@ -191,7 +191,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         {
             var from = _zoneVersion;
             _zoneVersion = LastSequenceNr;
-            _mediator.Tell(new Publish(Topic(_mesh), new ZoneChanged(_mesh, new ZoneDelta(from, _zoneVersion, upserts, removals))));
+            _mediator.Tell(new Publish(Topic(_mesh), new ZoneChanged(_mesh, new ZoneDelta(from, _zoneVersion, upserts, removals), _clock.GetUtcNow())));
         }
 
         UpdateGauges();

@@ -42,8 +42,11 @@ public static class MeshProtocol
 
     public sealed record ZoneVersion(string Mesh, long Version);
 
-    /// <summary>Published on <see cref="Topic"/> after every persisted change of the DNS view.</summary>
-    public sealed record ZoneChanged(string Mesh, ZoneDelta Delta);
+    /// <summary>
+    /// Published on <see cref="Topic"/> after every persisted change of the DNS view. <paramref name="PersistedAt"/> is
+    /// when the journal confirmed the change; resolvers measure propagation from it.
+    /// </summary>
+    public sealed record ZoneChanged(string Mesh, ZoneDelta Delta, DateTimeOffset PersistedAt);
 
     /// <summary>Starts (recovers) the entity without asking anything.</summary>
     public sealed record Wake(string Mesh) : IWithMeshId;

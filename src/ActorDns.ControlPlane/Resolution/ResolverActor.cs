@@ -23,16 +23,18 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
     private readonly IActorRef _meshRegion;
     private readonly IActorRef _mediator;
     private readonly ResolverSettings _settings;
+    private readonly ResolverMetrics _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<string> _unsaved = new(StringComparer.Ordinal);
 
-    public ResolverActor(IReadOnlyDictionary<string, ZoneSlot> meshes, ZoneSettings zone, IActorRef meshRegion, IActorRef mediator, ResolverSettings settings)
+    public ResolverActor(IReadOnlyDictionary<string, ZoneSlot> meshes, ZoneSettings zone, IActorRef meshRegion, IActorRef mediator, ResolverSettings settings, ResolverMetrics metrics)
     {
         _meshes = meshes;
         _zone = zone;
         _meshRegion = meshRegion;
         _mediator = mediator;
         _settings = settings;
+        _metrics = metrics;
 
         Receive<SubscribeAck>(_ => { });
         Receive<ZoneChanged>(OnDelta);
@@ -57,13 +59,14 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IReadOnlyDictionary<string, ZoneSlot> meshes, ZoneSettings zone, IActorRef meshRegion, IActorRef mediator, ResolverSettings settings) =>
-        Akka.Actor.Props.Create(() => new ResolverActor(meshes, zone, meshRegion, mediator, settings));
+    public static Props Props(IReadOnlyDictionary<string, ZoneSlot> meshes, ZoneSettings zone, IActorRef meshRegion, IActorRef mediator, ResolverSettings settings, ResolverMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new ResolverActor(meshes, zone, meshRegion, mediator, settings, metrics));
 
     protected override void PreStart()
     {
-        foreach (var mesh in _meshes.Keys)
+        foreach (var (mesh, slot) in _meshes)
         {
+            ShowTable(mesh, slot.Current);
             _mediator.Tell(new Subscribe(Topic(mesh), Self));
             RequestZone(mesh);
         }
@@ -93,11 +96,13 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
         }
 
         Publish(changed.Mesh, slot, table.Apply(delta));
+        _metrics.Propagation.WithLabels(changed.Mesh).Observe(Math.Max(0, (_settings.Clock.GetUtcNow() - changed.PersistedAt).TotalSeconds));
     }
 
     private void Publish(string mesh, ZoneSlot slot, ZoneTable table)
     {
         slot.Publish(table);
+        ShowTable(mesh, table);
         if (_settings.CacheDirectory is not null)
         {
             _unsaved.Add(mesh);
@@ -106,6 +111,12 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
                 Timers.StartSingleTimer(CacheTimer, WriteCache.Instance, _settings.CacheWriteDelay);
             }
         }
+    }
+
+    private void ShowTable(string mesh, ZoneTable table)
+    {
+        _metrics.TableVersion.WithLabels(mesh).Set(table.Version);
+        _metrics.TableEntries.WithLabels(mesh).Set(table.Count);
     }
 
     /// <summary>Writes the tables changed since the last write; a failure is logged and retried at the next change.</summary>
@@ -131,6 +142,7 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
         if (_meshes.TryGetValue(snapshot.Mesh, out var slot) && snapshot.Version > slot.Current.Version)
         {
             Publish(snapshot.Mesh, slot, ZoneTable.Create(_zone, snapshot.Version, snapshot.Records));
+            _metrics.ZoneFetches.WithLabels(snapshot.Mesh).Inc();
         }
     }
 

@@ -14,4 +14,7 @@ public sealed record ResolverSettings
 
     /// <summary>Changes within this window are written to the cache together.</summary>
     public TimeSpan CacheWriteDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The clock propagation latency is measured with against the control plane's timestamps.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

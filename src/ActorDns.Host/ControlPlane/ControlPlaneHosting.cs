@@ -28,7 +28,7 @@ public static class ControlPlaneHosting
     public const string ControlPlaneRole = "control-plane";
     public const string ResolverRole = "resolver";
 
-    public static IServiceCollection AddActorDnsCluster(this IServiceCollection services, NodeRole role, ActorDnsOptions options, ZoneRegistry zones, ControlPlaneMetrics metrics)
+    public static IServiceCollection AddActorDnsCluster(this IServiceCollection services, NodeRole role, ActorDnsOptions options, ZoneRegistry zones, ControlPlaneMetrics metrics, ResolverMetrics resolverMetrics)
     {
         var servesDns = role != NodeRole.ControlPlane;
         var hostsShards = role != NodeRole.Resolver;
@@ -72,7 +72,7 @@ public static class ControlPlaneHosting
             {
                 // With every control-plane node gone, split-brain resolution downs the resolvers (they are the
                 // minority of no control-plane node). A downed resolver must keep serving its last table, so it
-                // does not shut its process down; it rejoins when restarted.
+                // does not shut its process down: ResolverMembership starts a new ActorSystem that joins again.
                 builder.AddHocon("akka.cluster.run-coordinated-shutdown-when-down = off", HoconAddMode.Prepend);
             }
 
@@ -111,7 +111,7 @@ public static class ControlPlaneHosting
                 {
                     var settings = new ResolverSettings { CacheDirectory = options.DataDir };
                     registry.Register<ResolverKey>(system.ActorOf(
-                        ResolverProtocol.Props(served, options.Zone, registry.Get<MeshRegionKey>(), DistributedPubSub.Get(system).Mediator, settings),
+                        ResolverProtocol.Props(served, options.Zone, registry.Get<MeshRegionKey>(), DistributedPubSub.Get(system).Mediator, settings, resolverMetrics),
                         "resolver"));
                 }
             });

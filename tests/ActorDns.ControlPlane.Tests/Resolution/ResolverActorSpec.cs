@@ -17,6 +17,10 @@ public sealed class ResolverActorSpec : Akka.TestKit.Xunit2.TestKit
     private readonly ZoneSlot _slot = new(ZoneTable.Empty(Zone));
     private readonly TestProbe _region;
     private readonly TestProbe _mediator;
+    private readonly ResolverMetrics _metrics = new(Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry()));
+
+    /// <summary>How long before being sent each test delta was "persisted": propagation must count from then.</summary>
+    private static readonly TimeSpan PersistedAgo = TimeSpan.FromSeconds(3);
 
     public ResolverActorSpec()
         : base("akka.loglevel = WARNING")
@@ -28,7 +32,7 @@ public sealed class ResolverActorSpec : Akka.TestKit.Xunit2.TestKit
     private static ZoneRecord Record(string name, string ip) => new(name, [IPAddress.Parse(ip)]);
 
     private static ZoneChanged Delta(long from, long to, ZoneRecord[] upserts, string[]? removals = null) =>
-        new("default", new ZoneDelta(from, to, upserts, removals ?? []));
+        new("default", new ZoneDelta(from, to, upserts, removals ?? []), DateTimeOffset.UtcNow - PersistedAgo);
 
     private IActorRef Start(TimeSpan? versionCheck = null, string? cacheDirectory = null)
     {
@@ -39,7 +43,7 @@ public sealed class ResolverActorSpec : Akka.TestKit.Xunit2.TestKit
             CacheDirectory = cacheDirectory,
             CacheWriteDelay = TimeSpan.FromMilliseconds(50),
         };
-        var resolver = Sys.ActorOf(ResolverProtocol.Props(new Dictionary<string, ZoneSlot> { ["default"] = _slot }, Zone, _region.Ref, _mediator.Ref, settings));
+        var resolver = Sys.ActorOf(ResolverProtocol.Props(new Dictionary<string, ZoneSlot> { ["default"] = _slot }, Zone, _region.Ref, _mediator.Ref, settings, _metrics));
         Assert.Equal(Topic("default"), _mediator.ExpectMsg<Subscribe>().Topic);
         _region.ExpectMsg<GetZone>();
         _region.Reply(new ZoneSnapshot("default", 0, 60, []));
@@ -48,6 +52,26 @@ public sealed class ResolverActorSpec : Akka.TestKit.Xunit2.TestKit
 
     private string? Address(string name) =>
         _slot.Current.TryFind(DnsName.Parse(name), out var entry) ? entry.Addresses(false).Single().ToString() : null;
+
+    [Fact]
+    public void AppliedTables_ShowInTheMetrics()
+    {
+        var resolver = Start();
+
+        resolver.Tell(Delta(0, 1, [Record("a.mesh", "240.0.0.1")]));
+        resolver.Tell(Delta(1, 2, [Record("b.mesh", "240.0.0.2")]));
+        resolver.Tell(new ZoneSnapshot("default", 5, 60, [Record("a.mesh", "240.0.0.1"), Record("b.mesh", "240.0.0.2"), Record("c.mesh", "240.0.0.3")]));
+
+        AwaitAssert(() =>
+        {
+            Assert.Equal(5, _metrics.TableVersion.WithLabels("default").Value);
+            Assert.Equal(3, _metrics.TableEntries.WithLabels("default").Value);
+            Assert.Equal(1, _metrics.ZoneFetches.WithLabels("default").Value);
+        });
+        var propagation = _metrics.Propagation.WithLabels("default");
+        Assert.Equal(2, propagation.Count);
+        Assert.InRange(propagation.Sum, 2 * PersistedAgo.TotalSeconds, 2 * (PersistedAgo.TotalSeconds + 60));
+    }
 
     [Fact]
     public void DeltasInOrder_AreApplied()
