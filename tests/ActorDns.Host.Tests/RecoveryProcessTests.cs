@@ -1,6 +1,5 @@
 using System.Net;
 using ActorDns.Host.Tests.Support;
-using Npgsql;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -22,23 +21,10 @@ public sealed class RecoveryProcessTests(ITestOutputHelper output)
     [Fact]
     public async Task Postgres_GracefulStopAndKill_VipsIdentical()
     {
-        var connection = Environment.GetEnvironmentVariable("ACTORDNS_TEST_POSTGRES");
-        if (connection is null)
+        await using var schema = await TestPostgresSchema.CreateAsync("recovery", output);
+        if (schema is not null)
         {
-            Assert.True(Environment.GetEnvironmentVariable("CI") != "true", "CI must provide ACTORDNS_TEST_POSTGRES (.ci/run starts PostgreSQL)");
-            output.WriteLine("ACTORDNS_TEST_POSTGRES is not set: PostgreSQL recovery not checked on this machine");
-            return;
-        }
-
-        var schema = $"recovery_{Guid.NewGuid():N}"[..24];
-        await ExecuteAsync(connection, $"CREATE SCHEMA {schema}");
-        try
-        {
-            await RunAsync(_ => $"postgres:{connection};Search Path={schema}");
-        }
-        finally
-        {
-            await ExecuteAsync(connection, $"DROP SCHEMA {schema} CASCADE");
+            await RunAsync(_ => schema.Journal);
         }
     }
 
@@ -103,14 +89,6 @@ public sealed class RecoveryProcessTests(ITestOutputHelper output)
         }
 
         return result;
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     private sealed class SnapshotComparer : IEqualityComparer<Dictionary<string, List<(string Key, string? Vip)>>>
