@@ -52,9 +52,13 @@ public static class ControlPlaneHosting
 
                 // Tuned for a small cluster on a busy 2-core machine: a dead node is suspected after 4 s of
                 // silence (heartbeats are delayed up to ~2 s under load) and downed after 7 s of stability.
+                // Its shards and singletons move 3 s after the down instead of another stable-after (7 s): the
+                // other side of a partition downs itself at the same moment, and should both ever write one
+                // mesh, the journal's unique (persistence id, sequence number) key rejects the second writer.
                 .AddHocon("""
                     akka.cluster.failure-detector.acceptable-heartbeat-pause = 4s
                     akka.cluster.split-brain-resolver.stable-after = 7s
+                    akka.cluster.down-removal-margin = 3s
                     """, HoconAddMode.Prepend)
                 .WithRemoting(options.Remoting.Address.ToString(), options.Remoting.Port)
                 .WithClustering(new ClusterOptions
