@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 
@@ -80,7 +81,7 @@ public static class NodeHost
         void AddCluster(IServiceCollection into) => into.AddActorDnsCluster(role, options, zones, controlPlaneMetrics, resolverMetrics);
         if (role == NodeRole.Resolver)
         {
-            services.AddSingleton(sp => new ResolverMembership(AddCluster, sp.GetRequiredService<ILoggerFactory>()));
+            services.AddSingleton(sp => new ResolverMembership(AddCluster, sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILoggerFactory>()));
             services.AddHostedService(sp => sp.GetRequiredService<ResolverMembership>());
         }
         else

@@ -77,7 +77,14 @@ public static class ControlPlaneHosting
                 // With every control-plane node gone, split-brain resolution downs the resolvers (they are the
                 // minority of no control-plane node). A downed resolver must keep serving its last table, so it
                 // does not shut its process down: ResolverMembership starts a new ActorSystem that joins again.
-                builder.AddHocon("akka.cluster.run-coordinated-shutdown-when-down = off", HoconAddMode.Prepend);
+                // The host stops each ActorSystem (ResolverMembership), not the runtime's exit hook: on SIGTERM that hook
+                // would end the membership before the host begins stopping, and a new one would start. A proxy holds
+                // no shards, so its region's shutdown need not wait the default 10 s for buffered requests.
+                builder.AddHocon("""
+                    akka.cluster.run-coordinated-shutdown-when-down = off
+                    akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+                    akka.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 2s
+                    """, HoconAddMode.Prepend);
             }
 
             if (hostsShards)

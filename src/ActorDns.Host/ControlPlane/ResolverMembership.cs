@@ -14,7 +14,7 @@ namespace ActorDns.Host.ControlPlane;
 /// seed nodes again. The DNS listeners live outside the ActorSystem and keep serving the last table
 /// throughout; the new incarnation's resolver actor catches up from that table's version.
 /// </summary>
-internal sealed class ResolverMembership(Action<IServiceCollection> configureAkka, ILoggerFactory loggers) : BackgroundService
+internal sealed class ResolverMembership(Action<IServiceCollection> configureAkka, IHostApplicationLifetime host, ILoggerFactory loggers) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
@@ -25,6 +25,13 @@ internal sealed class ResolverMembership(Action<IServiceCollection> configureAkk
     public ActorSystem? Current => _current;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The host stops this service after others; no new incarnation may start once the host is stopping at all.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, host.ApplicationStopping);
+        await RunIncarnationsAsync(stopping.Token);
+    }
+
+    private async Task RunIncarnationsAsync(CancellationToken stoppingToken)
     {
         for (var incarnation = 1; !stoppingToken.IsCancellationRequested; incarnation++)
         {
