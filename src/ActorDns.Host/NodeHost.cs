@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
 using ActorDns.ControlPlane.Meshes;
-using ActorDns.ControlPlane.Resolution;
 using ActorDns.Host.Api;
 using ActorDns.Host.Configuration;
 using ActorDns.Host.ControlPlane;
@@ -77,8 +76,7 @@ public static class NodeHost
         }
 
         var controlPlaneMetrics = new ControlPlaneMetrics(factory);
-        var resolverMetrics = new ResolverMetrics(factory);
-        void AddCluster(IServiceCollection into) => into.AddActorDnsCluster(role, options, zones, controlPlaneMetrics, resolverMetrics);
+        void AddCluster(IServiceCollection into) => into.AddActorDnsCluster(role, options, zones, controlPlaneMetrics);
         if (role == NodeRole.Resolver)
         {
             services.AddSingleton(sp => new ResolverMembership(AddCluster, sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILoggerFactory>()));

@@ -16,10 +16,11 @@ namespace ActorDns.Host.Tests;
 /// VIP acknowledged before stays identical, no VIP is given twice, registrations succeed again within the
 /// documented failover time, and both resolvers answer every name that existed, without one failure.
 /// </summary>
+[Collection(ProcessClusters.Name)]
 public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    /// <summary>README "Failover": failure detection (4 s) + split-brain stable-after (7 s) + hand-off, with room for a busy CI machine.</summary>
-    private static readonly TimeSpan DocumentedFailover = TimeSpan.FromSeconds(60);
+    /// <summary>README "Failover": 20–24 s measured here (detection, stable-after 7 s, removal margin 3 s, hand-off); a busy CI machine gets twice the median.</summary>
+    private static readonly TimeSpan DocumentedFailover = TimeSpan.FromSeconds(45);
 
     private readonly string _root = Directory.CreateTempSubdirectory("actordns-failover-").FullName;
     private readonly List<(IPEndPoint Api, int Remoting)> _controlPlanes = [];
@@ -100,33 +101,36 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         output.WriteLine($"mesh default is owned by control-plane node {owner}");
 
         // A client keeps registering new services through the nodes that will survive, retrying a failed PUT.
-        var acked = new ConcurrentQueue<(string Service, TimeSpan At)>();
+        var acked = new ConcurrentQueue<(string Service, TimeSpan SentAt, TimeSpan AckedAt)>();
         var clock = Stopwatch.StartNew();
         using var stopRegistering = new CancellationTokenSource();
+        var stop = stopRegistering.Token;
         var registering = Task.Run(async () =>
         {
-            for (var i = 0; !stopRegistering.IsCancellationRequested; i++)
+            for (var i = 0; !stop.IsCancellationRequested; i++)
             {
                 var service = $"svc-{i}";
-                for (var attempt = 0; ; attempt++)
+                for (var attempt = 0; !stop.IsCancellationRequested; attempt++)
                 {
                     var api = survivors[(i + attempt) % survivors.Count];
                     using var body = new StringContent(ApiTestClient.Dataplane("default", $"dp-{i}", service), System.Text.Encoding.UTF8, "application/json");
+                    var sentAt = clock.Elapsed;
                     try
                     {
-                        using var response = await http.PutAsync($"http://{api}/meshes/default/dataplanes/dp-{i}", body);
+                        using var response = await http.PutAsync($"http://{api}/meshes/default/dataplanes/dp-{i}", body, stop);
                         if (response.IsSuccessStatusCode)
                         {
-                            acked.Enqueue((service, clock.Elapsed));
+                            acked.Enqueue((service, sentAt, clock.Elapsed));
                             break;
                         }
+
                     }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
                     {
-                        // The owner died mid-request: the same PUT is retried, it is idempotent.
+                        // The owner died mid-request (the same PUT is retried: it is idempotent), or the test is over.
                     }
 
-                    await Task.Delay(100);
+                    await Task.Delay(100, CancellationToken.None);
                 }
             }
         });
@@ -134,6 +138,17 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         await EventuallyAsync(() => Task.FromResult(acked.Count), n => n >= 20);
         using var survivor = new ApiTestClient(survivors[0]);
         var before = (await survivor.VipsAsync("default")).ToDictionary(v => v.Key, v => v.Vip!);
+
+        // A change acknowledged in the last milliseconds before a crash may not have left the owner yet; the
+        // resolvers then get it only after the failover. "Every existing name" is every name they had received.
+        foreach (var (key, vip) in before)
+        {
+            foreach (var client in dns)
+            {
+                Assert.Equal(vip, await EventuallyAsync(() => AnswerAsync(client, key["service:".Length..] + ".mesh"), a => a == vip));
+            }
+        }
+
         await _processes[owner].KillAsync();
         var killedAt = clock.Elapsed;
 
@@ -159,7 +174,9 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
             // Leave the CPU to the failover itself between rounds.
             await Task.Delay(20);
-            var afterKill = acked.Where(a => a.At > killedAt).Select(a => a.At).DefaultIfEmpty(TimeSpan.MaxValue).Min();
+            // Recovery is the first success of a request sent after the kill: one the owner answered just before
+            // dying may arrive after it.
+            var afterKill = acked.Where(a => a.SentAt > killedAt).Select(a => a.AckedAt).DefaultIfEmpty(TimeSpan.MaxValue).Min();
             if (afterKill != TimeSpan.MaxValue)
             {
                 recovered = afterKill;
@@ -183,12 +200,12 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
             Assert.Equal(vip, after[key]);
         }
 
-        foreach (var (service, _) in acked)
+        foreach (var (service, _, _) in acked)
         {
             Assert.NotNull(after[$"service:{service}"]);
         }
 
-        var vips = after.Values.ToList();
+        var vips = after.Values.OfType<string>().ToList();
         Assert.Equal(vips.Count, vips.Distinct().Count());
 
         // A service registered after the failover reaches both resolvers.
@@ -214,16 +231,24 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         throw new InvalidOperationException($"no control-plane node hosts mesh {mesh}");
     }
 
+    /// <summary>The first A record; a timeout is asked once more (two busy cores, five processes), a second one is a failure.</summary>
     private static async Task<string?> AnswerAsync(LookupClient client, string name)
     {
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            var response = await client.QueryAsync(name, QueryType.A);
-            return response.Answers.ARecords().FirstOrDefault()?.Address.ToString();
-        }
-        catch (DnsResponseException e)
-        {
-            return $"error {e.Code}";
+            try
+            {
+                var response = await client.QueryAsync(name, QueryType.A);
+                return response.Answers.ARecords().FirstOrDefault()?.Address.ToString();
+            }
+            catch (DnsResponseException e) when (attempt == 0 && e.Code == DnsResponseCode.ConnectionTimeout)
+            {
+                // Asked once more below.
+            }
+            catch (DnsResponseException e)
+            {
+                return $"error {e.Code}";
+            }
         }
     }
 

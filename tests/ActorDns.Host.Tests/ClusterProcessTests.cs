@@ -11,6 +11,7 @@ namespace ActorDns.Host.Tests;
 /// split-brain resolution has downed them; a resolver restarted meanwhile answers from its disk cache, and
 /// both follow the control plane again when it is back (SPEC §4.5).
 /// </summary>
+[Collection(ProcessClusters.Name)]
 public sealed class ClusterProcessTests : IAsyncLifetime
 {
     private readonly string _root = Directory.CreateTempSubdirectory("actordns-cluster-").FullName;
@@ -79,6 +80,14 @@ public sealed class ClusterProcessTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, await api.DeleteAsync("meshes/default/dataplanes/gone-1"));
             Assert.Equal("", await AnswerAsync(0, "gone.mesh", a => a.Length == 0));
             Assert.Equal("", await AnswerAsync(1, "gone.mesh", a => a.Length == 0));
+
+            // The resolver's view of the cluster and of its table (SPEC §6).
+            using var http = new HttpClient();
+            var metrics = await http.GetStringAsync($"http://{_resolvers[0].Api}/metrics");
+            Assert.Contains("actordns_cluster_members{role=\"control-plane\",status=\"up\"} 1\n", metrics, StringComparison.Ordinal);
+            Assert.Contains("actordns_cluster_members{role=\"resolver\",status=\"up\"} 2\n", metrics, StringComparison.Ordinal);
+            Assert.Contains("actordns_resolver_table_entries{mesh=\"default\"} 1\n", metrics, StringComparison.Ordinal);
+            Assert.Matches("actordns_resolver_propagation_seconds_count\\{mesh=\"default\"\\} [1-9]", metrics);
         }
 
         var known = await AnswerAsync(0, "backend.mesh", IsAddress);

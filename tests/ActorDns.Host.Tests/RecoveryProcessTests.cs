@@ -10,6 +10,7 @@ namespace ActorDns.Host.Tests;
 /// <c>/vips</c> of every mesh is identical. Runs on a SQLite file and on PostgreSQL (started by .ci/run,
 /// connection string in ACTORDNS_TEST_POSTGRES; each run gets its own schema).
 /// </summary>
+[Collection(ProcessClusters.Name)]
 public sealed class RecoveryProcessTests(ITestOutputHelper output)
 {
     private const int Meshes = 10;

@@ -2,7 +2,10 @@ using Prometheus;
 
 namespace ActorDns.ControlPlane.Meshes;
 
-/// <summary>Control-plane metrics (SPEC §6): VIPs per mesh, allocations, their latency, journal failures.</summary>
+/// <summary>
+/// The metrics of this project (SPEC §6): on control-plane nodes VIPs per mesh, allocations, their latency and
+/// journal failures; on resolvers the table each mesh serves, whole-zone fetches and propagation latency.
+/// </summary>
 public sealed class ControlPlaneMetrics
 {
     public ControlPlaneMetrics(IMetricFactory factory)
@@ -18,6 +21,12 @@ public sealed class ControlPlaneMetrics
         JournalFailures = factory.CreateCounter("actordns_journal_write_failures_total", "Journal writes that failed; the change was rejected.", ["mesh"]);
         ZoneVersion = factory.CreateGauge("actordns_zone_version", "Version of each mesh's DNS view on the control plane.", ["mesh"]);
         ZoneRecords = factory.CreateGauge("actordns_zone_records", "Names in each mesh's DNS view on the control plane.", ["mesh"]);
+        TableVersion = factory.CreateGauge("actordns_resolver_table_version", "Version of the table this resolver serves, by mesh.", ["mesh"]);
+        TableEntries = factory.CreateGauge("actordns_resolver_table_entries", "Names in the table this resolver serves, by mesh.", ["mesh"]);
+        ZoneFetches = factory.CreateCounter("actordns_resolver_zone_fetches_total", "Whole-zone copies applied (start, gap, or a version check that found the table behind), by mesh.", ["mesh"]);
+        Propagation = factory.CreateHistogram("actordns_resolver_propagation_seconds",
+            "Time from a change being persisted on the control plane to its delta being served by this resolver (clocks of both nodes); changes repaired by a whole-zone fetch are not observed.",
+            new HistogramConfiguration { LabelNames = ["mesh"], Buckets = Histogram.ExponentialBuckets(0.0005, 2, 16) });
     }
 
     public Gauge VipsUsed { get; }
@@ -37,4 +46,12 @@ public sealed class ControlPlaneMetrics
     public Gauge ZoneVersion { get; }
 
     public Gauge ZoneRecords { get; }
+
+    public Gauge TableVersion { get; }
+
+    public Gauge TableEntries { get; }
+
+    public Counter ZoneFetches { get; }
+
+    public Histogram Propagation { get; }
 }

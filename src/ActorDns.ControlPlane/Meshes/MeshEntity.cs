@@ -14,8 +14,11 @@ namespace ActorDns.ControlPlane.Meshes;
 
 /// <summary>
 /// The single writer of one mesh: a thin persistent actor around <see cref="MeshState"/>. A change is
-/// decided, persisted as events in one atomic write, applied, and only then acknowledged; the DNS view is
-/// updated for the touched entries and its delta published on the mesh's topic.
+/// decided against the state including changes still being written (<c>_projected</c>), persisted as events
+/// in one atomic write, and acknowledged once stored; meanwhile the next commands are decided, so their
+/// writes queue up and the journal stores them together (group commit). Only stored events reach
+/// <c>_state</c>, which reads, the DNS view (updated for the touched entries, its delta published on the
+/// mesh's topic) and snapshots use. A failed write stops the entity, which recovers from the journal.
 /// </summary>
 internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
 {
@@ -29,11 +32,12 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
     private MeshState _state;
+    private MeshState _projected;
     private ZoneState _zone;
     private long _zoneVersion;
     private HashSet<string> _pending = new(StringComparer.Ordinal);
     private int _sinceSnapshot;
-    private IActorRef? _waiting;
+    private readonly Queue<IActorRef?> _waiting = new();
     private readonly long _startedAt = Stopwatch.GetTimestamp();
 
     public MeshEntity(string mesh, MeshSettings settings, TimeProvider clock, ControlPlaneMetrics metrics, IActorRef mediator)
@@ -44,6 +48,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         _metrics = metrics;
         _mediator = mediator;
         _state = MeshState.Empty(mesh, settings);
+        _projected = _state;
         _zone = new ZoneState(settings.Domain);
 
         Recover<SnapshotOffer>(offer =>
@@ -58,16 +63,16 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
 
         Command<UpsertResource>(c =>
         {
-            var created = !_state.Catalog.Of(c.Resource.Kind).ContainsKey(c.Resource.Name);
-            Change(_state.DecideUpsert(c.Resource, _pending, _clock.GetUtcNow()), new ResourceStored(created));
+            var created = !_projected.Catalog.Of(c.Resource.Kind).ContainsKey(c.Resource.Name);
+            Change(_projected.DecideUpsert(c.Resource, _pending, _clock.GetUtcNow()), new ResourceStored(created));
         });
         Command<DeleteResource>(c =>
         {
-            var events = _state.DecideDelete(c.Kind, c.Name, _pending, _clock.GetUtcNow());
+            var events = _projected.DecideDelete(c.Kind, c.Name, _pending, _clock.GetUtcNow());
             Change(events, new ResourceRemoved(events.Count > 0));
         });
         Command<ClearMesh>(_ => Change(DecideClear(), new ResourceRemoved(true)));
-        Command<Reconcile>(_ => Change(_state.DecideReconcile(_clock.GetUtcNow()), reply: null));
+        Command<Reconcile>(_ => Change(_projected.DecideReconcile(_clock.GetUtcNow()), reply: null));
         Command<GetResource>(c => Sender.Tell(_state.Catalog.Of(c.Kind).GetValueOrDefault(c.Name) is { } r ? new ResourceList([r]) : new ResourceList([])));
         Command<ListResources>(c => Sender.Tell(new ResourceList([.. _state.Catalog.Of(c.Kind).Values])));
         Command<GetVips>(_ => Sender.Tell(new VipTable(VipEntries(), _zoneVersion)));
@@ -91,6 +96,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     {
         // The state was built under today's settings; if they changed since the events were written (a new
         // CIDR, a shorter delay), the reconcile below re-addresses what no longer fits.
+        _projected = _state;
         var keys = _state.Allocator.Assignments.Keys.Concat(_state.Catalog.References.Keys).ToList();
         _zone = ZoneState.Build(_settings.Domain, keys, AssignmentOf);
         _pending = keys.Where(k => _state.IsWanted(k) && _state.Allocator.LacksVip(k)).ToHashSet(StringComparer.Ordinal);
@@ -105,7 +111,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     private IReadOnlyList<IMeshEvent> DecideClear()
     {
         var events = new List<IMeshEvent>();
-        var state = _state;
+        var state = _projected;
         foreach (var resource in state.Catalog.Dataplanes.Values.Concat(state.Catalog.ExternalServices.Values).ToList())
         {
             foreach (var e in state.DecideDelete(resource.Kind, resource.Name, [], _clock.GetUtcNow()))
@@ -122,18 +128,25 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     {
         if (events.Count == 0)
         {
+            // Nothing to write, but earlier changes may still be; the answer must not overtake them.
             if (reply is not null)
             {
-                Sender.Tell(reply);
+                var asker = Sender;
+                DeferAsync(reply, r => asker.Tell(r));
             }
 
             return;
         }
 
-        var sender = Sender;
+        foreach (var e in events)
+        {
+            _projected = _projected.Apply(e);
+        }
+
+        var sender = reply is null ? null : Sender;
         var started = Stopwatch.GetTimestamp();
-        _waiting = reply is null ? null : sender;
-        PersistAll(events, e =>
+        _waiting.Enqueue(sender);
+        PersistAllAsync(events, e =>
         {
             _touched.UnionWith(_state.KeysTouchedBy(e));
             _state = _state.Apply(e);
@@ -150,19 +163,11 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         });
         DeferAsync(reply ?? Reconcile.Instance, r =>
         {
-            // The next command may already have started its own write; only forget this batch's client.
-            if (ReferenceEquals(_waiting, sender))
-            {
-                _waiting = null;
-            }
-
+            // Writes complete in order, so this change's client is the oldest still waiting.
+            _waiting.Dequeue();
             _metrics.CommandDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             CommitZone(publish: true);
-            if (reply is not null)
-            {
-                sender.Tell(r);
-            }
-
+            sender?.Tell(r);
             if (_sinceSnapshot >= _settings.SnapshotEvery)
             {
                 _sinceSnapshot = 0;
@@ -275,18 +280,31 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
             .Where(p => p > 0).Distinct().Order().ToList();
     }
 
+    /// <summary>The entity stops (Akka's rule for a failed write); every change not yet acknowledged fails, none was applied.</summary>
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        _metrics.JournalFailures.WithLabels(_mesh).Inc();
-        _waiting?.Tell(new Failed($"the journal could not store the change: {cause.Message}"));
+        FailWaiting($"the journal could not store the change: {cause.Message}");
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
+    /// <summary>
+    /// Akka keeps an entity running after a rejected write, but later decisions were made on a state that
+    /// assumed it; stopping makes the next command recover the stored state from the journal.
+    /// </summary>
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
-        _metrics.JournalFailures.WithLabels(_mesh).Inc();
-        _waiting?.Tell(new Failed($"the journal rejected the change: {cause.Message}"));
+        FailWaiting($"the journal rejected the change: {cause.Message}");
         base.OnPersistRejected(cause, @event, sequenceNr);
+        Context.Stop(Self);
+    }
+
+    private void FailWaiting(string reason)
+    {
+        _metrics.JournalFailures.WithLabels(_mesh).Inc();
+        while (_waiting.TryDequeue(out var client))
+        {
+            client?.Tell(new Failed(reason));
+        }
     }
 
     private sealed class Reconcile

@@ -44,9 +44,10 @@ public static class MeshProtocol
 
     /// <summary>
     /// Published on <see cref="Topic"/> after every persisted change of the DNS view. <paramref name="PersistedAt"/> is
-    /// when the journal confirmed the change; resolvers measure propagation from it.
+    /// when the journal confirmed the change; resolvers measure propagation from it. Null from a node of an
+    /// older build, which did not send it.
     /// </summary>
-    public sealed record ZoneChanged(string Mesh, ZoneDelta Delta, DateTimeOffset PersistedAt);
+    public sealed record ZoneChanged(string Mesh, ZoneDelta Delta, DateTimeOffset? PersistedAt);
 
     /// <summary>Starts (recovers) the entity without asking anything.</summary>
     public sealed record Wake(string Mesh) : IWithMeshId;

@@ -23,11 +23,11 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
     private readonly IActorRef _meshRegion;
     private readonly IActorRef _mediator;
     private readonly ResolverSettings _settings;
-    private readonly ResolverMetrics _metrics;
+    private readonly ControlPlaneMetrics _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<string> _unsaved = new(StringComparer.Ordinal);
 
-    public ResolverActor(IReadOnlyDictionary<string, ZoneSlot> meshes, ZoneSettings zone, IActorRef meshRegion, IActorRef mediator, ResolverSettings settings, ResolverMetrics metrics)
+    public ResolverActor(IReadOnlyDictionary<string, ZoneSlot> meshes, ZoneSettings zone, IActorRef meshRegion, IActorRef mediator, ResolverSettings settings, ControlPlaneMetrics metrics)
     {
         _meshes = meshes;
         _zone = zone;
@@ -59,7 +59,7 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IReadOnlyDictionary<string, ZoneSlot> meshes, ZoneSettings zone, IActorRef meshRegion, IActorRef mediator, ResolverSettings settings, ResolverMetrics metrics) =>
+    public static Props Props(IReadOnlyDictionary<string, ZoneSlot> meshes, ZoneSettings zone, IActorRef meshRegion, IActorRef mediator, ResolverSettings settings, ControlPlaneMetrics metrics) =>
         Akka.Actor.Props.Create(() => new ResolverActor(meshes, zone, meshRegion, mediator, settings, metrics));
 
     protected override void PreStart()
@@ -73,6 +73,9 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
 
         Timers.StartPeriodicTimer(CheckTimer, CheckVersions.Instance, _settings.VersionCheckInterval);
     }
+
+    /// <summary>A change not yet written to the cache when the actor stops (its membership ended, the process stops) is written now.</summary>
+    protected override void PostStop() => WriteCaches();
 
     private void OnDelta(ZoneChanged changed)
     {
@@ -96,7 +99,10 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
         }
 
         Publish(changed.Mesh, slot, table.Apply(delta));
-        _metrics.Propagation.WithLabels(changed.Mesh).Observe(Math.Max(0, (_settings.Clock.GetUtcNow() - changed.PersistedAt).TotalSeconds));
+        if (changed.PersistedAt is { } persistedAt)
+        {
+            _metrics.Propagation.WithLabels(changed.Mesh).Observe(Math.Max(0, (_settings.Clock.GetUtcNow() - persistedAt).TotalSeconds));
+        }
     }
 
     private void Publish(string mesh, ZoneSlot slot, ZoneTable table)

@@ -18,7 +18,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ActorDns.Host.ControlPlane;
 
 /// <summary>
-/// The Akka.NET side of the composition root: one ActorSystem per process. Control-plane nodes host the
+/// The Akka.NET side of the composition root: one ActorSystem per process (per membership on resolvers, see
+/// <see cref="ResolverMembership"/>). Control-plane nodes host the
 /// mesh shards, the journal and the mesh directory; resolver nodes reach the shards through a proxy and
 /// run the resolver actor; standalone is a one-node cluster with both roles that joins itself.
 /// </summary>
@@ -28,7 +29,7 @@ public static class ControlPlaneHosting
     public const string ControlPlaneRole = "control-plane";
     public const string ResolverRole = "resolver";
 
-    public static IServiceCollection AddActorDnsCluster(this IServiceCollection services, NodeRole role, ActorDnsOptions options, ZoneRegistry zones, ControlPlaneMetrics metrics, ResolverMetrics resolverMetrics)
+    public static IServiceCollection AddActorDnsCluster(this IServiceCollection services, NodeRole role, ActorDnsOptions options, ZoneRegistry zones, ControlPlaneMetrics metrics)
     {
         var servesDns = role != NodeRole.ControlPlane;
         var hostsShards = role != NodeRole.Resolver;
@@ -122,7 +123,7 @@ public static class ControlPlaneHosting
                 {
                     var settings = new ResolverSettings { CacheDirectory = options.DataDir };
                     registry.Register<ResolverKey>(system.ActorOf(
-                        ResolverProtocol.Props(served, options.Zone, registry.Get<MeshRegionKey>(), DistributedPubSub.Get(system).Mediator, settings, resolverMetrics),
+                        ResolverProtocol.Props(served, options.Zone, registry.Get<MeshRegionKey>(), DistributedPubSub.Get(system).Mediator, settings, metrics),
                         "resolver"));
                 }
             });

@@ -14,78 +14,152 @@ namespace ActorDns.Host.ControlPlane;
 /// seed nodes again. The DNS listeners live outside the ActorSystem and keep serving the last table
 /// throughout; the new incarnation's resolver actor catches up from that table's version.
 /// </summary>
-internal sealed class ResolverMembership(Action<IServiceCollection> configureAkka, IHostApplicationLifetime host, ILoggerFactory loggers) : BackgroundService
+internal sealed partial class ResolverMembership(Action<IServiceCollection> configureAkka, IHostApplicationLifetime host, ILoggerFactory loggers) : BackgroundService
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
+
+    /// <summary>An incarnation that lived this long ended for a new reason: the next one starts without waiting long.</summary>
+    private static readonly TimeSpan Settled = TimeSpan.FromMinutes(1);
 
     private readonly ILogger _log = loggers.CreateLogger<ResolverMembership>();
     private volatile ActorSystem? _current;
+    private Incarnation? _first;
 
     /// <summary>The ActorSystem of the current incarnation; null while none runs.</summary>
     public ActorSystem? Current => _current;
 
+    /// <summary>
+    /// Starts the first incarnation before the host finishes starting, so that a configuration the cluster
+    /// cannot start with (a bad remoting address, a port in use) fails the process with one clear line.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _first = await Incarnation.StartAsync(configureAkka, loggers, cancellationToken);
+        _current = _first.System;
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The host stops this service after others; no new incarnation may start once the host is stopping at all.
+        // The host raises ApplicationStopping before it stops any service, and cancels stoppingToken only when
+        // it reaches this one; no new incarnation may start in between.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, host.ApplicationStopping);
-        await RunIncarnationsAsync(stopping.Token);
-    }
-
-    private async Task RunIncarnationsAsync(CancellationToken stoppingToken)
-    {
-        for (var incarnation = 1; !stoppingToken.IsCancellationRequested; incarnation++)
+        var token = stopping.Token;
+        var incarnation = _first!;
+        var retry = FirstRetry;
+        for (var number = 1; ; number++)
         {
-            try
+            var started = DateTime.UtcNow;
+            await incarnation.RunUntilEndedAsync(token);
+            _current = null;
+            await incarnation.DisposeAsync();
+            if (token.IsCancellationRequested)
             {
-                await RunIncarnationAsync(stoppingToken);
-                if (!stoppingToken.IsCancellationRequested)
+                return;
+            }
+
+            LogMembershipEnded(number);
+            retry = DateTime.UtcNow - started > Settled ? FirstRetry : retry;
+            while (true)
+            {
+                // A pause between incarnations, growing while they end at once, so a failing join never spins.
+                try
                 {
-                    _log.LogWarning("Cluster membership ended (incarnation {Incarnation}); serving the last table and joining again", incarnation);
+                    await Task.Delay(retry, token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks));
+                try
+                {
+                    incarnation = await Incarnation.StartAsync(configureAkka, loggers, token);
+                    _current = incarnation.System;
+                    break;
+                }
+                catch (Exception e) when (!token.IsCancellationRequested)
+                {
+                    LogStartFailed(e, number + 1, retry);
                 }
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                // A remoting port still held by the previous incarnation, for one: try again shortly.
-                _log.LogError("Could not start cluster membership (incarnation {Incarnation}): {Message}", incarnation, e.Message);
-                await Task.Delay(RetryDelay, CancellationToken.None);
-            }
         }
     }
 
-    private async Task RunIncarnationAsync(CancellationToken stoppingToken)
+    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Cluster membership ended (incarnation {Number}); serving the last table and joining again")]
+    private partial void LogMembershipEnded(int number);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "Could not start cluster membership (incarnation {Number}); retrying in {Retry}")]
+    private partial void LogStartFailed(Exception exception, int number, TimeSpan retry);
+
+    /// <summary>One ActorSystem, built by the same Akka.Hosting code as every role, in a service container of its own.</summary>
+    private sealed class Incarnation : IAsyncDisposable
     {
-        var lifetime = new ApplicationLifetime(loggers.CreateLogger<ApplicationLifetime>());
-        var services = new ServiceCollection();
-        services.AddSingleton(loggers);
-        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        private readonly ServiceProvider _provider;
+        private readonly List<IHostedService> _hosted;
+        private readonly ApplicationLifetime _lifetime;
 
-        // Akka.Hosting asks the application to stop when its ActorSystem terminates: here that ends the incarnation.
-        services.AddSingleton<IHostApplicationLifetime>(lifetime);
-        configureAkka(services);
-        await using var provider = services.BuildServiceProvider();
-        var hosted = provider.GetServices<IHostedService>().ToList();
-        try
+        private Incarnation(ServiceProvider provider, List<IHostedService> hosted, ApplicationLifetime lifetime, ActorSystem system)
         {
-            foreach (var service in hosted)
-            {
-                await service.StartAsync(stoppingToken);
-            }
+            _provider = provider;
+            _hosted = hosted;
+            _lifetime = lifetime;
+            System = system;
+        }
 
-            var system = provider.GetRequiredService<ActorSystem>();
+        public ActorSystem System { get; }
+
+        public static async Task<Incarnation> StartAsync(Action<IServiceCollection> configureAkka, ILoggerFactory loggers, CancellationToken cancellationToken)
+        {
+            var lifetime = new ApplicationLifetime(loggers.CreateLogger<ApplicationLifetime>());
+            var services = new ServiceCollection();
+            services.AddSingleton(loggers);
+            services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+
+            // Akka.Hosting asks the application to stop when its ActorSystem terminates: here that ends the incarnation.
+            services.AddSingleton<IHostApplicationLifetime>(lifetime);
+            configureAkka(services);
+            var provider = services.BuildServiceProvider();
+            var hosted = new List<IHostedService>();
+            try
+            {
+                foreach (var service in provider.GetServices<IHostedService>())
+                {
+                    await service.StartAsync(cancellationToken);
+                    hosted.Add(service);
+                }
+
+                return new Incarnation(provider, hosted, lifetime, provider.GetRequiredService<ActorSystem>());
+            }
+            catch
+            {
+                await StopAsync(hosted, provider);
+                throw;
+            }
+        }
+
+        /// <summary>Completes when this node is no longer a member, its ActorSystem asks to stop, or <paramref name="stopping"/> fires.</summary>
+        public async Task RunUntilEndedAsync(CancellationToken stopping)
+        {
             var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Cluster.Get(system).RegisterOnMemberRemoved(() => ended.TrySetResult());
-            using var stopRequested = lifetime.ApplicationStopping.Register(() => ended.TrySetResult());
-            using var hostStopping = stoppingToken.Register(() => ended.TrySetResult());
-            _current = system;
+            Cluster.Get(System).RegisterOnMemberRemoved(() => ended.TrySetResult());
+            using var stopRequested = _lifetime.ApplicationStopping.Register(() => ended.TrySetResult());
+            using var hostStopping = stopping.Register(() => ended.TrySetResult());
             await ended.Task;
         }
-        finally
+
+        public ValueTask DisposeAsync() => new(StopAsync(_hosted, _provider));
+
+        private static async Task StopAsync(List<IHostedService> hosted, ServiceProvider provider)
         {
-            _current = null;
             for (var i = hosted.Count - 1; i >= 0; i--)
             {
                 await hosted[i].StopAsync(CancellationToken.None);
             }
+
+            await provider.DisposeAsync();
         }
     }
 }

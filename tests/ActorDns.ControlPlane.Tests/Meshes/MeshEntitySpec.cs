@@ -98,6 +98,59 @@ public sealed class MeshEntitySpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void UpsertResource_ManyWithoutWaiting_EachAcknowledgedInOrderWithItsOwnVipThatSurvivesARestart()
+    {
+        var entity = Entity();
+
+        // Sent back to back, so most are decided while earlier ones are still being written (group commit).
+        for (var i = 0; i < 200; i++)
+        {
+            entity.Tell(new UpsertResource("default", Dataplane($"dp-{i}", $"svc-{i}")));
+        }
+
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.True(ExpectMsg<ResourceStored>().Created);
+        }
+
+        entity.Tell(new GetVips("default"));
+        var before = ExpectMsg<VipTable>().Entries;
+        Assert.Equal(200, before.Select(e => e.Vip).Distinct().Count(v => v is not null));
+        Assert.Equal("240.0.0.1", before.Single(e => e.Key == "service:svc-0").Vip);
+        Assert.Equal("240.0.0.200", before.Single(e => e.Key == "service:svc-199").Vip);
+        Stop(entity);
+
+        var recovered = Entity();
+        recovered.Tell(new GetVips("default"));
+        Assert.Equal(before, ExpectMsg<VipTable>().Entries, (a, b) => a.Key == b.Key && a.Vip == b.Vip);
+    }
+
+    [Fact]
+    public async Task JournalWriteFails_WithChangesQueuedBehindIt_EveryWaitingClientGetsAnError()
+    {
+        var journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
+        var entity = Entity();
+        entity.Tell(new UpsertResource("default", Dataplane("a", "alpha")));
+        ExpectMsg<ResourceStored>();
+
+        await journal.OnWrite.Fail();
+        for (var i = 0; i < 5; i++)
+        {
+            entity.Tell(new UpsertResource("default", Dataplane($"b-{i}", $"beta-{i}")));
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Contains("journal", ExpectMsg<Failed>().Reason, StringComparison.Ordinal);
+        }
+
+        await journal.OnWrite.Pass();
+        var restarted = Entity();
+        restarted.Tell(new GetVips("default"));
+        Assert.Equal("service:alpha", Assert.Single(ExpectMsg<VipTable>().Entries).Key);
+    }
+
+    [Fact]
     public async Task JournalWriteFails_ClientGetsAnErrorAndNoVipIsLostOrDuplicated()
     {
         var journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));

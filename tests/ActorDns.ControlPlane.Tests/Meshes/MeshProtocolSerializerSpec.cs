@@ -43,6 +43,21 @@ public sealed class MeshProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void ZoneChanged_FromAnOlderNodeWithoutPersistedAt_ReadsAsUnknown()
+    {
+        var serializer = new MeshProtocolSerializer((ExtendedActorSystem)Sys);
+        var current = new ZoneChanged("default", new ZoneDelta(3, 7, [], ["gone.mesh"]), DateTimeOffset.UnixEpoch);
+        var json = System.Text.Encoding.UTF8.GetString(serializer.ToBinary(current));
+        var older = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        Assert.True(older.Remove(older.Single(p => p.Key.Equals("persistedAt", StringComparison.OrdinalIgnoreCase)).Key));
+
+        var back = (ZoneChanged)serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(older.ToJsonString()), serializer.Manifest(current));
+
+        Assert.Null(back.PersistedAt);
+        Assert.Equal(current.Delta.ToVersion, back.Delta.ToVersion);
+    }
+
+    [Fact]
     public void Event_RoundTripsThroughTheEventSerializerUnderAFixedManifest()
     {
         var serializer = new MeshEventSerializer((ExtendedActorSystem)Sys);

@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.TestKit;
+using ActorDns.ControlPlane.Meshes;
 using ActorDns.ControlPlane.Resolution;
 using ActorDns.Protocol;
 using ActorDns.Server.Query;
@@ -17,9 +18,11 @@ public sealed class ResolverActorSpec : Akka.TestKit.Xunit2.TestKit
     private readonly ZoneSlot _slot = new(ZoneTable.Empty(Zone));
     private readonly TestProbe _region;
     private readonly TestProbe _mediator;
-    private readonly ResolverMetrics _metrics = new(Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry()));
+    private readonly ControlPlaneMetrics _metrics = new(Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry()));
 
-    /// <summary>How long before being sent each test delta was "persisted": propagation must count from then.</summary>
+    /// <summary>The resolver's clock; every test delta was "persisted" 3 s before it, so propagation must read 3 s.</summary>
+    private static readonly DateTimeOffset ResolverNow = new(2026, 11, 26, 9, 30, 0, TimeSpan.Zero);
+
     private static readonly TimeSpan PersistedAgo = TimeSpan.FromSeconds(3);
 
     public ResolverActorSpec()
@@ -32,7 +35,7 @@ public sealed class ResolverActorSpec : Akka.TestKit.Xunit2.TestKit
     private static ZoneRecord Record(string name, string ip) => new(name, [IPAddress.Parse(ip)]);
 
     private static ZoneChanged Delta(long from, long to, ZoneRecord[] upserts, string[]? removals = null) =>
-        new("default", new ZoneDelta(from, to, upserts, removals ?? []), DateTimeOffset.UtcNow - PersistedAgo);
+        new("default", new ZoneDelta(from, to, upserts, removals ?? []), ResolverNow - PersistedAgo);
 
     private IActorRef Start(TimeSpan? versionCheck = null, string? cacheDirectory = null)
     {
@@ -42,6 +45,7 @@ public sealed class ResolverActorSpec : Akka.TestKit.Xunit2.TestKit
             AskTimeout = TimeSpan.FromSeconds(3),
             CacheDirectory = cacheDirectory,
             CacheWriteDelay = TimeSpan.FromMilliseconds(50),
+            Clock = new FixedClock(ResolverNow),
         };
         var resolver = Sys.ActorOf(ResolverProtocol.Props(new Dictionary<string, ZoneSlot> { ["default"] = _slot }, Zone, _region.Ref, _mediator.Ref, settings, _metrics));
         Assert.Equal(Topic("default"), _mediator.ExpectMsg<Subscribe>().Topic);
@@ -54,7 +58,7 @@ public sealed class ResolverActorSpec : Akka.TestKit.Xunit2.TestKit
         _slot.Current.TryFind(DnsName.Parse(name), out var entry) ? entry.Addresses(false).Single().ToString() : null;
 
     [Fact]
-    public void AppliedTables_ShowInTheMetrics()
+    public void AppliedTables_DeltasAndSnapshots_ShowInTheMetrics()
     {
         var resolver = Start();
 
@@ -70,7 +74,7 @@ public sealed class ResolverActorSpec : Akka.TestKit.Xunit2.TestKit
         });
         var propagation = _metrics.Propagation.WithLabels("default");
         Assert.Equal(2, propagation.Count);
-        Assert.InRange(propagation.Sum, 2 * PersistedAgo.TotalSeconds, 2 * (PersistedAgo.TotalSeconds + 60));
+        Assert.Equal(2 * PersistedAgo.TotalSeconds, propagation.Sum, precision: 9);
     }
 
     [Fact]
@@ -152,5 +156,10 @@ public sealed class ResolverActorSpec : Akka.TestKit.Xunit2.TestKit
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }
