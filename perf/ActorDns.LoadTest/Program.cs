@@ -20,6 +20,13 @@
 //            dotnet ActorDns.LoadTest.dll churn --api http://127.0.0.1:5681 --resolver 127.0.0.1:15053 \
 //                --rate 20 --duration 30s --lifetime 10s [--json churn.json]
 //
+//   register  Registration throughput. --concurrency workers each PUT the next new Dataplane as soon as
+//          their previous one is acknowledged (round-robin over --api nodes) until --count are registered;
+//          reports services/s and PUT latency, then deletes them (untimed) unless --keep.
+//
+//            dotnet ActorDns.LoadTest.dll register --api http://127.0.0.11:5681 --api http://127.0.0.12:5681 \
+//                --count 100000 --concurrency 64
+//
 // Targets must be loopback addresses unless --allow-remote is given.
 using System.CommandLine;
 using ActorDns.LoadTest.Cli;

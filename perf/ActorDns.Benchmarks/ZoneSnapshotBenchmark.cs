@@ -1,0 +1,58 @@
+using ActorDns.ControlPlane.Allocation;
+using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Events;
+using ActorDns.ControlPlane.Meshes;
+using ActorDns.ControlPlane.Zones;
+using ActorDns.Server.Query;
+using BenchmarkDotNet.Attributes;
+
+namespace ActorDns.Benchmarks;
+
+/// <summary>
+/// The two full builds of a zone: the control plane's DNS view after recovery (<c>MeshEntity.OnRecovered</c>:
+/// <see cref="ZoneState.Build"/> over every allocated or referenced key) and a resolver's table from a whole
+/// <c>ZoneSnapshot</c> (<c>ResolverActor.OnSnapshot</c>: <see cref="ZoneTable.Create"/>).
+/// </summary>
+[MemoryDiagnoser]
+public class ZoneSnapshotBenchmark
+{
+    private const string Domain = "mesh";
+
+    private readonly ZoneSettings _zoneSettings = new(Domain);
+    private MeshState _state = null!;
+    private List<string> _keys = null!;
+    private List<ZoneRecord> _records = null!;
+
+    [Params(10_000, 100_000)]
+    public int Services { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        // The mesh as recovery leaves it: one Dataplane per service, each service holding its VIP.
+        var since = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var resources = new List<ResourceUpserted>(Services);
+        var assignments = new List<MeshSnapshot.Assignment>(Services);
+        for (var i = 0; i < Services; i++)
+        {
+            var service = SyntheticZone.Service(i);
+            resources.Add(new ResourceUpserted(ResourceKind.Dataplane.TypeName, $"dp-{i}", "{}", [service], null));
+            assignments.Add(new MeshSnapshot.Assignment(EntryKey.Service(service), SyntheticZone.Vip(i).ToString(), null, since));
+        }
+
+        var empty = new MeshSnapshot.Book([], null);
+        _state = new MeshSnapshot(resources, assignments, empty, empty).ToState("default", MeshSettings.Default);
+        _keys = [.. _state.Allocator.Assignments.Keys.Concat(_state.Catalog.References.Keys)];
+        _records = [.. BuildZoneState().Records.Values];
+    }
+
+    [Benchmark]
+    public ZoneState BuildZoneState() => ZoneState.Build(Domain, _keys, AssignmentOf);
+
+    [Benchmark]
+    public ZoneTable CreateZoneTable() => ZoneTable.Create(_zoneSettings, 1, _records);
+
+    /// <summary>As <c>MeshEntity.AssignmentOf</c>: the VIPs of a wanted entry.</summary>
+    private VipAssignment? AssignmentOf(string key) =>
+        _state.IsWanted(key) && _state.Allocator.Assignments.TryGetValue(key, out var assignment) ? assignment : null;
+}
