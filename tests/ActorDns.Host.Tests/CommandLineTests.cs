@@ -52,6 +52,26 @@ public sealed class CommandLineTests
         Assert.DoesNotContain("   at ", process.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("control-plane")]
+    [InlineData("resolver")]
+    public async Task RemotingPortInUse_ExitsWithCode1AndSaysWhy(string role)
+    {
+        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        squatter.Listen();
+        var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        var dataDir = Directory.CreateTempSubdirectory("actordns-remoting-").FullName;
+
+        await using var process = ActorDnsProcess.Start(role, "--remoting", $"127.0.0.1:{port}", "--seed-node", $"akka.tcp://actordns@127.0.0.1:{port}",
+            "--api-address", $"127.0.0.1:{ActorDnsProcess.FreePort()}", "--dns-address", $"127.0.0.1:{ActorDnsProcess.FreePort()}=default",
+            "--upstream", "127.0.0.1:9", "--data-dir", dataDir);
+
+        Assert.Equal(1, await process.WaitForExitAsync(ExitTimeout));
+        Assert.Contains($"--remoting 127.0.0.1:{port}: cannot listen", process.Output, StringComparison.Ordinal);
+        Directory.Delete(dataDir, recursive: true);
+    }
+
     [Fact]
     public async Task JournalUnreachable_ExitsWithCode1AndSaysWhy()
     {

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.CommandLine;
 using System.Net;
+using Akka.Remote;
 using ActorDns.Host.Configuration;
 using ActorDns.Host.ControlPlane;
 using Microsoft.AspNetCore.Builder;
@@ -89,6 +90,11 @@ public static class ActorDnsCli
             await Console.Error.WriteLineAsync($"actordns: {e.Message}");
             return 1;
         }
+        catch (Exception e) when (RemotingFailure(e) is { } failure)
+        {
+            await Console.Error.WriteLineAsync($"actordns: {Setting.Remoting.Flag} {options.Remoting}: cannot listen: {failure}");
+            return 1;
+        }
 
         await using (app)
         {
@@ -106,11 +112,33 @@ public static class ActorDnsCli
                 await Console.Error.WriteLineAsync($"actordns: --api-address {options.ApiAddress}: cannot listen: {e.Message}");
                 return 1;
             }
+            catch (Exception e) when (RemotingFailure(e) is { } failure)
+            {
+                await Console.Error.WriteLineAsync($"actordns: {Setting.Remoting.Flag} {options.Remoting}: cannot listen: {failure}");
+                return 1;
+            }
 
             await app.WaitForShutdownAsync();
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Akka reports a remoting address it cannot bind as a <see cref="RemoteTransportException"/> several
+    /// aggregates deep, from wherever the ActorSystem is first created; the innermost message says why.
+    /// </summary>
+    private static string? RemotingFailure(Exception e)
+    {
+        for (Exception? current = e; current is not null; current = current is AggregateException a ? a.Flatten().InnerExceptions[0] : current.InnerException)
+        {
+            if (current is RemoteTransportException transport)
+            {
+                return (transport.InnerException ?? transport).GetBaseException().Message;
+            }
+        }
+
+        return null;
     }
 
     private static Dictionary<string, string> ReadEnvironment()
