@@ -43,7 +43,9 @@ def parse_args(argv):
     ap.add_argument("--phases", default=",".join(PHASES), help="subset of " + ",".join(PHASES))
     ap.add_argument("--out", default=os.path.join(REPO, "perf", "results"), help="results directory")
     ap.add_argument("--work-dir", default="/tmp/actordns-compare", help="temporary files and logs")
-    ap.add_argument("--warmup", type=int, default=3, help="unmeasured seconds of load after each start")
+    # Long enough for a JIT runtime to reach its steady state (tier-1 code for everything that runs, also
+    # the once-a-second timers); a native server is simply warm for longer.
+    ap.add_argument("--warmup", type=int, default=20, help="unmeasured seconds of load after each start (default 20)")
     ap.add_argument("--dnsperf-opts", default="-c 10 -q 100", help="dnsperf clients/outstanding, every phase")
     ap.add_argument("--query-count", type=int, default=100_000, help="lines in the query file")
     ap.add_argument("--seed", type=int, default=42, help="seed of the query file")
