@@ -208,7 +208,15 @@ public sealed class DeploymentTests
             var output = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException("docker-compose config did not finish within 60 s");
+            }
             Assert.True(process.ExitCode == 0, $"docker-compose config exited with {process.ExitCode}:\n{await errors}");
             return Parse(await output);
         }
