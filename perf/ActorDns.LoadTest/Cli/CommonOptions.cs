@@ -27,6 +27,19 @@ internal static class CommonOptions
         return option;
     }
 
+    public static Option<int> Positive(string name, string description, int defaultValue)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError($"{name} must be at least 1");
+            }
+        });
+        return option;
+    }
+
     public static Option<string[]> Repeatable(string name, string description, string helpName, bool required = true) => new(name)
     {
         Description = description,

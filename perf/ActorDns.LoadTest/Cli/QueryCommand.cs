@@ -27,14 +27,7 @@ internal static class QueryCommand
         var seed = new Option<int>("--seed") { Description = "seed of the name and type draws", DefaultValueFactory = _ => 42 };
         var tcp = new Option<bool>("--tcp") { Description = "use TCP (RFC 7766 framing, pipelined over each connection) instead of UDP" };
         var timeout = CommonOptions.Duration("--timeout", "a reply later than this counts as lost", TimeSpan.FromSeconds(2));
-        var sockets = new Option<int>("--sockets") { Description = "UDP sockets or TCP connections, each with its own sending and receiving thread (raised if needed)", DefaultValueFactory = _ => 4 };
-        sockets.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--sockets must be at least 1");
-            }
-        });
+        var sockets = CommonOptions.Positive("--sockets", "UDP sockets or TCP connections, each with its own sending and receiving thread (raised if needed)", 4);
         var json = CommonOptions.Json();
         var allowRemote = CommonOptions.AllowRemote();
 

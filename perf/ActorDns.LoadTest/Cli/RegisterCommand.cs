@@ -12,8 +12,8 @@ internal static class RegisterCommand
     {
         var apis = CommonOptions.Repeatable("--api", "control-plane API base URL (repeatable; PUTs go round-robin)", "url");
         var mesh = new Option<string>("--mesh") { Description = "mesh to register in", DefaultValueFactory = _ => "default" };
-        var count = Positive("--count", "new services to register", 10_000);
-        var concurrency = Positive("--concurrency", "requests in flight", 64);
+        var count = CommonOptions.Positive("--count", "new services to register", 10_000);
+        var concurrency = CommonOptions.Positive("--concurrency", "requests in flight", 64);
         var httpTimeout = CommonOptions.Duration("--http-timeout", "an API request slower than this is a timeout (and retried once)", TimeSpan.FromSeconds(10));
         var keep = new Option<bool>("--keep") { Description = "keep the services (default: delete them afterwards, untimed)" };
         var json = CommonOptions.Json();
@@ -52,18 +52,5 @@ internal static class RegisterCommand
             }
         });
         return command;
-    }
-
-    private static Option<int> Positive(string name, string description, int defaultValue)
-    {
-        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() <= 0)
-            {
-                r.AddError($"{name} must be a positive number");
-            }
-        });
-        return option;
     }
 }

@@ -41,6 +41,7 @@ internal static class QueryLoad
                 lane.WaitForSender();
             }
 
+            // Every query is sent; replies still in flight get up to the timeout, checked every few ms.
             var deadline = Clock.Now + Clock.ToTicks(options.Timeout);
             while (Clock.Now < deadline && lanes.Any(l => l.Outstanding > 0))
             {

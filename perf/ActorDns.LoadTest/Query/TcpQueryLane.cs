@@ -81,6 +81,7 @@ internal sealed class TcpQueryLane : QueryLane
             }
             catch (SocketException)
             {
+                // The server refuses for now: try again shortly rather than spin on connect.
                 Interlocked.Exchange(ref _connection, null);
                 Thread.Sleep(100);
             }
