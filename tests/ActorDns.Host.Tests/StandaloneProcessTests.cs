@@ -95,6 +95,8 @@ public sealed class StandaloneProcessTests(StandaloneProcessTests.Fixture fixtur
         Assert.Equal("standalone", root.RootElement.GetProperty("role").GetString());
         Assert.Contains("actordns_dns_requests_total{type=\"NS\",proto=\"udp\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("actordns_dns_request_duration_seconds_bucket", metrics, StringComparison.Ordinal);
+        Assert.Matches("\\nactordns_process_allocated_bytes_total [1-9]", metrics);
+        Assert.Contains("actordns_cluster_members{role=\"control-plane\",status=\"up\"} 1\n", metrics, StringComparison.Ordinal);
         Assert.True(live.IsSuccessStatusCode);
     }
 }

@@ -37,14 +37,14 @@ public sealed class ResolverActorSpec : Akka.TestKit.Xunit2.TestKit
     private static ZoneChanged Delta(long from, long to, ZoneRecord[] upserts, string[]? removals = null) =>
         new("default", new ZoneDelta(from, to, upserts, removals ?? []), ResolverNow - PersistedAgo);
 
-    private IActorRef Start(TimeSpan? versionCheck = null, string? cacheDirectory = null)
+    private IActorRef Start(TimeSpan? versionCheck = null, string? cacheDirectory = null, TimeSpan? cacheWriteDelay = null)
     {
         var settings = new ResolverSettings
         {
             VersionCheckInterval = versionCheck ?? TimeSpan.FromMinutes(10),
             AskTimeout = TimeSpan.FromSeconds(3),
             CacheDirectory = cacheDirectory,
-            CacheWriteDelay = TimeSpan.FromMilliseconds(50),
+            CacheWriteDelay = cacheWriteDelay ?? TimeSpan.FromMilliseconds(50),
             Clock = new FixedClock(ResolverNow),
         };
         var resolver = Sys.ActorOf(ResolverProtocol.Props(new Dictionary<string, ZoneSlot> { ["default"] = _slot }, Zone, _region.Ref, _mediator.Ref, settings, _metrics));
@@ -151,6 +151,31 @@ public sealed class ResolverActorSpec : Akka.TestKit.Xunit2.TestKit
             AwaitCondition(() => ZoneCacheFile.TryRead(path, Zone, out var cached) && cached.Version == 2);
             ZoneCacheFile.TryRead(path, Zone, out var table);
             Assert.Equal(2, table.Count);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Stop_ChangeNotYetWritten_IsWrittenToTheDiskCache()
+    {
+        var directory = Directory.CreateTempSubdirectory("actordns-resolver-").FullName;
+        try
+        {
+            var resolver = Start(cacheDirectory: directory, cacheWriteDelay: TimeSpan.FromHours(1));
+            resolver.Tell(Delta(0, 1, [Record("a.mesh", "240.0.0.1")]));
+            AwaitCondition(() => _slot.Current.Version == 1);
+            var path = ZoneCacheFile.PathFor(directory, "default");
+            Assert.False(File.Exists(path));
+
+            Watch(resolver);
+            Sys.Stop(resolver);
+            ExpectTerminated(resolver);
+
+            Assert.True(ZoneCacheFile.TryRead(path, Zone, out var table));
+            Assert.Equal(1, table.Version);
         }
         finally
         {
