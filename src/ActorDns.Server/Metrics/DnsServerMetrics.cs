@@ -23,6 +23,7 @@ public sealed class DnsServerMetrics
     private readonly Counter _responses;
     private readonly Counter _dropped;
     private readonly Counter _forwarded;
+    private readonly Counter _receiveCalls;
 
     public DnsServerMetrics(CollectorRegistry registry)
     {
@@ -31,6 +32,7 @@ public sealed class DnsServerMetrics
         _responses = factory.CreateCounter("actordns_dns_responses_total", "DNS replies sent, by rcode and transport.", ["rcode", "proto"]);
         _dropped = factory.CreateCounter("actordns_dns_dropped_requests_total", "Datagrams not answered: shorter than a header, responses (QR=1), or error replies over the per-second cap.", ["proto"]);
         _forwarded = factory.CreateCounter("actordns_dns_forwarded_requests_total", "Queries handed to the upstream forwarder.", ["proto"]);
+        _receiveCalls = factory.CreateCounter("actordns_dns_udp_receive_calls_total", "recvmmsg (or recvfrom) calls that returned datagrams: requests per call is the batch size under load.");
         registry.AddBeforeCollectCallback(Collect);
     }
 
@@ -76,9 +78,11 @@ public sealed class DnsServerMetrics
             SetTotal(_dropped.WithLabels(proto), group.Sum(w => Volatile.Read(ref w.Dropped)));
             SetTotal(_forwarded.WithLabels(proto), group.Sum(w => Volatile.Read(ref w.Forwarded)));
         }
+
+        SetTotal(_receiveCalls, Snapshot().Sum(w => Volatile.Read(ref w.Batches)));
     }
 
-    private static void SetTotal(Counter.Child counter, long total) => counter.IncTo(total);
+    private static void SetTotal(ICounter counter, long total) => counter.IncTo(total);
 
     /// <summary>Appends the request-duration histogram, one series per transport, in Prometheus text format 0.0.4.</summary>
     public void WriteDurationHistogram(StringBuilder output)

@@ -24,6 +24,7 @@ public sealed class WorkerStats(string protocol, bool atomic)
     internal long DurationTicks;
     internal long Dropped;
     internal long Forwarded;
+    internal long Batches;
 
     public string Protocol { get; } = protocol;
 
@@ -57,6 +58,9 @@ public sealed class WorkerStats(string protocol, bool atomic)
     public void Drop() => Add(ref Dropped, 1);
 
     public void Forward() => Add(ref Forwarded, 1);
+
+    /// <summary>Counts one receive system call that returned datagrams (one per datagram without recvmmsg).</summary>
+    public void Batch() => Add(ref Batches, 1);
 
     private void Add(ref long counter, long value)
     {

@@ -8,6 +8,12 @@ public sealed record DnsListenerOptions(IPEndPoint Endpoint, string Mesh = "defa
     /// <summary>UDP receive loops, each on its own SO_REUSEPORT socket; default one per core.</summary>
     public int UdpLoops { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Datagrams a UDP loop takes per <c>recvmmsg</c> and answers per <c>sendmmsg</c> (Linux); 1, or another
+    /// system, means one <c>recvfrom</c>/<c>sendto</c> per datagram.
+    /// </summary>
+    public int UdpBatchSize { get; init; } = 32;
+
     /// <summary>Requested socket receive buffer: the default ~208 KB overflows under a burst.</summary>
     public int UdpReceiveBufferBytes { get; init; } = 4 << 20;
 

@@ -13,6 +13,9 @@ internal static partial class TransportLog
     [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Socket on {Endpoint} reported {Error}; continuing")]
     public static partial void TransientError(ILogger logger, IPEndPoint endpoint, SocketError error);
 
+    [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "{Call} on {Endpoint} failed: {Error}; continuing")]
+    public static partial void BatchError(ILogger logger, IPEndPoint endpoint, string call, string error);
+
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "TCP connection limit {Limit} reached on {Endpoint}; closing a new connection")]
     public static partial void TcpLimit(ILogger logger, int limit, IPEndPoint endpoint);
 

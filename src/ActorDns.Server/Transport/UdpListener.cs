@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using ActorDns.Protocol;
 using ActorDns.Server.Metrics;
 using ActorDns.Server.Pipeline;
@@ -11,9 +12,10 @@ using Microsoft.Extensions.Logging;
 namespace ActorDns.Server.Transport;
 
 /// <summary>
-/// UDP side of a listener: N receive loops, each a dedicated thread blocked in <c>recvfrom</c> on its own
-/// SO_REUSEPORT socket. A loop owns its buffers and <see cref="SocketAddress"/>, so answering from the mesh
-/// table allocates nothing; only forwarded queries leave the loop (copied) to complete asynchronously.
+/// UDP side of a listener: N receive loops, each a dedicated thread blocked on its own SO_REUSEPORT socket, in
+/// <c>recvmmsg</c> on Linux (a batch of datagrams per system call, answered by one <c>sendmmsg</c>) and in
+/// <c>recvfrom</c> elsewhere. A loop owns its buffers, so answering from the mesh table allocates nothing; only
+/// forwarded queries leave the loop (copied) to complete asynchronously.
 /// </summary>
 public sealed class UdpListener : IDisposable
 {
@@ -82,6 +84,121 @@ public sealed class UdpListener : IDisposable
 
     private void ReceiveLoop(Socket socket, WorkerStats stats)
     {
+        if (OperatingSystem.IsLinux() && _options.UdpBatchSize > 1 && BatchLoop(socket, stats))
+        {
+            return;
+        }
+
+        SingleLoop(socket, stats);
+    }
+
+    /// <summary>
+    /// The Linux loop: one <c>recvmmsg</c> takes every datagram already queued (up to the batch size), and one
+    /// <c>sendmmsg</c> answers all of them. Returns false, before serving anything, when the system refuses
+    /// <c>recvmmsg</c>, so the caller runs the portable loop instead.
+    /// </summary>
+    private bool BatchLoop(Socket socket, WorkerStats stats)
+    {
+        using var batch = new UdpBatch(_options.UdpBatchSize);
+        var types = new DnsRecordType[batch.Capacity];
+        var rcodes = new DnsRcode[batch.Capacity];
+        var errorLimiter = new ErrorReplyLimiter(_options.UdpErrorRepliesPerSecond);
+        var handle = socket.SafeHandle;
+        var referenced = false;
+        try
+        {
+            // Holds the descriptor open (and unreused) until this loop has left the kernel, whatever Dispose does.
+            handle.DangerousAddRef(ref referenced);
+            var fd = (int)handle.DangerousGetHandle();
+            var first = true;
+            while (!_stopping)
+            {
+                int received;
+                try
+                {
+                    received = batch.Receive(fd);
+                }
+                catch (EntryPointNotFoundException) when (first)
+                {
+                    return false;
+                }
+
+                if (_stopping)
+                {
+                    return true;
+                }
+
+                if (received < 0)
+                {
+                    if (first && UdpBatch.IsUnsupported(received))
+                    {
+                        return false;
+                    }
+
+                    TransportLog.BatchError(_logger, LocalEndpoint!, "recvmmsg", Marshal.GetPInvokeErrorMessage(-received));
+                    continue;
+                }
+
+                first = false;
+                stats.Batch();
+                var started = Stopwatch.GetTimestamp();
+                var replies = 0;
+                for (var slot = 0; slot < received; slot++)
+                {
+                    try
+                    {
+                        var request = batch.Request(slot, out var truncated);
+                        if (truncated)
+                        {
+                            // Larger than any UDP datagram can be: not a query we could have read whole.
+                            stats.Drop();
+                            continue;
+                        }
+
+                        var result = Process(socket, request, batch.ReplyBuffer(slot), stats, ref errorLimiter, started, out var forward);
+                        if (forward)
+                        {
+                            StartForward(socket, request, result.Query, batch.CopySender(slot, socket.AddressFamily), started);
+                        }
+                        else if (result.Length > 0)
+                        {
+                            batch.QueueReply(slot, result.Length);
+                            types[replies] = result.Query.QType;
+                            rcodes[replies++] = result.Rcode;
+                        }
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        // A bug must cost one query, never the loop or the process.
+                        TransportLog.Unexpected(_logger, e, LocalEndpoint!);
+                    }
+                }
+
+                if (replies > 0 && batch.SendQueued(fd, out var errno) > 0 && !_stopping)
+                {
+                    TransportLog.BatchError(_logger, LocalEndpoint!, "sendmmsg", Marshal.GetPInvokeErrorMessage(errno));
+                }
+
+                for (var i = 0; i < replies; i++)
+                {
+                    stats.Answered(types[i], rcodes[i], started);
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            if (referenced)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>The portable loop: one <c>recvfrom</c> and one <c>sendto</c> per datagram.</summary>
+    private void SingleLoop(Socket socket, WorkerStats stats)
+    {
         var request = GC.AllocateUninitializedArray<byte>(ushort.MaxValue, pinned: true);
         var response = GC.AllocateUninitializedArray<byte>(ushort.MaxValue, pinned: true);
         var remote = new SocketAddress(socket.AddressFamily);
@@ -103,9 +220,21 @@ public sealed class UdpListener : IDisposable
                 return;
             }
 
+            stats.Batch();
             try
             {
-                Handle(socket, request.AsSpan(0, received), response, remote, stats, ref errorLimiter);
+                var started = Stopwatch.GetTimestamp();
+                var query = request.AsSpan(0, received);
+                var result = Process(socket, query, response, stats, ref errorLimiter, started, out var forward);
+                if (forward)
+                {
+                    StartForward(socket, query, result.Query, CopyOf(remote), started);
+                }
+                else if (result.Length > 0)
+                {
+                    Send(socket, response.AsSpan(0, result.Length), remote);
+                    stats.Answered(result.Query.QType, result.Rcode, started);
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -115,18 +244,21 @@ public sealed class UdpListener : IDisposable
         }
     }
 
-    private void Handle(Socket socket, ReadOnlySpan<byte> request, byte[] response, SocketAddress remote, WorkerStats stats, ref ErrorReplyLimiter errorLimiter)
+    /// <summary>
+    /// Answers one datagram into <paramref name="response"/>. The result's length is what to send (0: nothing, the
+    /// datagram was dropped); <paramref name="forward"/> says the query goes upstream and the caller hands it over.
+    /// </summary>
+    private QueryResult Process(Socket socket, ReadOnlySpan<byte> request, Span<byte> response, WorkerStats stats, ref ErrorReplyLimiter errorLimiter, long started, out bool forward)
     {
-        var started = Stopwatch.GetTimestamp();
+        forward = false;
         var result = QueryEngine.Answer(_zone.Current, request, response, overUdp: true);
         if (_pipeline.ShouldForward(result))
         {
             if (_pipeline.Forwarder.TryEnter())
             {
                 stats.Forward();
-                var work = new ForwardWork(this, socket, request.ToArray(), result.Query, CopyOf(remote), started);
-                ThreadPool.UnsafeQueueUserWorkItem(static w => _ = w.Listener.ForwardAsync(w), work, preferLocal: false);
-                return;
+                forward = true;
+                return result;
             }
 
             // Too many outstanding upstream queries: REFUSED at once, an error reply like any other.
@@ -137,11 +269,17 @@ public sealed class UdpListener : IDisposable
             || (result.Disposition == QueryDisposition.Rejected && !errorLimiter.TryAcquire(started)))
         {
             stats.Drop();
-            return;
+            return result with { Length = 0 };
         }
 
-        Send(socket, response.AsSpan(0, result.Length), remote);
-        stats.Answered(result.Query.QType, result.Rcode, started);
+        return result;
+    }
+
+    /// <summary>Copies a query the forwarder accepted (<see cref="Forwarder.TryEnter"/>) off the loop, to the thread pool.</summary>
+    private void StartForward(Socket socket, ReadOnlySpan<byte> request, DnsQuery parsed, SocketAddress client, long started)
+    {
+        var work = new ForwardWork(this, socket, request.ToArray(), parsed, client, started);
+        ThreadPool.UnsafeQueueUserWorkItem(static w => _ = w.Listener.ForwardAsync(w), work, preferLocal: false);
     }
 
     /// <summary>A forwarded query on its way from a receive loop to the thread pool.</summary>
@@ -197,6 +335,14 @@ public sealed class UdpListener : IDisposable
     public void Dispose()
     {
         _stopping = true;
+        if (OperatingSystem.IsLinux())
+        {
+            foreach (var socket in _sockets)
+            {
+                UdpBatch.Wake(socket);
+            }
+        }
+
         foreach (var socket in _sockets)
         {
             socket.Dispose();
