@@ -29,7 +29,9 @@ public static class NodeHost
 {
     public static WebApplication Build(ActorDnsOptions options, NodeRole role)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No appsettings file is used, and watching for one would put an inotify watch on the working directory,
+        // where the data directory often is: every journal and cache write would wake the watcher thread.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {

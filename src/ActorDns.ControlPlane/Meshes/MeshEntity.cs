@@ -17,8 +17,9 @@ namespace ActorDns.ControlPlane.Meshes;
 /// decided against the state including changes still being written (<c>_projected</c>), persisted as events
 /// in one atomic write, and acknowledged once stored; meanwhile the next commands are decided, so their
 /// writes queue up and the journal stores them together (group commit). Only stored events reach
-/// <c>_state</c>, which reads, the DNS view (updated for the touched entries, its delta published on the
-/// mesh's topic) and snapshots use. A failed write stops the entity, which recovers from the journal.
+/// <c>_state</c>, which reads, the DNS view and snapshots use. Once per group commit the DNS view is updated for
+/// the touched entries, one delta is published on the mesh's topic, and then the group's clients are
+/// acknowledged. A failed write stops the entity, which recovers from the journal.
 /// </summary>
 internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
 {
@@ -38,6 +39,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     private HashSet<string> _pending = new(StringComparer.Ordinal);
     private int _sinceSnapshot;
     private readonly Queue<IActorRef?> _waiting = new();
+    private readonly List<(IActorRef? Client, object Reply, long Started)> _stored = [];
     private readonly long _startedAt = Stopwatch.GetTimestamp();
 
     public MeshEntity(string mesh, MeshSettings settings, TimeProvider clock, ControlPlaneMetrics metrics, IActorRef mediator)
@@ -78,6 +80,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         Command<GetVips>(_ => Sender.Tell(new VipTable(VipEntries(), _zoneVersion)));
         Command<GetZone>(_ => Sender.Tell(new ZoneSnapshot(_mesh, _zoneVersion, _settings.Ttl, [.. _zone.Records.Values])));
         Command<GetZoneVersion>(_ => Sender.Tell(new ZoneVersion(_mesh, _zoneVersion)));
+        Command<Flush>(_ => OnFlush());
         Command<Wake>(_ => { });
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of mesh {0} failed; recovery replays more events", _mesh));
@@ -132,7 +135,8 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
             if (reply is not null)
             {
                 var asker = Sender;
-                DeferAsync(reply, r => asker.Tell(r));
+                var at = Stopwatch.GetTimestamp();
+                DeferAsync(reply, r => Acknowledge(asker, r, at));
             }
 
             return;
@@ -165,19 +169,53 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         {
             // Writes complete in order, so this change's client is the oldest still waiting.
             _waiting.Dequeue();
-            _metrics.CommandDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            CommitZone(publish: true);
-            sender?.Tell(r);
-            if (_sinceSnapshot >= _settings.SnapshotEvery)
-            {
-                _sinceSnapshot = 0;
-                SaveSnapshot(MeshSnapshot.From(_state));
-            }
+            Acknowledge(sender, r, started);
         });
     }
 
+    /// <summary>Queues the acknowledgement of a stored change (or of a command that changed nothing) for the next flush.</summary>
+    private void Acknowledge(IActorRef? client, object reply, long started)
+    {
+        _stored.Add((client, reply, started));
+        if (_stored.Count == 1)
+        {
+            // The journal confirms a whole group commit at once: its confirmations are already in the mailbox,
+            // ahead of this message, so one zone update and one delta cover the whole group.
+            Self.Tell(Flush.Instance);
+        }
+    }
+
+    private void OnFlush()
+    {
+        PublishStored();
+
+        // A snapshot costs as much as the mesh is large; taken every max(SnapshotEvery, size) events, its cost per
+        // event stays constant as the mesh grows, and recovery replays at most that many events.
+        if (_sinceSnapshot >= Math.Max(_settings.SnapshotEvery, _state.SnapshotSize))
+        {
+            _sinceSnapshot = 0;
+            SaveSnapshot(MeshSnapshot.From(_state));
+        }
+    }
+
+    /// <summary>
+    /// Publishes the DNS change of every write stored since the last flush as one delta, then acknowledges their
+    /// clients, in order, and only now, so that an acknowledged change is on its way to the resolvers.
+    /// </summary>
+    private void PublishStored()
+    {
+        CommitZone();
+        foreach (var (client, reply, started) in _stored)
+        {
+            _metrics.CommandDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            client?.Tell(reply);
+        }
+
+        _stored.Clear();
+    }
+
     /// <summary>Updates the DNS view for the touched entries; publishes the delta when a record changed.</summary>
-    private void CommitZone(bool publish)
+    private void CommitZone()
     {
         var keys = _touched.Concat(_pending).ToList();
         _touched.Clear();
@@ -192,7 +230,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         }
 
         _pending = pending;
-        if (publish && (upserts.Count > 0 || removals.Count > 0))
+        if (upserts.Count > 0 || removals.Count > 0)
         {
             var from = _zoneVersion;
             _zoneVersion = LastSequenceNr;
@@ -298,8 +336,10 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         Context.Stop(Self);
     }
 
+    /// <summary>Changes already stored still succeed; those still being written fail.</summary>
     private void FailWaiting(string reason)
     {
+        PublishStored();
         _metrics.JournalFailures.WithLabels(_mesh).Inc();
         while (_waiting.TryDequeue(out var client))
         {
@@ -310,5 +350,10 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     private sealed class Reconcile
     {
         public static readonly Reconcile Instance = new();
+    }
+
+    private sealed class Flush
+    {
+        public static readonly Flush Instance = new();
     }
 }

@@ -13,6 +13,11 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
     public static MeshState Empty(string mesh, MeshSettings settings) =>
         new(mesh, settings, CatalogState.Empty, AllocatorState.Empty(settings.Allocation));
 
+    /// <summary>How many records a snapshot of this state holds: resources, assignments and quarantined addresses.</summary>
+    public int SnapshotSize =>
+        Catalog.Dataplanes.Count + Catalog.ExternalServices.Count + Allocator.Assignments.Count
+        + Allocator.V4.Quarantined.Count + Allocator.V6.Quarantined.Count;
+
     public bool IsWanted(string key) => Catalog.IsWanted(key, Settings.ServiceVipEnabled);
 
     /// <summary>Create-or-replace: the resource event, then the VIP changes of every entry it had or has.</summary>

@@ -26,6 +26,7 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
     private readonly ControlPlaneMetrics _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<string> _unsaved = new(StringComparer.Ordinal);
+    private Task<CacheWritten> _writing = Task.FromResult(new CacheWritten([]));
 
     public ResolverActor(IReadOnlyDictionary<string, ZoneSlot> meshes, ZoneSettings zone, IActorRef meshRegion, IActorRef mediator, ResolverSettings settings, ControlPlaneMetrics metrics)
     {
@@ -53,7 +54,17 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
                 _meshRegion.Ask<ZoneVersion>(new GetZoneVersion(mesh), _settings.AskTimeout).PipeTo(Self);
             }
         });
-        Receive<WriteCache>(_ => WriteCaches());
+        Receive<WriteCache>(_ => StartCacheWrite());
+        Receive<CacheWritten>(written =>
+        {
+            foreach (var (mesh, error) in written.Failures)
+            {
+                _log.Warning("Could not write the zone cache of mesh {0}: {1}", mesh, error);
+                _unsaved.Add(mesh);
+            }
+
+            ScheduleCacheWrite();
+        });
         Receive<Status.Failure>(f => _log.Debug("Control plane did not answer ({0}); retrying at the next check", f.Cause.Message));
     }
 
@@ -75,7 +86,15 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>A change not yet written to the cache when the actor stops (its membership ended, the process stops) is written now.</summary>
-    protected override void PostStop() => WriteCaches();
+    protected override void PostStop()
+    {
+        // The write in progress (if any) finishes first, so an older table never replaces a newer one on disk.
+        _writing.Wait(TimeSpan.FromSeconds(30));
+        foreach (var (mesh, error) in WriteCaches(Unsaved()).Failures)
+        {
+            _log.Warning("Could not write the zone cache of mesh {0}: {1}", mesh, error);
+        }
+    }
 
     private void OnDelta(ZoneChanged changed)
     {
@@ -112,10 +131,21 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
         if (_settings.CacheDirectory is not null)
         {
             _unsaved.Add(mesh);
-            if (!Timers.IsTimerActive(CacheTimer))
-            {
-                Timers.StartSingleTimer(CacheTimer, WriteCache.Instance, _settings.CacheWriteDelay);
-            }
+            ScheduleCacheWrite();
+        }
+    }
+
+    /// <summary>
+    /// Writing a cache costs in proportion to the table, so under continuous change it is written at most every
+    /// <see cref="ResolverSettings.CacheWriteDelay"/> plus <see cref="ResolverSettings.CacheWriteDelayPerName"/> per
+    /// name: a bounded share of a core whatever the size. Only one write runs at a time.
+    /// </summary>
+    private void ScheduleCacheWrite()
+    {
+        if (_unsaved.Count > 0 && _writing.IsCompleted && !Timers.IsTimerActive(CacheTimer))
+        {
+            var names = _unsaved.Sum(mesh => (long)_meshes[mesh].Current.Count);
+            Timers.StartSingleTimer(CacheTimer, WriteCache.Instance, _settings.CacheWriteDelay + (_settings.CacheWriteDelayPerName * names));
         }
     }
 
@@ -125,22 +155,40 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
         _metrics.TableEntries.WithLabels(mesh).Set(table.Count);
     }
 
-    /// <summary>Writes the tables changed since the last write; a failure is logged and retried at the next change.</summary>
-    private void WriteCaches()
+    /// <summary>
+    /// Writes the tables changed since the last write off the actor's thread (tables are immutable), so a large
+    /// mesh's write does not hold up its deltas. A failed mesh is written again after the next delay.
+    /// </summary>
+    private void StartCacheWrite()
     {
-        foreach (var mesh in _unsaved)
+        var tables = Unsaved();
+        _writing = Task.Run(() => WriteCaches(tables));
+        _writing.PipeTo(Self, failure: e => new CacheWritten([.. tables.Select(t => (t.Mesh, e.Message))]));
+    }
+
+    private List<(string Mesh, ZoneTable Table)> Unsaved()
+    {
+        var tables = _unsaved.Select(mesh => (mesh, _meshes[mesh].Current)).ToList();
+        _unsaved.Clear();
+        return tables;
+    }
+
+    private CacheWritten WriteCaches(List<(string Mesh, ZoneTable Table)> tables)
+    {
+        var failures = new List<(string, string)>();
+        foreach (var (mesh, table) in tables)
         {
             try
             {
-                ZoneCacheFile.Write(ZoneCacheFile.PathFor(_settings.CacheDirectory!, mesh), _meshes[mesh].Current);
+                ZoneCacheFile.Write(ZoneCacheFile.PathFor(_settings.CacheDirectory!, mesh), table);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                _log.Warning("Could not write the zone cache of mesh {0}: {1}", mesh, e.Message);
+                failures.Add((mesh, e.Message));
             }
         }
 
-        _unsaved.Clear();
+        return new CacheWritten(failures);
     }
 
     private void OnSnapshot(ZoneSnapshot snapshot)
@@ -159,6 +207,8 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
     {
         public static readonly WriteCache Instance = new();
     }
+
+    private sealed record CacheWritten(List<(string Mesh, string Error)> Failures);
 
     private sealed class CheckVersions
     {

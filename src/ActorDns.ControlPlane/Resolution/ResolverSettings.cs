@@ -15,6 +15,12 @@ public sealed record ResolverSettings
     /// <summary>Changes within this window are written to the cache together.</summary>
     public TimeSpan CacheWriteDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Added to <see cref="CacheWriteDelay"/> per name in the tables to write (a write costs about 0.3 µs per name):
+    /// 100,000 names are written at most every 2.2 s under continuous change, 1,000,000 every 20 s.
+    /// </summary>
+    public TimeSpan CacheWriteDelayPerName { get; init; } = TimeSpan.FromTicks(200);
+
     /// <summary>The clock propagation latency is measured with against the control plane's timestamps.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

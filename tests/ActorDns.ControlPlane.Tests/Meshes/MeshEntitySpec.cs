@@ -6,6 +6,7 @@ using Akka.TestKit;
 using ActorDns.ControlPlane.Allocation;
 using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Meshes;
+using ActorDns.Server.Query;
 using Prometheus;
 using Xunit;
 using static ActorDns.ControlPlane.Meshes.MeshProtocol;
@@ -151,6 +152,41 @@ public sealed class MeshEntitySpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task ChangesQueuedBehindASlowWrite_AreStoredTogether_AndPublishedAsFewerDeltasThatChain()
+    {
+        var journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
+        var entity = Entity();
+        entity.Tell(new UpsertResource("default", Dataplane("warm-up", "warm-up")));
+        ExpectMsg<ResourceStored>();
+        var first = (ZoneChanged)_mediator.FishForMessage<Publish>(p => p.Message is ZoneChanged).Message;
+
+        // The next write is held back, so the other 19 commands are decided meanwhile and written as one group.
+        await journal.OnWrite.SetInterceptorAsync(new DelayFirst(TimeSpan.FromMilliseconds(300)));
+        for (var i = 0; i < 20; i++)
+        {
+            entity.Tell(new UpsertResource("default", Dataplane($"dp-{i}", $"svc-{i}")));
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.True(ExpectMsg<ResourceStored>().Created);
+        }
+
+        var deltas = new List<ZoneDelta>();
+        var version = first.Delta.ToVersion;
+        while (deltas.SelectMany(d => d.Upserts).Count() < 20)
+        {
+            var delta = ((ZoneChanged)_mediator.FishForMessage<Publish>(p => p.Message is ZoneChanged).Message).Delta;
+            Assert.Equal(version, delta.FromVersion);
+            version = delta.ToVersion;
+            deltas.Add(delta);
+        }
+
+        Assert.InRange(deltas.Count, 2, 10);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"svc-{i}.mesh").Order(), deltas.SelectMany(d => d.Upserts).Select(r => r.Name).Order());
+    }
+
+    [Fact]
     public async Task JournalWriteFails_ClientGetsAnErrorAndNoVipIsLostOrDuplicated()
     {
         var journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
@@ -245,5 +281,14 @@ public sealed class MeshEntitySpec : Akka.TestKit.Xunit2.TestKit
         public override DateTimeOffset GetUtcNow() => _now;
 
         public void Advance(TimeSpan by) => _now += by;
+    }
+
+    /// <summary>Holds back the first event written after it is installed; the rest pass at once.</summary>
+    private sealed class DelayFirst(TimeSpan delay) : IJournalInterceptor
+    {
+        private int _seen;
+
+        public Task InterceptAsync(IPersistentRepresentation message) =>
+            Interlocked.Increment(ref _seen) == 1 ? Task.Delay(delay) : Task.CompletedTask;
     }
 }

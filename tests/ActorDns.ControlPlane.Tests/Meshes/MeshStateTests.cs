@@ -37,6 +37,18 @@ public sealed class MeshStateTests
         state.Allocator.Assignments.TryGetValue(key, out var a) ? a.Vip?.ToString() : null;
 
     [Fact]
+    public void SnapshotSize_CountsResourcesAssignmentsAndQuarantinedAddresses()
+    {
+        var state = Upsert(Empty(), Dataplane("a", "alpha", "beta"), T0);
+        state = Upsert(state, Dataplane("b", "gamma"), T0);
+        Assert.Equal(2 + 3, state.SnapshotSize);
+
+        state = Delete(state, ResourceKind.Dataplane, "a", T0);
+
+        Assert.Equal(1 + 1 + 2, state.SnapshotSize);
+    }
+
+    [Fact]
     public void DecideUpsert_NewDataplane_ResourceUpsertedThenVipAllocated()
     {
         var state = Empty();
