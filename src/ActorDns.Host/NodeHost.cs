@@ -119,7 +119,7 @@ public static class NodeHost
         ApiEndpoints.MapCommon(app, RoleName(role), registry, app.Services.GetRequiredService<DnsServerMetrics>(), ready);
         if (role != NodeRole.Resolver)
         {
-            new CatalogApi(app.Services.GetRequiredService<ActorRegistry>()).Map(app);
+            new CatalogApi(app.Services.GetRequiredService<ActorRegistry>(), app.Services.GetRequiredService<KnownMeshes>()).Map(app);
         }
 
         return app;

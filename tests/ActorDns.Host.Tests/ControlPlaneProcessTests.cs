@@ -108,6 +108,22 @@ public sealed class ControlPlaneProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeletedMesh_RefusesNewResources_AndACreatedMeshAcceptsThemAtOnce()
+    {
+        using var api = new ApiTestClient(_api);
+        Assert.Equal(HttpStatusCode.BadRequest, await api.PutAsync("meshes/short-lived/dataplanes/a", ApiTestClient.Dataplane("short-lived", "a", "a")));
+        Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/short-lived", """{"type":"Mesh","name":"short-lived"}"""));
+        Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/short-lived/dataplanes/a", ApiTestClient.Dataplane("short-lived", "a", "a")));
+
+        Assert.Equal(HttpStatusCode.OK, await api.DeleteAsync("meshes/short-lived"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, await api.PutAsync("meshes/short-lived/dataplanes/b", ApiTestClient.Dataplane("short-lived", "b", "b")));
+        Assert.Equal(HttpStatusCode.NotFound, await api.GetStatusAsync("meshes/short-lived"));
+        Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/short-lived", """{"type":"Mesh","name":"short-lived"}"""));
+        Assert.Empty(await api.VipsAsync("short-lived"));
+    }
+
+    [Fact]
     public async Task InvalidResource_Is400WithTheFieldAndChangesNothing()
     {
         using var api = new ApiTestClient(_api);

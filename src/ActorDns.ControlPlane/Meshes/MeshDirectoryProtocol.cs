@@ -22,7 +22,11 @@ public static class MeshDirectoryProtocol
         public static readonly ListMeshes Instance = new();
     }
 
-    public sealed record MeshList(IReadOnlyList<string> Names);
+    /// <summary>The meshes, as of the directory's <paramref name="Version"/> (its journal sequence number).</summary>
+    public sealed record MeshList(IReadOnlyList<string> Names, long Version);
 
-    public static Props Props(IActorRef meshRegion) => MeshDirectory.Props(meshRegion);
+    /// <summary>The topic the directory publishes its <see cref="MeshList"/> on after every change (see <see cref="KnownMeshes"/>).</summary>
+    public const string ListTopic = "mesh-directory";
+
+    public static Props Props(IActorRef meshRegion, IActorRef mediator) => MeshDirectory.Props(meshRegion, mediator);
 }

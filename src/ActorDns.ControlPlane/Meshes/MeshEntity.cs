@@ -39,6 +39,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     private HashSet<string> _pending = new(StringComparer.Ordinal);
     private int _sinceSnapshot;
     private readonly Queue<IActorRef?> _waiting = new();
+    private readonly Queue<(List<string> Touched, MeshState State)> _unconfirmed = new();
     private readonly List<(IActorRef? Client, object Reply, long Started)> _stored = [];
     private readonly long _startedAt = Stopwatch.GetTimestamp();
 
@@ -144,7 +145,10 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
 
         foreach (var e in events)
         {
+            // Stored events are confirmed in this order, so each one's state is computed once, here.
+            var touched = _projected.KeysTouchedBy(e).ToList();
             _projected = _projected.Apply(e);
+            _unconfirmed.Enqueue((touched, _projected));
         }
 
         var sender = reply is null ? null : Sender;
@@ -152,8 +156,9 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         _waiting.Enqueue(sender);
         PersistAllAsync(events, e =>
         {
-            _touched.UnionWith(_state.KeysTouchedBy(e));
-            _state = _state.Apply(e);
+            var (touched, state) = _unconfirmed.Dequeue();
+            _touched.UnionWith(touched);
+            _state = state;
             _sinceSnapshot++;
             switch (e)
             {

@@ -16,7 +16,7 @@ namespace ActorDns.Host.Api;
 /// Kuma's Universal REST API for meshes, Dataplanes and ExternalServices, plus <c>/vips</c> and
 /// <c>/dns-records</c> (SPEC §2). A change is answered 201/200 only after its events are persisted.
 /// </summary>
-public sealed class CatalogApi(ActorRegistry actors)
+public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
 {
     public const long MaxBodyBytes = 1 << 20;
 
@@ -56,12 +56,21 @@ public sealed class CatalogApi(ActorRegistry actors)
             var stored = await directory.Ask<MeshStored>(new CreateMesh(mesh), AskTimeout);
             return stored.Created ? Results.StatusCode(StatusCodes.Status201Created) : Results.Ok();
         });
-        app.MapDelete("/meshes/{mesh}", async (string mesh) => await directory.Ask(new DeleteMesh(mesh), AskTimeout) switch
+        app.MapDelete("/meshes/{mesh}", async (string mesh) =>
         {
-            MeshRemoved { Existed: true } => Results.Ok(new { }),
-            MeshRemoved => ApiErrors.NotFound($"mesh {mesh}"),
-            Failed failed => ApiErrors.BadRequest(failed.Reason),
-            var other => throw new InvalidOperationException($"unexpected reply {other}"),
+            switch (await directory.Ask(new DeleteMesh(mesh), AskTimeout))
+            {
+                case MeshRemoved { Existed: true }:
+                    // This node forgets the mesh before answering, not only when the directory's announcement arrives.
+                    known.Update(await directory.Ask<MeshList>(ListMeshes.Instance, AskTimeout));
+                    return Results.Ok(new { });
+                case MeshRemoved:
+                    return ApiErrors.NotFound($"mesh {mesh}");
+                case Failed failed:
+                    return ApiErrors.BadRequest(failed.Reason);
+                case var other:
+                    throw new InvalidOperationException($"unexpected reply {other}");
+            }
         });
 
         foreach (var kind in ResourceKind.All)
@@ -154,8 +163,18 @@ public sealed class CatalogApi(ActorRegistry actors)
         });
     }
 
-    private async Task<bool> MeshExists(string mesh) =>
-        (await directory.Ask<MeshList>(ListMeshes.Instance, AskTimeout)).Names.Contains(mesh);
+    /// <summary>From this node's copy of the directory's list; a mesh it does not know (yet) is asked of the directory.</summary>
+    private async Task<bool> MeshExists(string mesh)
+    {
+        if (known.Contains(mesh))
+        {
+            return true;
+        }
+
+        var list = await directory.Ask<MeshList>(ListMeshes.Instance, AskTimeout);
+        known.Update(list);
+        return list.Names.Contains(mesh);
+    }
 
     /// <summary>The body as JSON: YAML is converted when the content type says so or the body is not a JSON object.</summary>
     private static async Task<(string? Json, string? Error)> ReadBodyAsync(HttpRequest request)

@@ -33,6 +33,12 @@ public static class ControlPlaneHosting
     {
         var servesDns = role != NodeRole.ControlPlane;
         var hostsShards = role != NodeRole.Resolver;
+        var knownMeshes = new KnownMeshes();
+        if (hostsShards)
+        {
+            services.AddSingleton(knownMeshes);
+        }
+
         var served = options.DnsAddresses.Select(a => a.Mesh).Distinct().ToDictionary(m => m, zones.For);
         string[] roles = role switch
         {
@@ -103,7 +109,7 @@ public static class ControlPlaneHosting
                         new ShardOptions { Role = ControlPlaneRole, StateStoreMode = StateStoreMode.DData, RememberEntities = false })
                     .WithSingleton<MeshDirectoryKey>(
                         "mesh-directory",
-                        (_, registry, _) => MeshDirectoryProtocol.Props(registry.Get<MeshRegionKey>()),
+                        (system, registry, _) => MeshDirectoryProtocol.Props(registry.Get<MeshRegionKey>(), DistributedPubSub.Get(system).Mediator),
                         new ClusterSingletonOptions { Role = ControlPlaneRole });
             }
             else
@@ -117,6 +123,11 @@ public static class ControlPlaneHosting
                 {
                     var cluster = Cluster.Get(system);
                     cluster.Join(cluster.SelfAddress);
+                }
+
+                if (hostsShards)
+                {
+                    system.ActorOf(KnownMeshes.SubscriberProps(knownMeshes, DistributedPubSub.Get(system).Mediator), "known-meshes");
                 }
 
                 if (servesDns)

@@ -24,7 +24,7 @@ public sealed class MeshProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
             new ZoneChanged("default", new ZoneDelta(3, 7, [record], ["gone.mesh"]), new DateTimeOffset(2026, 11, 26, 9, 30, 0, TimeSpan.Zero)),
             new ZoneSnapshot("default", 7, 60, [record]),
             new VipTable([new VipEntry("service:backend", "service", "240.0.0.1", null, [80], ["backend.mesh"], null)], 7),
-            new MeshList(["default", "other"]),
+            new MeshList(["default", "other"], 7),
             ListMeshes.Instance,
             new Failed("journal down"),
         ];

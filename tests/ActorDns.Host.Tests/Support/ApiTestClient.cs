@@ -24,6 +24,12 @@ public sealed class ApiTestClient(IPEndPoint api) : IDisposable
         return response.StatusCode;
     }
 
+    public async Task<HttpStatusCode> GetStatusAsync(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        return response.StatusCode;
+    }
+
     public async Task<JsonNode> GetJsonAsync(string path) => (await _http.GetFromJsonAsync<JsonNode>(path))!;
 
     /// <summary>The <c>/vips</c> entries of a mesh as (key, vip) pairs, sorted.</summary>
