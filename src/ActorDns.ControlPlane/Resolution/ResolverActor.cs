@@ -197,6 +197,7 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
         {
             Publish(snapshot.Mesh, slot, ZoneTable.Create(_zone, snapshot.Version, snapshot.Records));
             _metrics.ZoneFetches.WithLabels(snapshot.Mesh).Inc();
+            BuildMemory.ReleaseAfterBuild(snapshot.Records.Count);
         }
     }
 

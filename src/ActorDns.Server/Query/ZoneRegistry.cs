@@ -34,6 +34,7 @@ public sealed class ZoneRegistry(ZoneSettings settings)
             }
         }
 
+        BuildMemory.ReleaseAfterBuild(loaded.Sum(mesh => For(mesh).Current.Count));
         return loaded;
     }
 }
