@@ -14,7 +14,7 @@ namespace ActorDns.Host.ControlPlane;
 /// seed nodes again. The DNS listeners live outside the ActorSystem and keep serving the last table
 /// throughout; the new incarnation's resolver actor catches up from that table's version.
 /// </summary>
-internal sealed partial class ResolverMembership(Action<IServiceCollection> configureAkka, IHostApplicationLifetime host, ILoggerFactory loggers) : BackgroundService
+internal sealed partial class ResolverMembership(Action<IServiceCollection> configureAkka, IHostApplicationLifetime host, ILoggerFactory loggers) : BackgroundService, IHostedLifecycleService
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
@@ -29,16 +29,26 @@ internal sealed partial class ResolverMembership(Action<IServiceCollection> conf
     /// <summary>The ActorSystem of the current incarnation; null while none runs.</summary>
     public ActorSystem? Current => _current;
 
+    /// <summary>Nothing yet: the HTTP API (health, metrics) starts first, since the DNS side serves without the cluster.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>
-    /// Starts the first incarnation before the host finishes starting, so that a configuration the cluster
-    /// cannot start with (a bad remoting address, a port in use) fails the process with one clear line.
+    /// Starts the first incarnation once every other service (the DNS listeners, the HTTP API) has started, but
+    /// before the host finishes starting, so that a configuration the cluster cannot start with (a bad remoting
+    /// address, a port in use) still fails the process with one clear line.
     /// </summary>
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartedAsync(CancellationToken cancellationToken)
     {
         _first = await Incarnation.StartAsync(configureAkka, loggers, cancellationToken);
         _current = _first.System;
         await base.StartAsync(cancellationToken);
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
