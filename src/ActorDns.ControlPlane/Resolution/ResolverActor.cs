@@ -89,7 +89,7 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         // The write in progress (if any) finishes first, so an older table never replaces a newer one on disk.
-        _writing.Wait(TimeSpan.FromSeconds(30));
+        Task.WaitAny([_writing], TimeSpan.FromSeconds(30));
         foreach (var (mesh, error) in WriteCaches(Unsaved()).Failures)
         {
             _log.Warning("Could not write the zone cache of mesh {0}: {1}", mesh, error);

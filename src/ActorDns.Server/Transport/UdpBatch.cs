@@ -22,7 +22,12 @@ internal sealed unsafe partial class UdpBatch : IDisposable
     private const int MsgTrunc = 0x20;
     private const int MsgWaitForOne = 0x10000;
     private const int Eintr = 4;
+    private const int Eagain = 11;
+    private const int Enomem = 12;
     private const int Enosys = 38;
+    private const int Emsgsize = 90;
+    private const int Enobufs = 105;
+    private const int Econnrefused = 111;
 
     private readonly MMsgHdr* _received;
     private readonly MMsgHdr* _replies;
@@ -83,7 +88,10 @@ internal sealed unsafe partial class UdpBatch : IDisposable
     }
 
     /// <summary>Whether the first call failed because the kernel or a sandbox does not offer <c>recvmmsg</c>.</summary>
-    public static bool IsUnsupported(int errno) => errno == -Enosys;
+    public static bool IsUnsupported(int result) => result == -Enosys;
+
+    /// <summary>Whether a failed <see cref="Receive"/> (its negated errno) may succeed when simply called again.</summary>
+    public static bool IsTransient(int result) => -result is Eagain or Enomem or Emsgsize or Enobufs or Econnrefused;
 
     /// <summary>The datagram in slot <paramref name="slot"/>; a datagram cut at 64 KiB is reported as truncated.</summary>
     public ReadOnlySpan<byte> Request(int slot, out bool truncated)

@@ -118,7 +118,7 @@ public sealed class UdpListener : IDisposable
                 {
                     received = batch.Receive(fd);
                 }
-                catch (EntryPointNotFoundException) when (first)
+                catch (Exception e) when (first && e is EntryPointNotFoundException or DllNotFoundException)
                 {
                     return false;
                 }
@@ -135,7 +135,14 @@ public sealed class UdpListener : IDisposable
                         return false;
                     }
 
-                    TransportLog.BatchError(_logger, LocalEndpoint!, "recvmmsg", Marshal.GetPInvokeErrorMessage(-received));
+                    var error = Marshal.GetPInvokeErrorMessage(-received);
+                    if (!UdpBatch.IsTransient(received))
+                    {
+                        // As in the portable loop: a socket that cannot receive at all is not retried in a busy loop.
+                        throw new IOException($"recvmmsg on {LocalEndpoint} failed: {error}");
+                    }
+
+                    TransportLog.BatchError(_logger, LocalEndpoint!, "recvmmsg", error);
                     continue;
                 }
 
@@ -155,7 +162,7 @@ public sealed class UdpListener : IDisposable
                             continue;
                         }
 
-                        var result = Process(socket, request, batch.ReplyBuffer(slot), stats, ref errorLimiter, started, out var forward);
+                        var result = Process(request, batch.ReplyBuffer(slot), stats, ref errorLimiter, started, out var forward);
                         if (forward)
                         {
                             StartForward(socket, request, result.Query, batch.CopySender(slot, socket.AddressFamily), started);
@@ -225,7 +232,7 @@ public sealed class UdpListener : IDisposable
             {
                 var started = Stopwatch.GetTimestamp();
                 var query = request.AsSpan(0, received);
-                var result = Process(socket, query, response, stats, ref errorLimiter, started, out var forward);
+                var result = Process(query, response, stats, ref errorLimiter, started, out var forward);
                 if (forward)
                 {
                     StartForward(socket, query, result.Query, CopyOf(remote), started);
@@ -248,7 +255,7 @@ public sealed class UdpListener : IDisposable
     /// Answers one datagram into <paramref name="response"/>. The result's length is what to send (0: nothing, the
     /// datagram was dropped); <paramref name="forward"/> says the query goes upstream and the caller hands it over.
     /// </summary>
-    private QueryResult Process(Socket socket, ReadOnlySpan<byte> request, Span<byte> response, WorkerStats stats, ref ErrorReplyLimiter errorLimiter, long started, out bool forward)
+    private QueryResult Process(ReadOnlySpan<byte> request, Span<byte> response, WorkerStats stats, ref ErrorReplyLimiter errorLimiter, long started, out bool forward)
     {
         forward = false;
         var result = QueryEngine.Answer(_zone.Current, request, response, overUdp: true);
