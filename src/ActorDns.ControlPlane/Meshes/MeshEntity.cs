@@ -36,6 +36,12 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     private MeshState _projected;
     private ZoneState _zone;
     private long _zoneVersion;
+
+    /// <summary>
+    /// The sequence number of the last event in <c>_state</c>. Not <c>LastSequenceNr</c>: Akka advances that for a
+    /// rejected write too, and a zone version must only ever name a stored event.
+    /// </summary>
+    private long _stateSequenceNr;
     private HashSet<string> _pending = new(StringComparer.Ordinal);
     private int _sinceSnapshot;
     private readonly Queue<IActorRef?> _waiting = new();
@@ -106,6 +112,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         _pending = keys.Where(k => _state.IsWanted(k) && _state.Allocator.LacksVip(k)).ToHashSet(StringComparer.Ordinal);
         UpdateGauges();
         _zoneVersion = LastSequenceNr;
+        _stateSequenceNr = LastSequenceNr;
         Timers.StartPeriodicTimer(ReconcileTimer, Reconcile.Instance, _settings.ReconcileInterval);
         Self.Tell(Reconcile.Instance);
         _log.Info("Mesh {0} recovered {1} VIPs, {2} names at sequence {3} in {4:F0} ms",
@@ -159,6 +166,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
             var (touched, state) = _unconfirmed.Dequeue();
             _touched.UnionWith(touched);
             _state = state;
+            _stateSequenceNr = LastSequenceNr;
             _sinceSnapshot++;
             switch (e)
             {
@@ -238,7 +246,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         if (upserts.Count > 0 || removals.Count > 0)
         {
             var from = _zoneVersion;
-            _zoneVersion = LastSequenceNr;
+            _zoneVersion = _stateSequenceNr;
             _mediator.Tell(new Publish(Topic(_mesh), new ZoneChanged(_mesh, new ZoneDelta(from, _zoneVersion, upserts, removals), _clock.GetUtcNow())));
         }
 

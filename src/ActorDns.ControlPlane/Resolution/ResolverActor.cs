@@ -57,10 +57,10 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
         Receive<WriteCache>(_ => StartCacheWrite());
         Receive<CacheWritten>(written =>
         {
+            // A failed mesh is written again at its next change, not retried in a loop against a broken disk.
             foreach (var (mesh, error) in written.Failures)
             {
                 _log.Warning("Could not write the zone cache of mesh {0}: {1}", mesh, error);
-                _unsaved.Add(mesh);
             }
 
             ScheduleCacheWrite();
@@ -88,7 +88,8 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
     /// <summary>A change not yet written to the cache when the actor stops (its membership ended, the process stops) is written now.</summary>
     protected override void PostStop()
     {
-        // The write in progress (if any) finishes first, so an older table never replaces a newer one on disk.
+        // The write in progress (if any) finishes first, so an older table never replaces a newer one on disk;
+        // one still running after 30 s is given up on, and the newer table is written by this thread regardless.
         Task.WaitAny([_writing], TimeSpan.FromSeconds(30));
         foreach (var (mesh, error) in WriteCaches(Unsaved()).Failures)
         {
@@ -157,7 +158,7 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
 
     /// <summary>
     /// Writes the tables changed since the last write off the actor's thread (tables are immutable), so a large
-    /// mesh's write does not hold up its deltas. A failed mesh is written again after the next delay.
+    /// mesh's write does not hold up its deltas.
     /// </summary>
     private void StartCacheWrite()
     {

@@ -62,7 +62,15 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
             {
                 case MeshRemoved { Existed: true }:
                     // This node forgets the mesh before answering, not only when the directory's announcement arrives.
-                    known.Update(await directory.Ask<MeshList>(ListMeshes.Instance, AskTimeout));
+                    try
+                    {
+                        known.Update(await directory.Ask<MeshList>(ListMeshes.Instance, AskTimeout));
+                    }
+                    catch (AskTimeoutException)
+                    {
+                        known.Forget(mesh);
+                    }
+
                     return Results.Ok(new { });
                 case MeshRemoved:
                     return ApiErrors.NotFound($"mesh {mesh}");

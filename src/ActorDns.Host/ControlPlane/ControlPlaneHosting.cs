@@ -33,7 +33,7 @@ public static class ControlPlaneHosting
     {
         var servesDns = role != NodeRole.ControlPlane;
         var hostsShards = role != NodeRole.Resolver;
-        var knownMeshes = new KnownMeshes();
+        var knownMeshes = new KnownMeshes(TimeProvider.System);
         if (hostsShards)
         {
             services.AddSingleton(knownMeshes);
@@ -127,7 +127,7 @@ public static class ControlPlaneHosting
 
                 if (hostsShards)
                 {
-                    system.ActorOf(KnownMeshes.SubscriberProps(knownMeshes, DistributedPubSub.Get(system).Mediator), "known-meshes");
+                    system.ActorOf(KnownMeshesSubscriber.Props(knownMeshes, DistributedPubSub.Get(system).Mediator), "known-meshes");
                 }
 
                 if (servesDns)

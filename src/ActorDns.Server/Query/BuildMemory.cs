@@ -4,7 +4,7 @@ namespace ActorDns.Server.Query;
 /// Building a large table (a full snapshot, a cache file) leaves garbage as large again as the table. A full GC
 /// frees it but keeps the memory committed: the GC returns a free region to the OS only after it has aged over
 /// about twenty collections, and a resolver answering from its table allocates too little to collect that often.
-/// After such a build this runs one background full collection (no long pause) and then a short series of gen0
+/// After such a build this runs, 100 ms apart, one background full collection (no long pause) and then 29 gen0
 /// collections, each well under a millisecond, so the memory goes back within a few seconds.
 /// </summary>
 public static class BuildMemory

@@ -16,6 +16,9 @@ internal static partial class TransportLog
     [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "{Call} on {Endpoint} failed: {Error}; continuing")]
     public static partial void BatchError(ILogger logger, IPEndPoint endpoint, string call, string error);
 
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "recvmmsg is not available on {Endpoint}; receiving one datagram per system call")]
+    public static partial void NoBatching(ILogger logger, IPEndPoint endpoint);
+
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "TCP connection limit {Limit} reached on {Endpoint}; closing a new connection")]
     public static partial void TcpLimit(ILogger logger, int limit, IPEndPoint endpoint);
 

@@ -93,6 +93,9 @@ internal sealed unsafe partial class UdpBatch : IDisposable
     /// <summary>Whether a failed <see cref="Receive"/> (its negated errno) may succeed when simply called again.</summary>
     public static bool IsTransient(int result) => -result is Eagain or Enomem or Emsgsize or Enobufs or Econnrefused;
 
+    /// <summary>Whether a failed <see cref="Receive"/> reported a shortage (memory, buffers) or a descriptor that would block.</summary>
+    public static bool IsShortage(int result) => -result is Eagain or Enomem or Enobufs;
+
     /// <summary>The datagram in slot <paramref name="slot"/>; a datagram cut at 64 KiB is reported as truncated.</summary>
     public ReadOnlySpan<byte> Request(int slot, out bool truncated)
     {

@@ -84,9 +84,14 @@ public sealed class UdpListener : IDisposable
 
     private void ReceiveLoop(Socket socket, WorkerStats stats)
     {
-        if (OperatingSystem.IsLinux() && _options.UdpBatchSize > 1 && BatchLoop(socket, stats))
+        if (OperatingSystem.IsLinux() && _options.UdpBatchSize > 1)
         {
-            return;
+            if (BatchLoop(socket, stats))
+            {
+                return;
+            }
+
+            TransportLog.NoBatching(_logger, LocalEndpoint!);
         }
 
         SingleLoop(socket, stats);
@@ -111,6 +116,7 @@ public sealed class UdpListener : IDisposable
             handle.DangerousAddRef(ref referenced);
             var fd = (int)handle.DangerousGetHandle();
             var first = true;
+            var lastErrorLogged = 0L;
             while (!_stopping)
             {
                 int received;
@@ -142,7 +148,18 @@ public sealed class UdpListener : IDisposable
                         throw new IOException($"recvmmsg on {LocalEndpoint} failed: {error}");
                     }
 
-                    TransportLog.BatchError(_logger, LocalEndpoint!, "recvmmsg", error);
+                    // At most one line a second, and a pause when the kernel is short of memory or the socket would block.
+                    if (Stopwatch.GetElapsedTime(lastErrorLogged) >= TimeSpan.FromSeconds(1))
+                    {
+                        lastErrorLogged = Stopwatch.GetTimestamp();
+                        TransportLog.BatchError(_logger, LocalEndpoint!, "recvmmsg", error);
+                    }
+
+                    if (UdpBatch.IsShortage(received))
+                    {
+                        Thread.Sleep(1);
+                    }
+
                     continue;
                 }
 
@@ -341,6 +358,12 @@ public sealed class UdpListener : IDisposable
 
     public void Dispose()
     {
+        if (_stopping)
+        {
+            // Once only: a second shutdown() could reach a descriptor number the kernel has since reused.
+            return;
+        }
+
         _stopping = true;
         if (OperatingSystem.IsLinux())
         {

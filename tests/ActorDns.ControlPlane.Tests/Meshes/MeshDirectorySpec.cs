@@ -8,8 +8,7 @@ using static ActorDns.ControlPlane.Meshes.MeshDirectoryProtocol;
 namespace ActorDns.ControlPlane.Tests.Meshes;
 
 /// <summary>
-/// The mesh directory announces its list, with a version that only grows, after recovery and after every change;
-/// <see cref="KnownMeshes"/> keeps the newest list it has seen, whichever way it arrived.
+/// The mesh directory announces its list, with a version that only grows, after recovery and after every change.
 /// </summary>
 public sealed class MeshDirectorySpec : Akka.TestKit.Xunit2.TestKit
 {
@@ -48,34 +47,5 @@ public sealed class MeshDirectorySpec : Akka.TestKit.Xunit2.TestKit
 
         directory.Tell(ListMeshes.Instance);
         Assert.Equal(deleted.Version, ExpectMsg<MeshList>().Version);
-    }
-
-    [Fact]
-    public void KnownMeshes_KeepsTheNewestList_AnOlderOneArrivingLateChangesNothing()
-    {
-        var known = new KnownMeshes();
-        Assert.False(known.Contains("default"));
-
-        known.Update(new MeshList(["default"], 3));
-        known.Update(new MeshList(["default", "old"], 2));
-
-        Assert.True(known.Contains("default"));
-        Assert.False(known.Contains("old"));
-
-        known.Update(new MeshList(["other"], 4));
-        Assert.False(known.Contains("default"));
-        Assert.True(known.Contains("other"));
-    }
-
-    [Fact]
-    public void Subscriber_SubscribesToTheDirectoryTopic_AndAppliesWhatIsPublished()
-    {
-        var known = new KnownMeshes();
-        var subscriber = Sys.ActorOf(KnownMeshes.SubscriberProps(known, _mediator.Ref));
-        Assert.Equal(ListTopic, _mediator.ExpectMsg<Subscribe>().Topic);
-
-        subscriber.Tell(new MeshList(["default", "payments"], 5));
-
-        AwaitCondition(() => known.Contains("payments"));
     }
 }
