@@ -187,6 +187,36 @@ public sealed class MeshEntitySpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task RejectedWriteInTheSameGroupAsAStoredOne_TheStoredOneSucceeds_AndNoDeltaNamesTheRejectedSequenceNumber()
+    {
+        var journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
+        var entity = Entity();
+        entity.Tell(new UpsertResource("default", Dataplane("warm-up", "warm-up")));
+        ExpectMsg<ResourceStored>();
+        var first = ((ZoneChanged)_mediator.FishForMessage<Publish>(p => p.Message is ZoneChanged).Message).Delta;
+        Assert.Equal(2, first.ToVersion);
+
+        // "held" (events 3–4) is held back, so "stored" (5–6) and "rejected" (7–8) are written together after it.
+        await journal.OnWrite.SetInterceptorAsync(new HoldFirstRejectNamed(TimeSpan.FromMilliseconds(300), "rejected"));
+        entity.Tell(new UpsertResource("default", Dataplane("held", "held")));
+        entity.Tell(new UpsertResource("default", Dataplane("stored", "stored")));
+        entity.Tell(new UpsertResource("default", Dataplane("rejected", "rejected")));
+
+        Assert.True(ExpectMsg<ResourceStored>().Created);
+        Assert.True(ExpectMsg<ResourceStored>().Created);
+        Assert.Contains("rejected", ExpectMsg<Failed>().Reason, StringComparison.Ordinal);
+        var versions = new List<long>();
+        while (versions.Count == 0 || versions[^1] < 6)
+        {
+            var delta = ((ZoneChanged)_mediator.FishForMessage<Publish>(p => p.Message is ZoneChanged).Message).Delta;
+            Assert.InRange(delta.ToVersion, 3, 6);
+            versions.Add(delta.ToVersion);
+        }
+
+        Assert.Equal(6, versions[^1]);
+    }
+
+    [Fact]
     public async Task JournalWriteFails_ClientGetsAnErrorAndNoVipIsLostOrDuplicated()
     {
         var journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
@@ -290,5 +320,21 @@ public sealed class MeshEntitySpec : Akka.TestKit.Xunit2.TestKit
 
         public Task InterceptAsync(IPersistentRepresentation message) =>
             Interlocked.Increment(ref _seen) == 1 ? Task.Delay(delay) : Task.CompletedTask;
+    }
+
+    /// <summary>Holds back the first event written after it is installed, and rejects the writes of one Dataplane.</summary>
+    private sealed class HoldFirstRejectNamed(TimeSpan delay, string rejected) : IJournalInterceptor
+    {
+        private int _seen;
+
+        public Task InterceptAsync(IPersistentRepresentation message)
+        {
+            if (message.Payload is ActorDns.ControlPlane.Events.ResourceUpserted upserted && upserted.Name == rejected)
+            {
+                throw new TestJournalRejectionException($"{rejected} rejected by the test");
+            }
+
+            return Interlocked.Increment(ref _seen) == 1 ? Task.Delay(delay) : Task.CompletedTask;
+        }
     }
 }
