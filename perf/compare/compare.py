@@ -260,7 +260,8 @@ def _terminate(signum, _frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-if __name__ == "__main__":
+def run_cli(main):
+    """Runs a tool's main(argv): Ctrl-C, SIGTERM and SIGHUP stop every process it started; errors are one line."""
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGHUP, _terminate)
     try:
@@ -271,3 +272,7 @@ if __name__ == "__main__":
     except RuntimeError as e:
         log(f"error: {e}")
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    run_cli(main)

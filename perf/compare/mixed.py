@@ -14,16 +14,14 @@ import math
 import os
 import random
 import shlex
-import signal
 import statistics
-import sys
 
 import dataset
 import dnsperf
 import install
 import procs
 import servers as srv
-from compare import REPO, _terminate, check_ports_free, log, prepare_work_dir
+from compare import REPO, check_ports_free, log, prepare_work_dir, run_cli
 
 FOREIGN_ORIGIN = "example."
 
@@ -229,13 +227,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, _terminate)
-    signal.signal(signal.SIGHUP, _terminate)
-    try:
-        main(sys.argv[1:])
-    except KeyboardInterrupt:
-        log("interrupted; every started process was stopped")
-        sys.exit(130)
-    except RuntimeError as e:
-        log(f"error: {e}")
-        sys.exit(1)
+    run_cli(main)

@@ -82,6 +82,19 @@ public sealed class StandaloneProcessTests(StandaloneProcessTests.Fixture fixtur
     }
 
     [Fact]
+    public void Process_WatchesNoFiles()
+    {
+        // ASP.NET's default configuration watch puts inotify on the working directory, where the data directory
+        // often is; every journal and cache write would then wake a watcher thread.
+        var descriptors = Directory.GetFiles($"/proc/{fixture.Process.Id}/fd")
+            .Select(fd => new FileInfo(fd).LinkTarget)
+            .ToList();
+
+        Assert.NotEmpty(descriptors);
+        Assert.DoesNotContain("anon_inode:inotify", descriptors);
+    }
+
+    [Fact]
     public async Task Api_RootMetricsAndHealth_Answer()
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://{fixture.Api}") };

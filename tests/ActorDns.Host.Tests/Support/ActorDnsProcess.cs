@@ -31,6 +31,8 @@ public sealed class ActorDnsProcess : IAsyncDisposable
         }
     }
 
+    public int Id => _process.Id;
+
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
