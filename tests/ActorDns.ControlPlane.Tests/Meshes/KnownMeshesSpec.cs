@@ -65,13 +65,4 @@ public sealed class KnownMeshesSpec : Akka.TestKit.Xunit2.TestKit
 
         AwaitCondition(() => known.Contains("payments"));
     }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        private DateTimeOffset _now = new(2026, 11, 26, 0, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }

@@ -304,15 +304,6 @@ public sealed class MeshEntitySpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("10.1.0.1", Vip(entity, "service:gamma").Vip);
     }
 
-    private sealed class ManualClock : TimeProvider
-    {
-        private DateTimeOffset _now = new(2026, 11, 26, 0, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
-
     /// <summary>Holds back the first event written after it is installed; the rest pass at once.</summary>
     private sealed class DelayFirst(TimeSpan delay) : IJournalInterceptor
     {
