@@ -103,7 +103,7 @@ public sealed class CommandLineTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ConfigFileAndEnvironment_SetTheZone()
     {
         // The YAML file names the domain and listener; the environment overrides the TTL the file gives.

@@ -38,7 +38,7 @@ public sealed class StandaloneProcessTests(StandaloneProcessTests.Fixture fixtur
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Dig_MeshApexSoa_IsAnsweredLocally()
     {
         var before = fixture.Upstream.QueryCount;
@@ -94,7 +94,7 @@ public sealed class StandaloneProcessTests(StandaloneProcessTests.Fixture fixtur
         Assert.DoesNotContain("anon_inode:inotify", descriptors);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Api_RootMetricsAndHealth_Answer()
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://{fixture.Api}") };

@@ -1,12 +1,11 @@
+using ActorDns.Testing;
 using Npgsql;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace ActorDns.Host.Tests.Support;
 
 /// <summary>
-/// A PostgreSQL schema of its own for one test. .ci/run starts PostgreSQL and exports its connection string in
-/// ACTORDNS_TEST_POSTGRES; on a developer machine without it the test says so and is not run, on CI it fails.
+/// A PostgreSQL schema of its own for one test. ./test.sh starts PostgreSQL and exports its connection string in
+/// ACTORDNS_TEST_POSTGRES; without it the test is reported skipped (<see cref="Requires.Postgres"/>), on CI it fails.
 /// </summary>
 public sealed class TestPostgresSchema : IAsyncDisposable
 {
@@ -22,17 +21,10 @@ public sealed class TestPostgresSchema : IAsyncDisposable
     /// <summary>The <c>--journal</c> value that keeps the journal in this schema.</summary>
     public string Journal => $"postgres:{_connection};Search Path={_name}";
 
-    public static async Task<TestPostgresSchema?> CreateAsync(string prefix, ITestOutputHelper output)
+    /// <summary>A new schema; skips the calling <c>[SkippableFact]</c> when no server is configured.</summary>
+    public static async Task<TestPostgresSchema> CreateAsync(string prefix)
     {
-        var connection = Environment.GetEnvironmentVariable("ACTORDNS_TEST_POSTGRES");
-        if (connection is null)
-        {
-            Assert.True(Environment.GetEnvironmentVariable("CI") != "true", "CI must provide ACTORDNS_TEST_POSTGRES (.ci/run starts PostgreSQL)");
-            output.WriteLine("ACTORDNS_TEST_POSTGRES is not set: this PostgreSQL test is not run on this machine");
-            return null;
-        }
-
-        var schema = new TestPostgresSchema(connection, $"{prefix}_{Guid.NewGuid():N}"[..24]);
+        var schema = new TestPostgresSchema(Requires.Postgres(), $"{prefix}_{Guid.NewGuid():N}"[..24]);
         await schema.ExecuteAsync($"CREATE SCHEMA {schema._name}");
         return schema;
     }
