@@ -1,6 +1,7 @@
 using System.Collections;
 using System.CommandLine;
 using System.Net;
+using System.Reflection;
 using Akka.Remote;
 using ActorDns.Host.Configuration;
 using ActorDns.Host.ControlPlane;
@@ -12,29 +13,16 @@ namespace ActorDns.Host.Cli;
 /// <summary>The <c>actordns</c> command line (SPEC §1).</summary>
 public static class ActorDnsCli
 {
-
-
     public static RootCommand Build()
     {
-        var flags = Setting.All.ToDictionary(s => s.Key, s => new Option<string[]>(s.Flag)
-        {
-            Description = Describe(s),
-            Recursive = true,
-            Arity = ArgumentArity.ZeroOrMore,
-            AllowMultipleArgumentsPerToken = false,
-        });
-        var config = new Option<string?>("--config") { Description = "YAML or JSON configuration file (keys as in the README)", Recursive = true };
-
-        var root = new RootCommand("ActorDns: mesh DNS with a clustered control plane. Without a command, runs standalone.");
-        foreach (var option in flags.Values)
-        {
-            root.Options.Add(option);
-        }
-
-        root.Options.Add(config);
-        var standalone = new Command("standalone", "Control plane and one resolver in one process, embedded SQLite journal (the default).");
-        var controlPlane = new Command("control-plane", "A control-plane cluster node: mesh shards, journal, HTTP API (remoting 127.0.0.1:4053).");
-        var resolver = new Command("resolver", "A resolver node that joins the cluster: DNS listeners, API 127.0.0.1:9153 for metrics and health.");
+        var root = new RootCommand("ActorDns: the DNS of a Kuma service mesh, with a clustered control plane. Without a command, runs standalone.");
+        AddNodeOptions(root, NodeRole.Standalone);
+        var standalone = new Command("standalone", "Control plane and one resolver in one process, embedded SQLite journal (the default command).");
+        var controlPlane = new Command("control-plane", "A control-plane cluster node: mesh shards, journal, HTTP API; needs --seed-node.");
+        var resolver = new Command("resolver", "A resolver node that joins the cluster: DNS listeners, metrics and health; needs --seed-node.");
+        AddNodeOptions(standalone, NodeRole.Standalone);
+        AddNodeOptions(controlPlane, NodeRole.ControlPlane);
+        AddNodeOptions(resolver, NodeRole.Resolver);
         root.Subcommands.Add(standalone);
         root.Subcommands.Add(controlPlane);
         root.Subcommands.Add(resolver);
@@ -43,16 +31,45 @@ public static class ActorDnsCli
             root.Subcommands.Add(command);
         }
 
-        Func<ParseResult, CancellationToken, Task<int>> Run(NodeRole role) => (result, _) => RunNodeAsync(role, result, flags, config);
-        root.SetAction(Run(NodeRole.Standalone));
-        standalone.SetAction(Run(NodeRole.Standalone));
-        controlPlane.SetAction(Run(NodeRole.ControlPlane));
-        resolver.SetAction(Run(NodeRole.Resolver));
+        var version = new Command("version", "Print the version and the commit it was built from.");
+        version.SetAction(_ => Console.WriteLine(VersionText()));
+        root.Subcommands.Add(version);
+        root.Options.OfType<VersionOption>().Single().Action = version.Action;
         return root;
     }
 
-    private static string Describe(Setting setting) =>
-        $"env {setting.Env}{(setting.KumaEnv is null ? "" : $" or {setting.KumaEnv}")}, config key {setting.Key}";
+    /// <summary><c>actordns 1.0.0 (commit 8ed2e69f8fc9)</c>, from the informational version the SDK stamps with the git commit.</summary>
+    public static string VersionText()
+    {
+        var informational = typeof(ActorDnsCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var parts = informational.Split('+', 2);
+        var commit = parts.Length == 2 && parts[1].Length > 0 ? parts[1][..Math.Min(12, parts[1].Length)] : "unknown";
+        return $"actordns {parts[0]} (commit {commit})";
+    }
+
+    /// <summary>The settings of a node (each with its meaning, format and default) and the action that runs it.</summary>
+    private static void AddNodeOptions(Command command, NodeRole role)
+    {
+        var flags = Setting.All.ToDictionary(s => s.Key, s => new Option<string[]>(s.Flag)
+        {
+            Description = s.HelpText,
+            HelpName = s.Format,
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        });
+        var config = new Option<string?>("--config")
+        {
+            Description = "a YAML or JSON file with the config keys of docs/configuration.md; flags and the environment beat it [default: none]",
+            HelpName = "FILE",
+        };
+        foreach (var option in flags.Values)
+        {
+            command.Options.Add(option);
+        }
+
+        command.Options.Add(config);
+        command.SetAction((result, _) => RunNodeAsync(role, result, flags, config));
+    }
 
     private static async Task<int> RunNodeAsync(NodeRole role, ParseResult result, Dictionary<string, Option<string[]>> flags, Option<string?> config)
     {

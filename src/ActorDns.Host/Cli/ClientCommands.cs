@@ -19,12 +19,17 @@ public static class ClientCommands
 
     public static IEnumerable<Command> Build()
     {
-        var api = new Option<string>("--api-address") { Description = "the API of a standalone or control-plane node", DefaultValueFactory = _ => "127.0.0.1:5681" };
-        var mesh = new Option<string>("--mesh", "-m") { Description = "mesh name", DefaultValueFactory = _ => "default" };
-        var output = new Option<string>("--output", "-o") { Description = "json, yaml or table", DefaultValueFactory = _ => "table" };
+        var api = new Option<string>("--api-address")
+        {
+            Description = "the HTTP API of a standalone or control-plane node",
+            HelpName = "ADDR:PORT",
+            DefaultValueFactory = _ => "127.0.0.1:5681",
+        };
+        var mesh = new Option<string>("--mesh", "-m") { Description = "the mesh of the resources", HelpName = "NAME", DefaultValueFactory = _ => "default" };
+        var output = new Option<string>("--output", "-o") { Description = "how to print: json, yaml or a table", HelpName = "json|yaml|table", DefaultValueFactory = _ => "table" };
         output.AcceptOnlyFromAmong("json", "yaml", "table");
 
-        var file = new Option<string>("--file", "-f") { Description = "YAML or JSON file with one or more resources, '-' for standard input", Required = true };
+        var file = new Option<string>("--file", "-f") { Description = "a YAML or JSON file with one or more resources, - for standard input (required)", HelpName = "FILE", Required = true };
         var apply = new Command("apply", "Create or replace the resources of a file (multi-document YAML or JSON), as kumactl apply.") { file, api };
         apply.SetAction((result, _) => ApplyAsync(result.GetValue(file)!, result.GetValue(api)!));
 
@@ -35,7 +40,7 @@ public static class ClientCommands
 
         var kind = new Argument<string>("kind") { Description = "mesh, dataplane or external-service" };
         kind.AcceptOnlyFromAmong("mesh", "dataplane", "external-service");
-        var name = new Argument<string>("name");
+        var name = new Argument<string>("name") { Description = "the name of the resource" };
         var delete = new Command("delete", "Delete a mesh, a Dataplane or an ExternalService.") { kind, name, mesh, api };
         delete.SetAction((result, _) => DeleteAsync(result.GetValue(kind)!, result.GetValue(name)!, result.GetValue(mesh)!, result.GetValue(api)!));
         return [apply, get, delete];

@@ -1,31 +1,54 @@
 namespace ActorDns.Host.Configuration;
 
 /// <summary>
-/// One setting and its three spellings: config-file key, command-line flag, environment variable (plus
-/// Kuma's variable where one exists). A flag beats the environment, which beats the config file.
+/// One setting of a node and its three spellings: config-file key, command-line flag, environment variable (plus
+/// Kuma's variable where one exists). A flag beats the environment, which beats the config file. The help text
+/// (<see cref="Format"/>, <see cref="Meaning"/>, <see cref="Default"/>) is what <c>actordns --help</c> shows and
+/// what docs/configuration.md lists.
 /// </summary>
-public sealed record Setting(string Key, string Flag, string Env, string? KumaEnv = null)
+public sealed record Setting(string Key, string Flag, string Env, string Format, string Meaning, string Default, string? KumaEnv = null)
 {
-    public static readonly Setting DnsAddress = new("dnsAddress", "--dns-address", "ACTORDNS_DNS_ADDRESS");
-    public static readonly Setting ApiAddress = new("apiAddress", "--api-address", "ACTORDNS_API_ADDRESS");
-    public static readonly Setting DataDir = new("dataDir", "--data-dir", "ACTORDNS_DATA_DIR");
-    public static readonly Setting Upstream = new("upstream", "--upstream", "ACTORDNS_UPSTREAM");
-    public static readonly Setting ResolvConf = new("resolvConf", "--resolv-conf", "ACTORDNS_RESOLV_CONF");
-    public static readonly Setting UdpLoops = new("udpLoops", "--udp-loops", "ACTORDNS_UDP_LOOPS");
-    public static readonly Setting Domain = new("dnsServer.domain", "--dns-domain", "ACTORDNS_DNS_SERVER_DOMAIN", "KUMA_DNS_SERVER_DOMAIN");
-    public static readonly Setting Ttl = new("dnsServer.ttl", "--dns-ttl", "ACTORDNS_DNS_SERVER_TTL");
-    public static readonly Setting Ipv6 = new("dnsServer.ipv6", "--dns-ipv6", "ACTORDNS_DNS_SERVER_IPV6");
+    public static readonly Setting DnsAddress = new("dnsAddress", "--dns-address", "ACTORDNS_DNS_ADDRESS", "ADDR:PORT[=MESH]",
+        "a DNS listener (UDP and TCP) answering for MESH; repeatable", "127.0.0.1:15053=default");
+    public static readonly Setting ApiAddress = new("apiAddress", "--api-address", "ACTORDNS_API_ADDRESS", "ADDR:PORT",
+        "the HTTP API, /metrics and /health/*", "127.0.0.1:5681, resolver 127.0.0.1:9153");
+    public static readonly Setting DataDir = new("dataDir", "--data-dir", "ACTORDNS_DATA_DIR", "DIR",
+        "where the SQLite journal (standalone) and the resolver's table cache live", "./data");
+    public static readonly Setting Upstream = new("upstream", "--upstream", "ACTORDNS_UPSTREAM", "ADDR[:PORT]",
+        "an upstream resolver for names outside the mesh (port 53 when left out); repeatable", "the nameservers of --resolv-conf");
+    public static readonly Setting ResolvConf = new("resolvConf", "--resolv-conf", "ACTORDNS_RESOLV_CONF", "PATH",
+        "the resolv.conf whose nameserver lines are the upstreams when no --upstream is given", "/etc/resolv.conf");
+    public static readonly Setting UdpLoops = new("udpLoops", "--udp-loops", "ACTORDNS_UDP_LOOPS", "N",
+        "UDP receive loops (threads) per DNS listener, 1 to 256", "the number of processors");
+    public static readonly Setting Domain = new("dnsServer.domain", "--dns-domain", "ACTORDNS_DNS_SERVER_DOMAIN", "NAME",
+        "the DNS domain of service names (backend.NAME)", "mesh", "KUMA_DNS_SERVER_DOMAIN");
+    public static readonly Setting Ttl = new("dnsServer.ttl", "--dns-ttl", "ACTORDNS_DNS_SERVER_TTL", "SECONDS",
+        "the TTL of mesh answers", "60");
+    public static readonly Setting Ipv6 = new("dnsServer.ipv6", "--dns-ipv6", "ACTORDNS_DNS_SERVER_IPV6", "mapped|none",
+        "AAAA for a mesh without an IPv6 pool: ::ffff:VIP (mapped) or an empty answer (none)", "mapped");
 
-    public static readonly Setting Journal = new("journal", "--journal", "ACTORDNS_JOURNAL");
-    public static readonly Setting Cidr = new("dnsServer.CIDR", "--dns-cidr", "ACTORDNS_DNS_SERVER_CIDR", "KUMA_DNS_SERVER_CIDR");
-    public static readonly Setting CidrV6 = new("dnsServer.CIDRv6", "--dns-cidr-v6", "ACTORDNS_DNS_SERVER_CIDRV6");
-    public static readonly Setting ServiceVipEnabled = new("dnsServer.serviceVipEnabled", "--dns-service-vip-enabled", "ACTORDNS_DNS_SERVER_SERVICE_VIP_ENABLED", "KUMA_DNS_SERVER_SERVICE_VIP_ENABLED");
-    public static readonly Setting ServiceVipPort = new("dnsServer.serviceVipPort", "--dns-service-vip-port", "ACTORDNS_DNS_SERVER_SERVICE_VIP_PORT", "KUMA_DNS_SERVER_SERVICE_VIP_PORT");
-    public static readonly Setting VipReuseDelay = new("dnsServer.vipReuseDelay", "--vip-reuse-delay", "ACTORDNS_DNS_SERVER_VIP_REUSE_DELAY");
+    public static readonly Setting Journal = new("journal", "--journal", "ACTORDNS_JOURNAL", "sqlite:PATH|postgres:CONNSTRING",
+        "the event journal and snapshot store; a relative SQLite path is under --data-dir", "sqlite:<data-dir>/actordns.db");
+    public static readonly Setting Cidr = new("dnsServer.CIDR", "--dns-cidr", "ACTORDNS_DNS_SERVER_CIDR", "CIDR",
+        "the IPv4 pool service VIPs come from", "240.0.0.0/4", "KUMA_DNS_SERVER_CIDR");
+    public static readonly Setting CidrV6 = new("dnsServer.CIDRv6", "--dns-cidr-v6", "ACTORDNS_DNS_SERVER_CIDRV6", "CIDR",
+        "an IPv6 pool; when set every entry also gets an IPv6 VIP", "none");
+    public static readonly Setting ServiceVipEnabled = new("dnsServer.serviceVipEnabled", "--dns-service-vip-enabled", "ACTORDNS_DNS_SERVER_SERVICE_VIP_ENABLED", "true|false",
+        "give every kuma.io/service a VIP and a name", "true", "KUMA_DNS_SERVER_SERVICE_VIP_ENABLED");
+    public static readonly Setting ServiceVipPort = new("dnsServer.serviceVipPort", "--dns-service-vip-port", "ACTORDNS_DNS_SERVER_SERVICE_VIP_PORT", "PORT",
+        "the port listed with a service VIP in /vips", "80", "KUMA_DNS_SERVER_SERVICE_VIP_PORT");
+    public static readonly Setting VipReuseDelay = new("dnsServer.vipReuseDelay", "--vip-reuse-delay", "ACTORDNS_DNS_SERVER_VIP_REUSE_DELAY", "DURATION",
+        "how long a freed VIP waits before another entry may get it (120s, 2m, 1h)", "2 × --dns-ttl");
 
-    public static readonly Setting SeedNode = new("seedNode", "--seed-node", "ACTORDNS_SEED_NODE");
-    public static readonly Setting Remoting = new("remoting", "--remoting", "ACTORDNS_REMOTING");
+    public static readonly Setting SeedNode = new("seedNode", "--seed-node", "ACTORDNS_SEED_NODE", "akka.tcp://actordns@HOST:PORT",
+        "a cluster seed node (a control-plane node's --remoting); repeatable, needed by control-plane and resolver", "none: standalone joins itself");
+    public static readonly Setting Remoting = new("remoting", "--remoting", "ACTORDNS_REMOTING", "ADDR:PORT",
+        "this node's Akka remoting address, advertised to the cluster", "control-plane 127.0.0.1:4053, others a free port");
 
     public static IReadOnlyList<Setting> All { get; } =
         [DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay, SeedNode, Remoting];
+
+    /// <summary>One line for <c>--help</c>: meaning, default, then where else it can be set.</summary>
+    public string HelpText =>
+        $"{Meaning} [default: {Default}] (env {Env}{(KumaEnv is null ? "" : $" or {KumaEnv}")}, config key {Key})";
 }
