@@ -15,7 +15,7 @@ namespace ActorDns.Host.Tests;
 /// </summary>
 public sealed class DeploymentTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryRoot.Path;
     private static readonly string ClusterConfig = Path.Combine(Root, "cluster-config");
 
     [SkippableFact]
@@ -210,19 +210,5 @@ public sealed class DeploymentTests
             Assert.True(process.ExitCode == 0, $"docker-compose config exited with {process.ExitCode}:\n{await errors}");
             return Parse(await output);
         }
-    }
-
-    /// <summary>The repository: the first directory above the test binaries that holds ActorDns.sln.</summary>
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ActorDns.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no ActorDns.sln above {AppContext.BaseDirectory}");
     }
 }
