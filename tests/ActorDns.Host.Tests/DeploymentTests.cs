@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
+using ActorDns.Host.Tests.Support;
 using ActorDns.Testing;
 using Xunit;
 using YamlDotNet.RepresentationModel;
@@ -24,7 +25,7 @@ public sealed class DeploymentTests
         var compose = await ComposeConfigAsync();
         var services = (YamlMappingNode)compose["services"];
 
-        Assert.Equal(["cp1", "cp2", "cp3", "loadtest", "postgres", "prometheus", "resolver1", "resolver2"], services.Children.Keys.Select(k => k.ToString()).Order());
+        Assert.Equal(["cp1", "cp2", "cp3", "grafana", "loadtest", "postgres", "prometheus", "resolver1", "resolver2"], services.Children.Keys.Select(k => k.ToString()).Order());
         var loadtest = (YamlMappingNode)services["loadtest"];
         Assert.Contains("load", Strings(loadtest["profiles"]));
         Assert.Equal(["dotnet", "/app/loadtest/ActorDns.LoadTest.dll"], Strings(loadtest["entrypoint"]));
@@ -76,6 +77,22 @@ public sealed class DeploymentTests
             .SelectMany(job => (YamlSequenceNode)job["static_configs"])
             .SelectMany(group => Strings(group["targets"]));
         Assert.Equal(ComposeNodes(services).Select(n => $"{n.Name}:{Port(n.Flag("--api-address"))}").Order(), targets.Order());
+    }
+
+    [SkippableFact]
+    public async Task GrafanaInCompose_ProvisionsTheDashboardOnTheComposePrometheus()
+    {
+        var grafana = (YamlMappingNode)((YamlMappingNode)(await ComposeConfigAsync())["services"])["grafana"];
+        var provisioning = Path.Combine(ClusterConfig, "grafana", "provisioning");
+
+        Assert.Equal(provisioning, MountSource(grafana, "/etc/grafana/provisioning"));
+        Assert.Equal(Path.Combine(ClusterConfig, "grafana", "actordns.json"), MountSource(grafana, "/var/lib/grafana/dashboards/actordns.json"));
+        var dashboards = Parse(await File.ReadAllTextAsync(Path.Combine(provisioning, "dashboards", "actordns.yml")));
+        Assert.Equal("/var/lib/grafana/dashboards", Text(dashboards["providers"][0]["options"]["path"]));
+        var source = Parse(await File.ReadAllTextAsync(Path.Combine(provisioning, "datasources", "prometheus.yml")))["datasources"][0];
+        Assert.Equal("http://prometheus:9090", Text(source["url"]));
+        Assert.Equal(GrafanaDashboard.DataSourceUid, Text(source["uid"]));
+        Assert.All(GrafanaDashboard.Load().Panels, panel => Assert.Equal(GrafanaDashboard.DataSourceUid, panel.DataSourceUid));
     }
 
     /// <summary>An <c>actordns</c> node: its role, its number within the role (from 1) and its flags.</summary>
