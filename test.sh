@@ -7,7 +7,7 @@
 #
 # What the tests use: dig (bind9-dnsutils), docker-compose (validates docker-compose.yml; no Docker daemon),
 # postgresql (the journal and cluster tests; a server of its own is started here with the role `actordns`),
-# prometheus and promtool (the metrics tests). The .NET 10 SDK must already be installed.
+# prometheus and promtool (the metrics tests), curl (cluster-config/local-cluster.sh). The .NET 10 SDK must already be installed.
 # Outside CI a test whose dependency is missing is skipped with the reason; with CI=true it fails.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -35,6 +35,7 @@ command -v dig >/dev/null 2>&1 || missing+=(bind9-dnsutils)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$install" -eq 1 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing ${missing[*]}"

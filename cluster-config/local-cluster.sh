@@ -2,17 +2,35 @@
 # The cluster topology on one machine without Docker: PostgreSQL (Debian package), three control-plane
 # nodes on 127.0.0.11-13 and two resolvers on 127.0.0.21-22. Ctrl-C or `local-cluster.sh stop` stops them.
 #
-#   cluster-config/local-cluster.sh [start]   build, start everything, print the endpoints, wait
+#   cluster-config/local-cluster.sh [start] [--with-prometheus]
+#                                             build, start everything, print the endpoints, wait; with
+#                                             --with-prometheus also Prometheus (Debian package) scraping
+#                                             every node with cluster-config/prometheus.yml
 #   cluster-config/local-cluster.sh stop      stop the processes started by a previous run (by PID)
 #
 # Environment: UPSTREAM (default 127.0.0.1:5300) is where resolvers forward non-mesh names;
-# WORK (default /tmp/actordns-cluster) holds logs, PIDs and resolver caches.
+# WORK (default /tmp/actordns-cluster) holds logs, PIDs, resolver caches and Prometheus's data;
+# PROMETHEUS_ADDRESS (default 127.0.0.1:9090) is where Prometheus listens;
+# JOURNAL (default: the database actordns_cluster of the local PostgreSQL, set up here) is the nodes' --journal;
+# ACTORDNS (default: a Release build made here) is the actordns.dll to run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 work=${WORK:-/tmp/actordns-cluster}
 upstream=${UPSTREAM:-127.0.0.1:5300}
+prometheus_address=${PROMETHEUS_ADDRESS:-127.0.0.1:9090}
 pids="$work/pids"
+
+command=start
+with_prometheus=0
+for arg in "$@"; do
+  case "$arg" in
+    start|stop) command=$arg ;;
+    --with-prometheus) with_prometheus=1 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "local-cluster.sh: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
+  esac
+done
 
 stop() {
   [ -f "$pids" ] || return 0
@@ -21,29 +39,35 @@ stop() {
   echo "stopped"
 }
 
-if [ "${1:-start}" = "stop" ]; then stop; exit 0; fi
+if [ "$command" = "stop" ]; then stop; exit 0; fi
 
 mkdir -p "$work"
 stop
-dotnet build -c Release -v q "$root/src/ActorDns.Host" >/dev/null
-actordns=(dotnet "$root/src/ActorDns.Host/bin/Release/net10.0/actordns.dll")
-
-# PostgreSQL, as .ci/run starts it (no systemd here).
-if ! command -v pg_ctlcluster >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+if [ -z "${ACTORDNS:-}" ]; then
+  dotnet build -c Release -v q "$root/src/ActorDns.Host" >/dev/null
 fi
-pgver=$(ls /usr/lib/postgresql | sort -V | tail -1)
-pg_lsclusters -h | awk '{print $2}' | grep -qx main || pg_createcluster "$pgver" main >/dev/null
-pg_ctlcluster "$pgver" main start 2>/dev/null || true
-for _ in $(seq 1 50); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 0.2; done
-su postgres -c "psql -v ON_ERROR_STOP=1 -q" <<'SQL'
+actordns=(dotnet "${ACTORDNS:-$root/src/ActorDns.Host/bin/Release/net10.0/actordns.dll}")
+
+# PostgreSQL, as ./test.sh starts it (no systemd here), unless JOURNAL names another journal.
+start_postgres() {
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+  local pgver
+  pgver=$(ls /usr/lib/postgresql | sort -V | tail -1)
+  pg_lsclusters -h | awk '{print $2}' | grep -qx main || pg_createcluster "$pgver" main >/dev/null
+  pg_ctlcluster "$pgver" main start 2>/dev/null || true
+  for _ in $(seq 1 50); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 0.2; done
+  su postgres -c "psql -v ON_ERROR_STOP=1 -q" <<'SQL'
 DO $$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'actordns') THEN CREATE ROLE actordns LOGIN PASSWORD 'actordns'; END IF;
 END $$;
 SQL
-su postgres -c "psql -tAc \"SELECT 1 FROM pg_database WHERE datname='actordns_cluster'\"" | grep -q 1 \
-  || su postgres -c "createdb -O actordns actordns_cluster"
+  su postgres -c "psql -tAc \"SELECT 1 FROM pg_database WHERE datname='actordns_cluster'\"" | grep -q 1 \
+    || su postgres -c "createdb -O actordns actordns_cluster"
+}
 journal="postgres:Host=127.0.0.1;Port=5432;Database=actordns_cluster;Username=actordns;Password=actordns"
+if [ -n "${JOURNAL:-}" ]; then journal=$JOURNAL; else start_postgres; fi
 seeds=(--seed-node akka.tcp://actordns@127.0.0.11:4053 --seed-node akka.tcp://actordns@127.0.0.12:4053)
 
 trap 'stop; exit 0' INT TERM
@@ -60,7 +84,20 @@ for i in 1 2; do
   echo $! >> "$pids"
 done
 
-for url in http://127.0.0.1{1,2,3}:5681/health/ready http://127.0.0.2{1,2}:9153/health/ready; do
+# Prometheus with the compose file's scrape configuration, its service names replaced by the nodes' addresses.
+if [ "$with_prometheus" -eq 1 ]; then
+  if ! command -v prometheus >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  fi
+  sed -E -e 's/\bcp([123]):/127.0.0.1\1:/g' -e 's/\bresolver([12]):/127.0.0.2\1:/g' "$here/prometheus.yml" > "$work/prometheus.yml"
+  prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus-data" \
+    --web.listen-address="$prometheus_address" > "$work/prometheus.log" 2>&1 &
+  echo $! >> "$pids"
+fi
+
+urls=(http://127.0.0.1{1,2,3}:5681/health/ready http://127.0.0.2{1,2}:9153/health/ready)
+[ "$with_prometheus" -eq 0 ] || urls+=("http://$prometheus_address/-/ready")
+for url in "${urls[@]}"; do
   for _ in $(seq 1 150); do curl -sf "$url" >/dev/null && break; sleep 0.2; done
   curl -sf "$url" >/dev/null || { echo "not ready: $url (logs in $work)"; stop; exit 1; }
 done
@@ -69,8 +106,9 @@ cat <<TXT
 ActorDns cluster is up (logs and PIDs in $work):
   control plane API   http://127.0.0.11:5681  http://127.0.0.12:5681  http://127.0.0.13:5681
   resolvers DNS       127.0.0.21:15053  127.0.0.22:15053   (metrics on :9153)
-  journal             PostgreSQL 127.0.0.1:5432 database actordns_cluster
-Try: dotnet $root/src/ActorDns.Host/bin/Release/net10.0/actordns.dll apply -f FILE --api-address 127.0.0.12:5681
+  journal             ${journal%%Password=*}…
+$([ "$with_prometheus" -eq 0 ] || echo "  Prometheus          http://$prometheus_address")
+Try: ${actordns[*]} apply -f FILE --api-address 127.0.0.12:5681
      dig @127.0.0.21 -p 15053 backend.mesh
 Ctrl-C stops everything.
 TXT
