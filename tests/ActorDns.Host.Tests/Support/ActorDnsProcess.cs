@@ -40,14 +40,21 @@ public sealed class ActorDnsProcess : IAsyncDisposable
     public static ActorDnsProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
     /// <summary>Starts the process with extra environment variables (never set on the test process itself, which runs tests in parallel).</summary>
-    public static ActorDnsProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static ActorDnsProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Start(environment, Path.GetTempPath(), args);
+
+    /// <summary>Starts the process in <paramref name="workingDirectory"/>, where its relative defaults (<c>./data</c>) land.</summary>
+    public static ActorDnsProcess StartIn(string workingDirectory, params string[] args) =>
+        Start(new Dictionary<string, string>(), workingDirectory, args);
+
+    private static ActorDnsProcess Start(IReadOnlyDictionary<string, string> environment, string workingDirectory, string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
+            WorkingDirectory = workingDirectory,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "actordns.dll"));
         foreach (var arg in args)
