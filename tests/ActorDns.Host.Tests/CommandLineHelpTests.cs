@@ -96,7 +96,8 @@ public sealed class CommandLineHelpTests
         await using var process = ActorDnsProcess.Start(argument);
 
         Assert.Equal(0, await process.WaitForExitAsync(TimeSpan.FromSeconds(20)));
-        Assert.Matches(@"^actordns \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}|unknown)\)\n$", process.Output);
-        Assert.Equal(ActorDnsCli.VersionText() + "\n", process.Output);
+        Assert.Matches(@"^actordns \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}|unknown)\)\n$", process.StandardOutput);
+        Assert.Equal(ActorDnsCli.VersionText() + "\n", process.StandardOutput);
+        Assert.Empty(process.StandardError);
     }
 }

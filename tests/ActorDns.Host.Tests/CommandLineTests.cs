@@ -10,6 +10,8 @@ public sealed class CommandLineTests
 {
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(20);
 
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
     private static string[] Loopback(int dnsPort, int apiPort) =>
         ["--dns-address", $"127.0.0.1:{dnsPort}", "--api-address", $"127.0.0.1:{apiPort}", "--upstream", "127.0.0.1:9"];
 
@@ -24,9 +26,10 @@ public sealed class CommandLineTests
         await using var process = ActorDnsProcess.Start(flag, value, "--upstream", "127.0.0.1:9");
 
         Assert.Equal(2, await process.WaitForExitAsync(ExitTimeout));
-        var line = Assert.Single(process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var line = Assert.Single(Lines(process.StandardError));
         Assert.StartsWith("actordns: ", line, StringComparison.Ordinal);
         Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.Empty(process.StandardOutput);
     }
 
     [Fact]
@@ -48,7 +51,8 @@ public sealed class CommandLineTests
         await using var process = ActorDnsProcess.Start(Loopback(port, ActorDnsProcess.FreePort()));
 
         Assert.Equal(1, await process.WaitForExitAsync(ExitTimeout));
-        Assert.Contains($"--dns-address 127.0.0.1:{port}=default: cannot listen", process.Output, StringComparison.Ordinal);
+        var line = Assert.Single(Lines(process.StandardError));
+        Assert.StartsWith($"actordns: --dns-address 127.0.0.1:{port}=default: cannot listen", line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", process.Output, StringComparison.Ordinal);
     }
 
@@ -68,7 +72,9 @@ public sealed class CommandLineTests
             "--upstream", "127.0.0.1:9", "--data-dir", dataDir);
 
         Assert.Equal(1, await process.WaitForExitAsync(ExitTimeout));
-        Assert.Contains($"--remoting 127.0.0.1:{port}: cannot listen", process.Output, StringComparison.Ordinal);
+        var line = Assert.Single(Lines(process.StandardError));
+        // Akka's own log of the failed bind (stdout, with its stack trace) comes before; the error line is alone on stderr.
+        Assert.StartsWith($"actordns: --remoting 127.0.0.1:{port}: cannot listen", line, StringComparison.Ordinal);
         Directory.Delete(dataDir, recursive: true);
     }
 
@@ -81,7 +87,9 @@ public sealed class CommandLineTests
             [.. Loopback(ActorDnsProcess.FreePort(), ActorDnsProcess.FreePort()), "--journal", $"postgres:Host=127.0.0.1;Port={port};Database=x;Username=x;Password=x;Timeout=2"]);
 
         Assert.Equal(1, await process.WaitForExitAsync(ExitTimeout));
-        Assert.Contains("--journal postgres:…: cannot open the journal", process.Output, StringComparison.Ordinal);
+        var line = Assert.Single(Lines(process.StandardError));
+        Assert.StartsWith("actordns: --journal postgres:…: cannot open the journal", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Password", process.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", process.Output, StringComparison.Ordinal);
     }
 
@@ -95,7 +103,8 @@ public sealed class CommandLineTests
             await using var process = ActorDnsProcess.Start("--config", file);
 
             Assert.Equal(2, await process.WaitForExitAsync(ExitTimeout));
-            Assert.Contains("unknown setting(s) dnsServer.tll", process.Output, StringComparison.Ordinal);
+            var line = Assert.Single(Lines(process.StandardError));
+            Assert.Contains("unknown setting(s) dnsServer.tll", line, StringComparison.Ordinal);
         }
         finally
         {

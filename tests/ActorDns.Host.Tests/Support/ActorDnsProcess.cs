@@ -10,26 +10,24 @@ public sealed class ActorDnsProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _standardOutput = new();
+    private readonly StringBuilder _standardError = new();
 
     private ActorDnsProcess(Process process)
     {
         _process = process;
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.OutputDataReceived += (_, e) => Append(_standardOutput, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(_standardError, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    /// <summary>Standard output and standard error as they interleaved, for diagnostics.</summary>
+    public string Output => Read(_output);
+
+    public string StandardOutput => Read(_standardOutput);
+
+    public string StandardError => Read(_standardError);
 
     public int Id => _process.Id;
 
@@ -100,6 +98,7 @@ public sealed class ActorDnsProcess : IAsyncDisposable
         throw new TimeoutException($"actordns not ready within the timeout:\n{Output}");
     }
 
+    /// <summary>The exit code, once the process and its output streams have ended.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancellation = new CancellationTokenSource(timeout);
@@ -146,7 +145,7 @@ public sealed class ActorDnsProcess : IAsyncDisposable
         }
     }
 
-    private void Append(string? line)
+    private void Append(StringBuilder stream, string? line)
     {
         if (line is null)
         {
@@ -156,6 +155,15 @@ public sealed class ActorDnsProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            stream.AppendLine(line);
+        }
+    }
+
+    private string Read(StringBuilder text)
+    {
+        lock (_output)
+        {
+            return text.ToString();
         }
     }
 
