@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using ActorDns.Host.Tests.Support;
+using ActorDns.Testing;
 using Xunit;
 
 namespace ActorDns.Host.Tests;
@@ -53,17 +53,8 @@ public sealed class ClusterProcessTests : IAsyncLifetime
 
     private static bool IsAddress(string answer) => IPAddress.TryParse(answer, out _);
 
-    private async Task<string> AnswerAsync(int resolver, string name, Func<string, bool> until)
-    {
-        var watch = Stopwatch.StartNew();
-        string answer;
-        while (!until(answer = (await Dig.RunAsync(_resolvers[resolver].Dns, name, "A", "+short")).Trim()) && watch.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(50);
-        }
-
-        return answer;
-    }
+    private Task<string> AnswerAsync(int resolver, string name, Func<string, bool> until) =>
+        Dig.ShortUntilAsync(_resolvers[resolver].Dns, name, until, timeout: TimeSpan.FromSeconds(20));
 
     [SkippableFact]
     public async Task Resolvers_FollowTheControlPlaneAndSurviveItsOutage()
@@ -95,15 +86,17 @@ public sealed class ClusterProcessTests : IAsyncLifetime
         Assert.Equal(known, await AnswerAsync(0, "backend.mesh", IsAddress));
         Assert.Equal(known, await AnswerAsync(1, "backend.mesh", IsAddress));
 
-        // Past the failure detector and split-brain resolution's stable-after (20 s), which downs the resolvers.
-        await Task.Delay(TimeSpan.FromSeconds(25));
-        Assert.Equal(known, (await Dig.RunAsync(_resolvers[1].Dns, "backend.mesh", "A", "+short")).Trim());
+        // Failure detection and split-brain resolution's stable-after (7 s) down the resolvers; a downed one keeps answering.
+        await Eventually.TrueAsync(
+            () => Task.FromResult(_resolverProcesses[1]!.Output.Contains("Cluster membership ended", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(40), "resolver 1 downed by split-brain resolution");
+        Assert.Equal(known, await Dig.ShortAsync(_resolvers[1].Dns, "backend.mesh"));
 
         // Restarted while no control plane is reachable: the disk cache answers at once.
         Assert.Equal(0, await _resolverProcesses[0]!.StopGracefullyAsync(TimeSpan.FromSeconds(30)));
         await _resolverProcesses[0]!.DisposeAsync();
         await StartResolverAsync(0);
-        Assert.Equal(known, (await Dig.RunAsync(_resolvers[0].Dns, "backend.mesh", "A", "+short")).Trim());
+        Assert.Equal(known, await Dig.ShortAsync(_resolvers[0].Dns, "backend.mesh"));
 
         await _controlPlane.DisposeAsync();
         await StartControlPlaneAsync();
@@ -117,7 +110,7 @@ public sealed class ClusterProcessTests : IAsyncLifetime
         Assert.True(IsAddress(late));
         Assert.Equal(late, await AnswerAsync(1, "late.mesh", IsAddress));
         Assert.Equal(known, await AnswerAsync(1, "backend.mesh", IsAddress));
-        Assert.Contains("Cluster membership ended", _resolverProcesses[1]!.Output);
+        Assert.Contains("Cluster membership ended", _resolverProcesses[1]!.Output, StringComparison.Ordinal);
     }
 
     public async Task DisposeAsync()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using ActorDns.Host.Tests.Support;
 using Xunit;
@@ -56,20 +55,9 @@ public sealed class ControlPlaneProcessTests : IAsyncLifetime
         await _process.WaitReadyAsync(_api);
     }
 
-    private async Task<string> DigShortAsync(string name, string type = "A") => (await Dig.RunAsync(_dns, name, type, "+short")).Trim();
+    private Task<string> DigShortAsync(string name, string type = "A") => Dig.ShortAsync(_dns, name, type);
 
-    /// <summary>Waits until dig's short answer satisfies <paramref name="condition"/> (propagation is asynchronous).</summary>
-    private async Task<string> DigUntilAsync(string name, Func<string, bool> condition, string type = "A")
-    {
-        var watch = Stopwatch.StartNew();
-        string answer;
-        while (!condition(answer = await DigShortAsync(name, type)) && watch.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(20);
-        }
-
-        return answer;
-    }
+    private Task<string> DigUntilAsync(string name, Func<string, bool> condition, string type = "A") => Dig.ShortUntilAsync(_dns, name, condition, type);
 
     [SkippableFact]
     public async Task ApplyKumaResources_ServiceAndItsDottedAliasResolveToTheVipInTheApi()
