@@ -117,8 +117,15 @@ public sealed class ControlPlaneProcessTests : IAsyncLifetime
         using var api = new ApiTestClient(_api);
         var bad = """{"type":"Dataplane","mesh":"default","name":"bad-1","networking":{"address":"10.0.0.1","inbound":[{"port":70000,"tags":{"kuma.io/service":"bad"}}]}}""";
 
-        Assert.Equal(HttpStatusCode.BadRequest, await api.PutAsync("meshes/default/dataplanes/bad-1", bad));
-        Assert.Equal(HttpStatusCode.BadRequest, await api.PutAsync("meshes/nosuch/dataplanes/x", ApiTestClient.Dataplane("nosuch", "x", "x")));
+        var (status, body) = await api.PutForBodyAsync("meshes/default/dataplanes/bad-1", bad);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("Could not process a resource", body!["title"]!.GetValue<string>());
+        Assert.Equal([("networking.inbound[0].port", "port must be in the range [1, 65535]")], ApiTestClient.Causes(body));
+
+        (status, body) = await api.PutForBodyAsync("meshes/nosuch/dataplanes/x", ApiTestClient.Dataplane("nosuch", "x", "x"));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal([("mesh", "mesh \"nosuch\" does not exist")], ApiTestClient.Causes(body));
+
         Assert.Equal(HttpStatusCode.NotFound, await api.DeleteAsync("meshes/default/dataplanes/never-existed"));
         Assert.DoesNotContain(await api.VipsAsync("default"), v => v.Key == "service:bad");
     }

@@ -18,6 +18,18 @@ public sealed class ApiTestClient(IPEndPoint api) : IDisposable
         return response.StatusCode;
     }
 
+    /// <summary>A PUT whose error body matters: the status and the JSON body (null when there is none).</summary>
+    public async Task<(HttpStatusCode Status, JsonNode? Body)> PutForBodyAsync(string path, string body, string contentType = "application/json")
+    {
+        using var response = await _http.PutAsync(path, new StringContent(body, System.Text.Encoding.UTF8, contentType));
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    /// <summary>The <c>causes</c> of a Kuma error body as (field, message) pairs.</summary>
+    public static List<(string Field, string Message)> Causes(JsonNode? body) =>
+        body?["causes"]?.AsArray().Select(c => (c!["field"]!.GetValue<string>(), c["message"]!.GetValue<string>())).ToList() ?? [];
+
     public async Task<HttpStatusCode> DeleteAsync(string path)
     {
         using var response = await _http.DeleteAsync(path);
