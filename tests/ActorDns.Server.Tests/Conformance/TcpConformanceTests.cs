@@ -146,6 +146,11 @@ public sealed class TcpConformanceTests : IDisposable
         await stream.WriteAsync(DnsTestClient.Frame(Query(1)));
         Assert.NotNull(await DnsTestClient.ReadFramedAsync(stream, TimeSpan.FromSeconds(2)));
 
+        // Not closed early: quiet for half the idle timeout, the connection still answers (and starts a new idle period).
+        Assert.False(await ClosedWithinAsync(stream, IdleTimeout / 2));
+        await stream.WriteAsync(DnsTestClient.Frame(Query(2)));
+        Assert.NotNull(await DnsTestClient.ReadFramedAsync(stream, TimeSpan.FromSeconds(2)));
+
         Assert.True(await ClosedWithinAsync(stream, IdleTimeout + TimeSpan.FromSeconds(3)));
     }
 
