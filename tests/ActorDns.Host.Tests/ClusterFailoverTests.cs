@@ -95,6 +95,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
         // A client keeps registering new services through the nodes that will survive, retrying a failed PUT.
         var acked = new ConcurrentQueue<(string Service, TimeSpan SentAt, TimeSpan AckedAt)>();
+        var refused = new ConcurrentQueue<HttpStatusCode>();
         var clock = Stopwatch.StartNew();
         using var stopRegistering = new CancellationTokenSource();
         var stop = stopRegistering.Token;
@@ -117,6 +118,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
                             break;
                         }
 
+                        refused.Enqueue(response.StatusCode);
                     }
                     catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
                     {
@@ -185,6 +187,9 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         output.WriteLine($"registrations succeeded again {(recovered - killedAt).TotalSeconds:F1} s after kill -9; {acked.Count} acknowledged; {checks} DNS checks, {failures.Count} failed");
         Assert.True(recovered != TimeSpan.MaxValue, $"no registration succeeded within {DocumentedFailover.TotalSeconds} s of the kill");
         Assert.Empty(failures);
+        // While the mesh has no owner a PUT is refused with the documented 503 (and retried), never another error.
+        Assert.NotEmpty(refused);
+        Assert.All(refused, status => Assert.Equal(HttpStatusCode.ServiceUnavailable, status));
 
         // Every VIP acknowledged before the kill is unchanged, every acknowledged service has one, none is shared.
         var after = (await survivor.VipsAsync("default")).ToDictionary(v => v.Key, v => v.Vip);
