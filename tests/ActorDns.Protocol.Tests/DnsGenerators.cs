@@ -97,8 +97,11 @@ internal static class DnsGenerators
         from additionals in Gen.Choose(0, 3).SelectMany(n => Gen.ArrayOf(Record, n))
         select Build(id, flags, questions, answers, authorities, additionals);
 
-    /// <summary>A valid query as the parser expects it: one question, optionally an OPT with random options.</summary>
-    public static Gen<byte[]> Query { get; } =
+    /// <summary>
+    /// A valid query as the parser expects it (one question, optionally an OPT with random options), with what it was
+    /// built from: the length of its name, its type and its EDNS payload size (null without OPT).
+    /// </summary>
+    public static Gen<(byte[] Wire, int NameLength, ushort Type, ushort? Payload)> QueryWithParts { get; } =
         from name in WireName
         from type in UInt16
         from withOpt in Gen.Elements(true, false)
@@ -106,7 +109,10 @@ internal static class DnsGenerators
         from ednsFlags in UInt16
         from options in Gen.Choose(0, 3).SelectMany(n => Gen.ArrayOf(
             Gen.Zip(UInt16, Bytes(0, 12), (code, data) => DnsPacketBuilder.Option(code, data)), n))
-        select BuildQuery(name, type, withOpt, payload, ednsFlags, options);
+        select (BuildQuery(name, type, withOpt, payload, ednsFlags, options), name.Length, type, withOpt ? payload : (ushort?)null);
+
+    /// <summary>A valid query as the parser expects it.</summary>
+    public static Gen<byte[]> Query { get; } = QueryWithParts.Select(q => q.Wire);
 
     private static Gen<byte[]> SmallCountsHeader { get; } =
         from id in UInt16
