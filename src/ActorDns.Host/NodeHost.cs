@@ -69,7 +69,8 @@ public static class NodeHost
         services.AddSingleton(_ => new Forwarder(
             new ForwarderOptions { Upstreams = options.Upstreams },
             new ForwarderMetrics(factory),
-            new Random()));
+            new Random(),
+            TimeProvider.System));
         services.AddSingleton(sp => ResolverPipeline.KumaDefault(sp.GetRequiredService<Forwarder>()));
         services.AddSingleton<DnsServerService>();
         if (servesDns)

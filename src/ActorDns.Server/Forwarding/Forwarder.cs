@@ -26,16 +26,19 @@ public sealed class Forwarder : IDisposable
     private readonly ForwarderMetrics _metrics;
     private readonly Upstream[] _upstreams;
     private readonly Random _random;
+    private readonly TimeProvider _clock;
     private readonly CancellationTokenSource _stopping = new();
     private int _inFlight;
     private int _roundRobin;
 
-    public Forwarder(ForwarderOptions options, ForwarderMetrics metrics, Random random)
+    /// <param name="clock">Runs the try and total timeouts and the health probes' interval (a test moves it by hand).</param>
+    public Forwarder(ForwarderOptions options, ForwarderMetrics metrics, Random random, TimeProvider clock)
     {
         _options = options;
         _metrics = metrics;
         _random = random;
-        _upstreams = options.Upstreams.Select(u => new Upstream(u, options, metrics, _stopping.Token)).ToArray();
+        _clock = clock;
+        _upstreams = options.Upstreams.Select(u => new Upstream(u, options, metrics, clock, _stopping.Token)).ToArray();
     }
 
     /// <summary>
@@ -63,14 +66,14 @@ public sealed class Forwarder : IDisposable
     /// </summary>
     public async ValueTask<int> ForwardAsync(ReadOnlyMemory<byte> clientQuery, DnsQuery client, Memory<byte> response, bool overTcp)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = _clock.GetTimestamp();
         var request = ArrayPool<byte>.Shared.Rent(MaxQueryLength);
         var reply = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
         var kept = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
         try
         {
-            using var total = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            total.CancelAfter(_options.TotalTimeout);
+            using var deadline = new CancellationTokenSource(_options.TotalTimeout, _clock);
+            using var total = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, deadline.Token);
             var question = clientQuery[DnsQuery.QuestionOffset..(DnsQuery.QuestionOffset + client.QuestionLength)];
             var replyLength = -1;
             foreach (var upstream in Order())
@@ -108,7 +111,7 @@ public sealed class Forwarder : IDisposable
             ArrayPool<byte>.Shared.Return(kept);
             Interlocked.Decrement(ref _inFlight);
             _metrics.InFlight.Dec();
-            _metrics.Duration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            _metrics.Duration.Observe(_clock.GetElapsedTime(started).TotalSeconds);
         }
     }
 
@@ -125,8 +128,8 @@ public sealed class Forwarder : IDisposable
         {
             var id = UpstreamMessages.NewId();
             var requestLength = UpstreamMessages.WriteQuery(request, id, question.Span, client.Header.Flags, client.Edns.DnssecOkBit, withEdns);
-            using var tryTimeout = CancellationTokenSource.CreateLinkedTokenSource(total);
-            tryTimeout.CancelAfter(_options.TryTimeout);
+            using var tryDeadline = new CancellationTokenSource(_options.TryTimeout, _clock);
+            using var tryTimeout = CancellationTokenSource.CreateLinkedTokenSource(total, tryDeadline.Token);
             int length;
             try
             {

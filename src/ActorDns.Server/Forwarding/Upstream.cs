@@ -14,16 +14,18 @@ internal sealed class Upstream
 
     private readonly ForwarderOptions _options;
     private readonly ForwarderMetrics _metrics;
+    private readonly TimeProvider _clock;
     private readonly CancellationToken _stopping;
     private int _consecutiveFailures;
     private int _probing;
 
-    public Upstream(IPEndPoint endpoint, ForwarderOptions options, ForwarderMetrics metrics, CancellationToken stopping)
+    public Upstream(IPEndPoint endpoint, ForwarderOptions options, ForwarderMetrics metrics, TimeProvider clock, CancellationToken stopping)
     {
         Endpoint = endpoint;
         Label = endpoint.ToString();
         _options = options;
         _metrics = metrics;
+        _clock = clock;
         _stopping = stopping;
         _metrics.Healthy.WithLabels(Label).Set(1);
     }
@@ -60,11 +62,11 @@ internal sealed class Upstream
         {
             while (!Healthy && !_stopping.IsCancellationRequested)
             {
-                await Task.Delay(_options.HealthCheckInterval, _stopping).ConfigureAwait(false);
+                await Task.Delay(_options.HealthCheckInterval, _clock, _stopping).ConfigureAwait(false);
                 var id = UpstreamMessages.NewId();
                 var length = UpstreamMessages.WriteQuery(request, id, ProbeQuestion, 0, dnssecOk: false, withEdns: false);
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
-                timeout.CancelAfter(_options.TryTimeout);
+                using var deadline = new CancellationTokenSource(_options.TryTimeout, _clock);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping, deadline.Token);
                 try
                 {
                     await UpstreamExchange.UdpAsync(Endpoint, request.AsMemory(0, length), reply, id, ProbeQuestion, static () => { }, timeout.Token).ConfigureAwait(false);

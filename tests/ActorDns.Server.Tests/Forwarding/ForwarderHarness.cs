@@ -10,9 +10,14 @@ namespace ActorDns.Server.Tests.Forwarding;
 internal sealed class ForwarderHarness : IDisposable
 {
     public ForwarderHarness(ForwarderOptions options, params IPEndPoint[] upstreams)
+        : this(options, TimeProvider.System, upstreams)
+    {
+    }
+
+    public ForwarderHarness(ForwarderOptions options, TimeProvider clock, params IPEndPoint[] upstreams)
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
-        Forwarder = new Forwarder(options with { Upstreams = upstreams }, new ForwarderMetrics(Prometheus.Metrics.WithCustomRegistry(Registry)), new Random(7));
+        Forwarder = new Forwarder(options with { Upstreams = upstreams }, new ForwarderMetrics(Prometheus.Metrics.WithCustomRegistry(Registry)), new Random(7), clock);
     }
 
     public CollectorRegistry Registry { get; }

@@ -33,6 +33,8 @@ internal static class TestMesh
 
     public static ZoneTable Table() => ZoneTable.Create(new ZoneSettings(), 1, [new ZoneRecord("backend.mesh", [BackendVip])]);
 
-    public static TestServer Server(ForwarderOptions options, params FakeUpstream[] upstreams) =>
-        new(Table(), upstreams.Select(u => u.Endpoint).ToList(), options);
+    public static TestServer Server(ForwarderOptions options, params FakeUpstream[] upstreams) => Server(options, TimeProvider.System, upstreams);
+
+    public static TestServer Server(ForwarderOptions options, TimeProvider clock, params FakeUpstream[] upstreams) =>
+        new(Table(), upstreams.Select(u => u.Endpoint).ToList(), options, clock: clock);
 }

@@ -10,7 +10,10 @@ using Prometheus;
 
 namespace ActorDns.Server.Tests.Support;
 
-/// <summary>A real listener (UDP + TCP) on 127.0.0.1 with an ephemeral port, serving one table and forwarding to the given upstreams.</summary>
+/// <summary>
+/// A real listener (UDP + TCP) on 127.0.0.1 with an ephemeral port, serving one table and forwarding to the given
+/// upstreams; the forwarder's timeouts run on <c>clock</c> (the system's unless a test moves one by hand).
+/// </summary>
 public sealed class TestServer : IDisposable
 {
     public TestServer(
@@ -18,12 +21,13 @@ public sealed class TestServer : IDisposable
         IReadOnlyList<IPEndPoint>? upstreams = null,
         ForwarderOptions? forwarderOptions = null,
         DnsListenerOptions? listenerOptions = null,
-        IReadOnlyList<DnsRcode>? alternateRcodes = null)
+        IReadOnlyList<DnsRcode>? alternateRcodes = null,
+        TimeProvider? clock = null)
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
         DnsMetrics = new DnsServerMetrics(Registry);
         ForwarderMetrics = new ForwarderMetrics(Prometheus.Metrics.WithCustomRegistry(Registry));
-        Forwarder = new Forwarder((forwarderOptions ?? new ForwarderOptions()) with { Upstreams = upstreams ?? [] }, ForwarderMetrics, new Random(1));
+        Forwarder = new Forwarder((forwarderOptions ?? new ForwarderOptions()) with { Upstreams = upstreams ?? [] }, ForwarderMetrics, new Random(1), clock ?? TimeProvider.System);
         Zone = new ZoneSlot(table);
         Listener = new DnsListener(
             listenerOptions ?? new DnsListenerOptions(new IPEndPoint(IPAddress.Loopback, 0)) { UdpLoops = 2 },
