@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using ActorDns.ControlPlane.Allocation;
 using ActorDns.ControlPlane.Events;
@@ -419,20 +418,17 @@ public sealed class AllocatorStateTests
     }
 
     [Fact]
-    public void Decide_32767DistinctEntriesIn240Slash4_AllGetDistinctVipsQuickly()
+    public void Decide_32767DistinctEntriesIn240Slash4_AllGetDistinctVips()
     {
-        // Kuma scenario 3.
+        // Kuma scenario 3 (its cost is AllocatorBenchmark's, not a unit test's).
         var driver = new AllocatorDriver("240.0.0.0/4");
         var keys = Enumerable.Range(0, 32_767).Select(i => $"host:h{i}.example.com").ToArray();
-        var clock = Stopwatch.StartNew();
 
         var events = driver.Add(keys);
 
-        clock.Stop();
         Assert.Equal(32_767, events.Count);
         Assert.Equal(32_767, driver.State.Assignments.Values.Select(a => a.Vip).Distinct().Count());
         Assert.All(keys, key => Assert.False(driver.State.LacksVip(key)));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Actor;
 using ActorDns.ControlPlane.Meshes;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 using static ActorDns.ControlPlane.Meshes.MeshDirectoryProtocol;
 
@@ -9,7 +10,7 @@ namespace ActorDns.ControlPlane.Tests.Meshes;
 /// <summary>A node's copy of the mesh list: newest version wins, trusted for a bounded time, fed by the directory's topic.</summary>
 public sealed class KnownMeshesSpec : Akka.TestKit.Xunit2.TestKit
 {
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public void KeepsTheNewestList_AnOlderOneArrivingLateChangesNothing()

@@ -8,6 +8,7 @@ using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Meshes;
 using ActorDns.Server.Query;
 using Prometheus;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 using static ActorDns.ControlPlane.Meshes.MeshProtocol;
 
@@ -281,7 +282,7 @@ public sealed class MeshEntitySpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void ExhaustedPool_EntryWaitsWithAReasonThenGetsTheFreedAddressAfterTheQuarantine()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero));
         var settings = _settings with { Allocation = new AllocatorSettings(IpPool.Parse("10.1.0.0/30"), null, TimeSpan.FromSeconds(120)) };
         var entity = Sys.ActorOf(MeshProtocol.Props("default", settings, clock, _metrics, _mediator.Ref));
         foreach (var (name, service) in new[] { ("a", "alpha"), ("b", "beta"), ("c", "gamma") })
