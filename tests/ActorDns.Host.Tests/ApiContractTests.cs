@@ -1,0 +1,157 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using ActorDns.Host.Tests.Support;
+using ActorDns.Server.Tests.Support;
+using DnsClient;
+using Xunit;
+
+namespace ActorDns.Host.Tests;
+
+/// <summary>
+/// What docs/api.md promises of the HTTP API, through the real standalone process: the body limit, YAML bodies,
+/// 201 then 200 on replace, GET /meshes, the default mesh that cannot be deleted, /dns-records, and the VIP and
+/// command metrics. Each test uses names of its own, so they share one process.
+/// </summary>
+public sealed class ApiContractTests(ApiContractTests.Fixture fixture) : IClassFixture<ApiContractTests.Fixture>
+{
+    public sealed class Fixture : IAsyncLifetime
+    {
+        private readonly string _dataDir = Directory.CreateTempSubdirectory("actordns-api-").FullName;
+
+        public IPEndPoint Api { get; } = new(IPAddress.Loopback, ActorDnsProcess.FreePort());
+
+        public IPEndPoint Dns { get; } = new(IPAddress.Loopback, ActorDnsProcess.FreePort());
+
+        public ActorDnsProcess Process { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Process = ActorDnsProcess.Start("--dns-address", $"{Dns}=default", "--api-address", Api.ToString(), "--upstream", "127.0.0.1:9", "--data-dir", _dataDir);
+            await Process.WaitReadyAsync(Api);
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Process.DisposeAsync();
+            Directory.Delete(_dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task BodyOverOneMebibyte_Is413WithTheErrorBody_AndChangesNothing()
+    {
+        using var api = new ApiTestClient(fixture.Api);
+        var padding = new string('x', 1024 * 1024);
+        var body = $$$"""{"type":"Dataplane","mesh":"default","name":"huge-1","padding":"{{{padding}}}","networking":{"address":"10.0.0.1","inbound":[{"port":80,"tags":{"kuma.io/service":"huge"}}]}}""";
+
+        var (status, error) = await api.PutForBodyAsync("meshes/default/dataplanes/huge-1", body);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.NotNull(error!["title"]);
+        Assert.Equal(HttpStatusCode.NotFound, await api.GetStatusAsync("meshes/default/dataplanes/huge-1"));
+        Assert.DoesNotContain(await api.VipsAsync("default"), v => v.Key == "service:huge");
+    }
+
+    [Fact]
+    public async Task YamlBody_WithYamlContentType_IsStoredAndReadBackAsJson()
+    {
+        using var api = new ApiTestClient(fixture.Api);
+        const string yaml = """
+            type: Dataplane
+            mesh: default
+            name: yaml-1
+            networking:
+              address: 10.0.0.9
+              inbound:
+              - port: 9090
+                tags:
+                  kuma.io/service: yaml-svc
+            """;
+
+        var (status, _) = await api.PutForBodyAsync("meshes/default/dataplanes/yaml-1", yaml, "application/yaml");
+        var stored = await api.GetJsonAsync("meshes/default/dataplanes/yaml-1");
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal("yaml-svc", stored["networking"]!["inbound"]![0]!["tags"]!["kuma.io/service"]!.GetValue<string>());
+        Assert.Equal(9090, stored["networking"]!["inbound"]![0]!["port"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task PutTwice_CreatesThenReplaces_201Then200()
+    {
+        using var api = new ApiTestClient(fixture.Api);
+
+        Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/default/dataplanes/twice-1", ApiTestClient.Dataplane("default", "twice-1", "twice", 8080)));
+        Assert.Equal(HttpStatusCode.OK, await api.PutAsync("meshes/default/dataplanes/twice-1", ApiTestClient.Dataplane("default", "twice-1", "twice", 9090)));
+        Assert.Equal(9090, (await api.GetJsonAsync("meshes/default/dataplanes/twice-1"))["networking"]!["inbound"]![0]!["port"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task GetMeshes_ListsDefaultAndACreatedMesh()
+    {
+        using var api = new ApiTestClient(fixture.Api);
+        Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/listed", """{"type":"Mesh","name":"listed"}"""));
+
+        var meshes = await api.GetJsonAsync("meshes");
+
+        var names = meshes["items"]!.AsArray().Select(m => m!["name"]!.GetValue<string>()).ToList();
+        Assert.Contains("default", names);
+        Assert.Contains("listed", names);
+        Assert.All(meshes["items"]!.AsArray(), m => Assert.Equal("Mesh", m!["type"]!.GetValue<string>()));
+        Assert.Equal(names.Count, meshes["total"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task DeleteDefaultMesh_IsRefused_AndTheMeshStays()
+    {
+        using var api = new ApiTestClient(fixture.Api);
+
+        var status = await api.DeleteAsync("meshes/default");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(HttpStatusCode.OK, await api.GetStatusAsync("meshes/default"));
+    }
+
+    [Fact]
+    public async Task DnsRecords_ListTheServedNamesWithTtlAndVersion_AsTheResolverAnswers()
+    {
+        using var api = new ApiTestClient(fixture.Api);
+        Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/default/dataplanes/records-1", ApiTestClient.Dataplane("default", "records-1", "records_ns_svc_80")));
+        var vip = (await api.VipsAsync("default")).Single(v => v.Key == "service:records_ns_svc_80").Vip;
+
+        var records = await api.GetJsonAsync("meshes/default/dns-records");
+
+        Assert.Equal(60, records["ttl"]!.GetValue<int>());
+        Assert.True(records["version"]!.GetValue<long>() > 0);
+        var byName = records["records"]!.AsArray().ToDictionary(r => r!["name"]!.GetValue<string>(), r => r!["ips"]!.AsArray().Select(i => i!.GetValue<string>()).ToList());
+        Assert.Equal([vip!], byName["records_ns_svc_80.mesh"]);
+        Assert.Equal([vip!], byName["records.ns.svc.80.mesh"]);
+        var dns = new LookupClient(new LookupClientOptions(new NameServer(fixture.Dns)) { UseCache = false, Retries = 0, Timeout = TimeSpan.FromSeconds(2) });
+        var answer = await dns.QueryAsync("records.ns.svc.80.mesh", QueryType.A);
+        Assert.Equal([IPAddress.Parse(vip!)], answer.Answers.ARecords().Select(a => a.Address));
+        Assert.Equal(60, answer.Answers.ARecords().Single().TimeToLive);
+    }
+
+    [Fact]
+    public async Task Metrics_CountVipsAllocationsAndCommands()
+    {
+        using var api = new ApiTestClient(fixture.Api);
+        using var http = new HttpClient();
+        Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/counted", """{"type":"Mesh","name":"counted"}"""));
+
+        foreach (var i in Enumerable.Range(0, 3))
+        {
+            Assert.Equal(HttpStatusCode.Created, await api.PutAsync($"meshes/counted/dataplanes/c-{i}", ApiTestClient.Dataplane("counted", $"c-{i}", $"c-{i}")));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await api.DeleteAsync("meshes/counted/dataplanes/c-0"));
+        var metrics = await http.GetStringAsync($"http://{fixture.Api}/metrics");
+
+        Assert.Contains("actordns_vip_addresses_used{mesh=\"counted\",family=\"ipv4\"} 2\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"actordns_vip_addresses_free{{mesh=\"counted\",family=\"ipv4\"}} {(1L << 28) - 2 - 3}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("actordns_vip_allocations_total{mesh=\"counted\"} 3\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("actordns_vip_releases_total{mesh=\"counted\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Matches("\nactordns_mesh_command_duration_seconds_count [4-9]", metrics);
+    }
+}
