@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using ActorDns.Host.Tests.Support;
+using ActorDns.Testing;
+using DnsClient;
 using Xunit;
 
 namespace ActorDns.Host.Tests;
@@ -132,6 +134,119 @@ public sealed class CommandLineTests
         finally
         {
             File.Delete(file);
+        }
+    }
+    [Theory]
+    [InlineData("environment")]
+    [InlineData("file")]
+    public async Task InvalidValue_FromTheEnvironmentOrTheFile_ExitsWithCode2AndNamesTheSetting(string source)
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, source == "file" ? "dnsServer:\n  ttl: soon\n" : "{}\n");
+        try
+        {
+            var environment = source == "environment" ? new Dictionary<string, string> { ["ACTORDNS_DNS_SERVER_TTL"] = "soon" } : [];
+            await using var process = ActorDnsProcess.Start(environment, "--config", file, "--upstream", "127.0.0.1:9");
+
+            Assert.Equal(2, await process.WaitForExitAsync(ExitTimeout));
+            Assert.Equal("actordns: --dns-ttl 'soon': expected a whole number from 0 to 2147483647", Assert.Single(Lines(process.StandardError)));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task ApiPortInUse_ExitsWithCode1AndSaysWhy()
+    {
+        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        squatter.Listen();
+        var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+        var dataDir = Directory.CreateTempSubdirectory("actordns-apiport-").FullName;
+
+        await using var process = ActorDnsProcess.Start([.. Loopback(ActorDnsProcess.FreePort(), port), "--data-dir", dataDir]);
+
+        Assert.Equal(1, await process.WaitForExitAsync(ExitTimeout));
+        Assert.StartsWith($"actordns: --api-address 127.0.0.1:{port}: cannot listen", Assert.Single(Lines(process.StandardError)), StringComparison.Ordinal);
+        Directory.Delete(dataDir, recursive: true);
+    }
+
+    [Fact]
+    public async Task SqliteJournalThatCannotBeOpened_ExitsWithCode1AndSaysWhy()
+    {
+        // A directory where the journal file should be: SQLite cannot open it, whoever runs the test.
+        var dataDir = Directory.CreateTempSubdirectory("actordns-journal-").FullName;
+        var journal = Directory.CreateDirectory(Path.Combine(dataDir, "journal.db")).FullName;
+
+        await using var process = ActorDnsProcess.Start([.. Loopback(ActorDnsProcess.FreePort(), ActorDnsProcess.FreePort()), "--data-dir", dataDir, "--journal", $"sqlite:{journal}"]);
+
+        Assert.Equal(1, await process.WaitForExitAsync(ExitTimeout));
+        Assert.StartsWith($"actordns: --journal sqlite:{journal}: cannot open the journal", Assert.Single(Lines(process.StandardError)), StringComparison.Ordinal);
+        Directory.Delete(dataDir, recursive: true);
+    }
+
+    [Fact]
+    public async Task FlagBeatsEnvironmentBeatsFile_AndAnEnvironmentListOpensEveryListener()
+    {
+        var dns = new[] { new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort()), new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort()) };
+        var api = new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort());
+        var dataDir = Directory.CreateTempSubdirectory("actordns-precedence-").FullName;
+        var file = Path.Combine(dataDir, "config.yaml");
+        await File.WriteAllTextAsync(file, "dnsServer:\n  domain: fromfile\n  ttl: 11\nupstream: [\"127.0.0.1:9\"]\n");
+        var environment = new Dictionary<string, string>
+        {
+            ["ACTORDNS_DNS_SERVER_DOMAIN"] = "fromenv",
+            ["KUMA_DNS_SERVER_CIDR"] = "10.10.0.0/16",
+            ["ACTORDNS_DNS_ADDRESS"] = $"{dns[0]}=default,{dns[1]}=default",
+        };
+
+        await using var process = ActorDnsProcess.Start(environment, "--config", file, "--dns-domain", "fromflag", "--api-address", api.ToString(), "--data-dir", dataDir);
+        await process.WaitReadyAsync(api);
+        using var client = new ApiTestClient(api);
+        Assert.Equal(System.Net.HttpStatusCode.Created, await client.PutAsync("meshes/default/dataplanes/p-1", ApiTestClient.Dataplane("default", "p-1", "p")));
+
+        foreach (var listener in dns)
+        {
+            var lookup = new LookupClient(new LookupClientOptions(new NameServer(listener)) { UseCache = false, Retries = 0, Timeout = TimeSpan.FromSeconds(2) });
+            var soa = await lookup.QueryAsync("fromflag", QueryType.SOA);
+            Assert.Equal("ns.fromflag.", soa.Answers.SoaRecords().Single().MName.Value);
+            Assert.Equal(11, soa.Answers.SoaRecords().Single().TimeToLive);
+            Assert.Equal([IPAddress.Parse("10.10.0.1")], (await lookup.QueryAsync("p.fromflag", QueryType.A)).Answers.ARecords().Select(a => a.Address));
+        }
+
+        await process.DisposeAsync();
+        Directory.Delete(dataDir, recursive: true);
+    }
+
+    [Fact]
+    public async Task ResolverWithNoReachableControlPlane_IsLiveButNotReady()
+    {
+        var api = new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort());
+        var dataDir = Directory.CreateTempSubdirectory("actordns-notready-").FullName;
+        await using var process = ActorDnsProcess.Start("resolver", "--seed-node", $"akka.tcp://actordns@127.0.0.1:{ActorDnsProcess.FreePort()}", "--remoting", "127.0.0.1:0",
+            "--api-address", api.ToString(), "--dns-address", $"127.0.0.1:{ActorDnsProcess.FreePort()}=default", "--upstream", "127.0.0.1:9", "--data-dir", dataDir);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{api}"), Timeout = TimeSpan.FromSeconds(2) };
+
+        await Eventually.TrueAsync(async () => await LiveAsync(http), TimeSpan.FromSeconds(20), "/health/live answers 200");
+        using var ready = await http.GetAsync("/health/ready");
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        await process.DisposeAsync();
+        Directory.Delete(dataDir, recursive: true);
+    }
+
+    private static async Task<bool> LiveAsync(HttpClient http)
+    {
+        try
+        {
+            using var response = await http.GetAsync("/health/live");
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
         }
     }
 }

@@ -12,6 +12,7 @@ public sealed class ActorDnsProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _standardOutput = new();
     private readonly StringBuilder _standardError = new();
+    private int _disposed;
 
     private ActorDnsProcess(Process process)
     {
@@ -167,8 +168,14 @@ public sealed class ActorDnsProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the process if it still runs; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

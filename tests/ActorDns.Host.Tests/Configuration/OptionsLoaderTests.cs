@@ -1,0 +1,136 @@
+using System.Net;
+using ActorDns.Host.Configuration;
+using ActorDns.Server.Query;
+using Xunit;
+
+namespace ActorDns.Host.Tests.Configuration;
+
+/// <summary>
+/// docs/configuration.md's rules as the loader applies them: the documented defaults, a flag beats the environment
+/// beats the file, comma lists in the environment, Kuma's variable names, and invalid values wherever they come from.
+/// </summary>
+public sealed class OptionsLoaderTests
+{
+    private static readonly IPEndPoint Api = new(IPAddress.Loopback, 5681);
+    private static readonly IPEndPoint Remoting = new(IPAddress.Loopback, 4053);
+
+    /// <summary>Upstreams are always given, so no test reads the machine's /etc/resolv.conf.</summary>
+    private static ActorDnsOptions Load(
+        Dictionary<string, string[]>? flags = null, Dictionary<string, string>? environment = null, Dictionary<string, string[]>? file = null)
+    {
+        flags ??= [];
+        flags.TryAdd(Setting.Upstream.Key, ["127.0.0.1:9"]);
+        return new OptionsLoader(flags, environment ?? [], file ?? []).Load(Api, Remoting);
+    }
+
+    [Fact]
+    public void NothingSet_GivesTheDocumentedDefaults()
+    {
+        var options = Load();
+
+        Assert.Equal([DnsAddress.Parse("127.0.0.1:15053=default")], options.DnsAddresses);
+        Assert.Equal(Api, options.ApiAddress);
+        Assert.Equal("./data", options.DataDir);
+        Assert.Equal(Environment.ProcessorCount, options.UdpLoops);
+        Assert.Equal("mesh", options.Zone.Domain);
+        Assert.Equal(60u, options.Zone.Ttl);
+        Assert.Equal(Ipv6Mode.Mapped, options.Zone.Ipv6);
+        Assert.Equal(JournalProvider.Sqlite, options.Journal.Provider);
+        Assert.Contains(Path.Combine(Path.GetFullPath("./data"), "actordns.db"), options.Journal.ConnectionString, StringComparison.Ordinal);
+        Assert.Equal("240.0.0.0/4", options.Meshes.Allocation.Pool.Cidr);
+        Assert.Null(options.Meshes.Allocation.PoolV6);
+        Assert.Equal(TimeSpan.FromSeconds(120), options.Meshes.Allocation.ReuseDelay);
+        Assert.True(options.Meshes.ServiceVipEnabled);
+        Assert.Equal(80, options.Meshes.ServiceVipPort);
+        Assert.Empty(options.SeedNodes);
+        Assert.Equal(Remoting, options.Remoting);
+    }
+
+    [Fact]
+    public void ResolvConf_IsReadWhenNoUpstreamIsGiven()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, "nameserver 127.0.0.53\nnameserver 127.0.0.54\n");
+        try
+        {
+            var options = new OptionsLoader(new Dictionary<string, string[]> { [Setting.ResolvConf.Key] = [file] }, new Dictionary<string, string>(), new Dictionary<string, string[]>()).Load(Api, Remoting);
+
+            Assert.Equal([IPEndPoint.Parse("127.0.0.53:53"), IPEndPoint.Parse("127.0.0.54:53")], options.Upstreams);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void FlagBeatsEnvironment_WhichBeatsTheFile()
+    {
+        var file = new Dictionary<string, string[]> { [Setting.Domain.Key] = ["fromfile"], [Setting.Ttl.Key] = ["11"], [Setting.DataDir.Key] = ["/file"] };
+        var environment = new Dictionary<string, string> { [Setting.Domain.Env] = "fromenv", [Setting.Ttl.Env] = "22" };
+        var flags = new Dictionary<string, string[]> { [Setting.Domain.Key] = ["fromflag"] };
+
+        var options = Load(flags, environment, file);
+
+        Assert.Equal("fromflag", options.Zone.Domain);
+        Assert.Equal(22u, options.Zone.Ttl);
+        Assert.Equal("/file", options.DataDir);
+    }
+
+    [Fact]
+    public void RepeatableSettings_TakeACommaListFromTheEnvironment()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            [Setting.DnsAddress.Env] = "127.0.0.1:1053=default, 127.0.0.2:1053=other",
+            [Setting.SeedNode.Env] = "akka.tcp://actordns@127.0.0.11:4053,akka.tcp://actordns@127.0.0.12:4053",
+        };
+
+        var options = Load(environment: environment);
+
+        Assert.Equal([DnsAddress.Parse("127.0.0.1:1053=default"), DnsAddress.Parse("127.0.0.2:1053=other")], options.DnsAddresses);
+        Assert.Equal(["akka.tcp://actordns@127.0.0.11:4053", "akka.tcp://actordns@127.0.0.12:4053"], options.SeedNodes);
+    }
+
+    [Fact]
+    public void KumaVariableNames_SetTheirSettings()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["KUMA_DNS_SERVER_DOMAIN"] = "kuma",
+            ["KUMA_DNS_SERVER_CIDR"] = "10.10.0.0/16",
+            ["KUMA_DNS_SERVER_SERVICE_VIP_ENABLED"] = "false",
+            ["KUMA_DNS_SERVER_SERVICE_VIP_PORT"] = "8080",
+        };
+
+        var options = Load(environment: environment);
+
+        Assert.Equal("kuma", options.Zone.Domain);
+        Assert.Equal("kuma", options.Meshes.Domain);
+        Assert.Equal("10.10.0.0/16", options.Meshes.Allocation.Pool.Cidr);
+        Assert.False(options.Meshes.ServiceVipEnabled);
+        Assert.Equal(8080, options.Meshes.ServiceVipPort);
+        Assert.All(Setting.All.Where(s => s.KumaEnv is not null), s => Assert.Contains(s.KumaEnv!, environment.Keys));
+    }
+
+    [Fact]
+    public void ActorDnsVariable_BeatsKumasForTheSameSetting()
+    {
+        var options = Load(environment: new Dictionary<string, string> { ["KUMA_DNS_SERVER_DOMAIN"] = "kuma", ["ACTORDNS_DNS_SERVER_DOMAIN"] = "ours" });
+
+        Assert.Equal("ours", options.Zone.Domain);
+    }
+
+    [Theory]
+    [InlineData("environment")]
+    [InlineData("file")]
+    public void InvalidValue_FromTheEnvironmentOrTheFile_NamesTheSetting(string source)
+    {
+        var environment = source == "environment" ? new Dictionary<string, string> { [Setting.Ttl.Env] = "soon" } : null;
+        var file = source == "file" ? new Dictionary<string, string[]> { [Setting.Ttl.Key] = ["soon"] } : null;
+
+        var error = Assert.Throws<OptionsException>(() => Load(environment: environment, file: file));
+
+        Assert.Equal("--dns-ttl 'soon': expected a whole number from 0 to 2147483647", error.Message);
+    }
+}
