@@ -289,8 +289,7 @@ public sealed class UdpListener : IDisposable
             result = QueryEngine.Refuse(request, response, result, overUdp: true);
         }
 
-        if (result.Disposition == QueryDisposition.Drop
-            || (result.Disposition == QueryDisposition.Rejected && !errorLimiter.TryAcquire(started)))
+        if (result.Disposition == QueryDisposition.Drop || (IsErrorReply(result) && !errorLimiter.TryAcquire(started)))
         {
             stats.Drop();
             return result with { Length = 0 };
@@ -298,6 +297,13 @@ public sealed class UdpListener : IDisposable
 
         return result;
     }
+
+    /// <summary>
+    /// A reply the error cap applies to: anything the front end rejected, and a FORMERR, NOTIMP or REFUSED from the mesh
+    /// step that no later step replaced (a name outside the mesh when nothing forwards, say). NXDOMAIN is an answer.
+    /// </summary>
+    private static bool IsErrorReply(QueryResult result) =>
+        result.Disposition == QueryDisposition.Rejected || result.Rcode is DnsRcode.FormErr or DnsRcode.NotImp or DnsRcode.Refused;
 
     /// <summary>Copies a query the forwarder accepted (<see cref="Forwarder.TryEnter"/>) off the loop, to the thread pool.</summary>
     private void StartForward(Socket socket, ReadOnlySpan<byte> request, DnsQuery parsed, SocketAddress client, long started)
