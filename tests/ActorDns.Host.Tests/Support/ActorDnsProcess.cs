@@ -42,14 +42,24 @@ public sealed class ActorDnsProcess : IAsyncDisposable
     public static ActorDnsProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
         Start(environment, Path.GetTempPath(), args);
 
+    /// <summary>Runs a command that reads <paramref name="input"/> on its standard input (<c>apply -f -</c>), which is then closed.</summary>
+    public static ActorDnsProcess StartWithInput(string input, params string[] args)
+    {
+        var process = Start(new Dictionary<string, string>(), Path.GetTempPath(), args, redirectInput: true);
+        process._process.StandardInput.Write(input);
+        process._process.StandardInput.Close();
+        return process;
+    }
+
     /// <summary>Starts the process in <paramref name="workingDirectory"/>, where its relative defaults (<c>./data</c>) land.</summary>
     public static ActorDnsProcess StartIn(string workingDirectory, params string[] args) =>
         Start(new Dictionary<string, string>(), workingDirectory, args);
 
-    private static ActorDnsProcess Start(IReadOnlyDictionary<string, string> environment, string workingDirectory, string[] args)
+    private static ActorDnsProcess Start(IReadOnlyDictionary<string, string> environment, string workingDirectory, string[] args, bool redirectInput = false)
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = redirectInput,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

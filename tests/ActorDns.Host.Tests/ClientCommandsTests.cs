@@ -1,0 +1,159 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using ActorDns.Host.Tests.Support;
+using Xunit;
+using YamlDotNet.Serialization;
+
+namespace ActorDns.Host.Tests;
+
+/// <summary>
+/// The kumactl-like client through the real executable against a real standalone: <c>apply -f -</c>, <c>get</c>
+/// in every output format (each must say what the API says), <c>delete</c>, and one error line for what fails.
+/// </summary>
+public sealed class ClientCommandsTests(ClientCommandsTests.Fixture fixture) : IClassFixture<ClientCommandsTests.Fixture>
+{
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
+
+    private const string Resources = """
+        type: Mesh
+        name: cli
+        ---
+        type: Dataplane
+        mesh: cli
+        name: web-1
+        networking:
+          address: 10.0.0.2
+          inbound:
+          - port: 8080
+            tags:
+              kuma.io/service: web
+        ---
+        type: ExternalService
+        mesh: cli
+        name: httpbin
+        tags:
+          kuma.io/service: httpbin
+        networking:
+          address: httpbin.org:443
+        """;
+
+    public sealed class Fixture : IAsyncLifetime
+    {
+        private readonly string _dataDir = Directory.CreateTempSubdirectory("actordns-cli-").FullName;
+        private ActorDnsProcess _process = null!;
+
+        public IPEndPoint Api { get; } = new(IPAddress.Loopback, ActorDnsProcess.FreePort());
+
+        public async Task InitializeAsync()
+        {
+            _process = ActorDnsProcess.Start("--dns-address", $"127.0.0.1:{ActorDnsProcess.FreePort()}=default", "--api-address", Api.ToString(),
+                "--upstream", "127.0.0.1:9", "--data-dir", _dataDir);
+            await _process.WaitReadyAsync(Api);
+            await using var apply = ActorDnsProcess.StartWithInput(Resources, "apply", "-f", "-", "--api-address", Api.ToString());
+            Assert.Equal(0, await apply.WaitForExitAsync(ExitTimeout));
+            ApplyOutput = apply.StandardOutput;
+        }
+
+        public string ApplyOutput { get; private set; } = "";
+
+        public async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+        {
+            await using var process = ActorDnsProcess.Start([.. args, "--api-address", Api.ToString()]);
+            var exit = await process.WaitForExitAsync(ExitTimeout);
+            return (exit, process.StandardOutput, process.StandardError);
+        }
+
+        public async Task DisposeAsync()
+        {
+            await _process.DisposeAsync();
+            Directory.Delete(_dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ApplyFromStandardInput_CreatesEveryDocument()
+    {
+        Assert.Equal("created Mesh cli\ncreated Dataplane web-1\ncreated ExternalService httpbin\n", fixture.ApplyOutput);
+    }
+
+    [Fact]
+    public async Task ApplyAgain_ReportsUpdated()
+    {
+        await using var apply = ActorDnsProcess.StartWithInput(Resources, "apply", "-f", "-", "--api-address", fixture.Api.ToString());
+
+        Assert.Equal(0, await apply.WaitForExitAsync(ExitTimeout));
+        Assert.Equal("updated Mesh cli\nupdated Dataplane web-1\nupdated ExternalService httpbin\n", apply.StandardOutput);
+    }
+
+    [Theory]
+    [InlineData("dataplanes", "meshes/cli/dataplanes")]
+    [InlineData("external-services", "meshes/cli/external-services")]
+    [InlineData("vips", "meshes/cli/vips")]
+    [InlineData("dns-records", "meshes/cli/dns-records")]
+    [InlineData("meshes", "meshes")]
+    public async Task GetAsJsonAndYaml_SayWhatTheApiSays(string what, string route)
+    {
+        using var api = new ApiTestClient(fixture.Api);
+        var expected = await api.GetJsonAsync(route);
+
+        var json = await fixture.RunAsync("get", what, "--mesh", "cli", "-o", "json");
+        var yaml = await fixture.RunAsync("get", what, "--mesh", "cli", "-o", "yaml");
+
+        Assert.Equal((0, ""), (json.Exit, json.Err));
+        Assert.Equal((0, ""), (yaml.Exit, yaml.Err));
+        Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(json.Out)), json.Out);
+        var fromYaml = new DeserializerBuilder().Build().Deserialize(new StringReader(yaml.Out));
+        var yamlAsJson = new SerializerBuilder().JsonCompatible().Build().Serialize(fromYaml);
+        Assert.Equal(Normalize(expected), Normalize(JsonNode.Parse(yamlAsJson)));
+    }
+
+    [Fact]
+    public async Task GetAsTable_ListsOneRowPerItem()
+    {
+        using var api = new ApiTestClient(fixture.Api);
+        var vip = (await api.VipsAsync("cli")).Single(v => v.Key == "service:web").Vip;
+
+        var dataplanes = await fixture.RunAsync("get", "dataplanes", "-m", "cli");
+        var vips = await fixture.RunAsync("get", "vips", "-m", "cli");
+
+        Assert.Equal(["MESH  NAME   ADDRESS", "cli   web-1  10.0.0.2"], dataplanes.Out.TrimEnd('\n').Split('\n'));
+        Assert.Contains(vips.Out.Split('\n'), line => line.StartsWith("service:web", StringComparison.Ordinal) && line.Contains(vip!, StringComparison.Ordinal) && line.Contains("web.mesh", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Delete_RemovesTheResource_AndAMissingOneIsOneErrorLine()
+    {
+        await using (var apply = ActorDnsProcess.StartWithInput(Resources.Replace("web-1", "gone-1", StringComparison.Ordinal).Replace("kuma.io/service: web", "kuma.io/service: gone", StringComparison.Ordinal), "apply", "-f", "-", "--api-address", fixture.Api.ToString()))
+        {
+            Assert.Equal(0, await apply.WaitForExitAsync(ExitTimeout));
+        }
+
+        var deleted = await fixture.RunAsync("delete", "dataplane", "gone-1", "--mesh", "cli");
+        var again = await fixture.RunAsync("delete", "dataplane", "gone-1", "--mesh", "cli");
+
+        Assert.Equal((0, "deleted dataplane gone-1\n"), (deleted.Exit, deleted.Out));
+        using var api = new ApiTestClient(fixture.Api);
+        Assert.Equal(HttpStatusCode.NotFound, await api.GetStatusAsync("meshes/cli/dataplanes/gone-1"));
+        Assert.Equal(1, again.Exit);
+        Assert.Equal("actordns delete dataplane gone-1: 404: Dataplane gone-1 not found\n", again.Err);
+    }
+
+    [Fact]
+    public async Task ApplyInvalidDocument_ExitsWith1AndNamesTheField()
+    {
+        const string bad = "type: Dataplane\nmesh: cli\nname: bad-1\nnetworking:\n  address: 10.0.0.1\n  inbound:\n  - port: 70000\n    tags:\n      kuma.io/service: bad\n";
+        await using var apply = ActorDnsProcess.StartWithInput(bad, "apply", "-f", "-", "--api-address", fixture.Api.ToString());
+
+        Assert.Equal(1, await apply.WaitForExitAsync(ExitTimeout));
+        Assert.Equal("actordns apply: Dataplane bad-1: 400: Resource is not valid: networking.inbound[0].port: port must be in the range [1, 65535]\n", apply.StandardError);
+    }
+
+    /// <summary>YAML has no number type of its own: compare as JSON text with every scalar a string.</summary>
+    private static string Normalize(JsonNode? node) => node switch
+    {
+        JsonObject o => "{" + string.Join(",", o.Select(p => $"\"{p.Key}\":{Normalize(p.Value)}")) + "}",
+        JsonArray a => "[" + string.Join(",", a.Select(Normalize)) + "]",
+        null => "null",
+        _ => $"\"{node.ToString()}\"",
+    };
+}
