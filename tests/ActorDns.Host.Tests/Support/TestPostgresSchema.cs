@@ -18,6 +18,9 @@ public sealed class TestPostgresSchema : IAsyncDisposable
         _name = name;
     }
 
+    /// <summary>The schema's name, to qualify its tables in <see cref="ExecuteAsync"/>.</summary>
+    public string Name => _name;
+
     /// <summary>The <c>--journal</c> value that keeps the journal in this schema.</summary>
     public string Journal => $"postgres:{_connection};Search Path={_name}";
 
@@ -31,7 +34,8 @@ public sealed class TestPostgresSchema : IAsyncDisposable
 
     public ValueTask DisposeAsync() => new(ExecuteAsync($"DROP SCHEMA {_name} CASCADE"));
 
-    private async Task ExecuteAsync(string sql)
+    /// <summary>Runs one statement on the server (to break or mend the journal under a running process).</summary>
+    public async Task ExecuteAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(_connection);
         await connection.OpenAsync();
