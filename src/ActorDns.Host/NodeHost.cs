@@ -61,13 +61,15 @@ public static class NodeHost
             zones.LoadCaches(options.DataDir, options.DnsAddresses.Select(a => a.Mesh).Distinct());
         }
 
+        var runtime = RuntimeSettings.From(options);
         var services = builder.Services;
         services.AddSingleton(options);
+        services.AddSingleton(runtime);
         services.AddSingleton(registry);
         services.AddSingleton(new DnsServerMetrics(registry));
         services.AddSingleton(zones);
         services.AddSingleton(_ => new Forwarder(
-            new ForwarderOptions { Upstreams = options.Upstreams },
+            runtime.Forwarder,
             new ForwarderMetrics(factory),
             new Random(),
             TimeProvider.System));
@@ -79,7 +81,7 @@ public static class NodeHost
         }
 
         var controlPlaneMetrics = new ControlPlaneMetrics(factory);
-        void AddCluster(IServiceCollection into) => into.AddActorDnsCluster(role, options, zones, controlPlaneMetrics);
+        void AddCluster(IServiceCollection into) => into.AddActorDnsCluster(role, options, runtime.Resolver, zones, controlPlaneMetrics);
         if (role == NodeRole.Resolver)
         {
             services.AddSingleton(sp => new ResolverMembership(AddCluster, sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILoggerFactory>()));
@@ -117,7 +119,7 @@ public static class NodeHost
             NodeRole.Resolver => () => dns.Serving && (ClusterUp() || served.Any(s => s.Current.Version > 0)),
             _ => () => dns.Serving && ClusterUp(),
         };
-        ApiEndpoints.MapCommon(app, RoleName(role), registry, app.Services.GetRequiredService<DnsServerMetrics>(), ready);
+        ApiEndpoints.MapCommon(app, RoleName(role), registry, app.Services.GetRequiredService<DnsServerMetrics>(), ready, runtime.ToJson(servesDns));
         if (role != NodeRole.Resolver)
         {
             new CatalogApi(app.Services.GetRequiredService<ActorRegistry>(), app.Services.GetRequiredService<KnownMeshes>()).Map(app);

@@ -154,4 +154,34 @@ public sealed class ApiContractTests(ApiContractTests.Fixture fixture) : IClassF
         Assert.Contains("actordns_vip_releases_total{mesh=\"counted\"} 1\n", metrics, StringComparison.Ordinal);
         Assert.Matches("\nactordns_mesh_command_duration_seconds_count [4-9]", metrics);
     }
+
+    /// <summary>The documented defaults (docs/configuration.md, docs/api.md) as the running process uses them.</summary>
+    public static TheoryData<string, double> DocumentedDefaults() => new()
+    {
+        { "dns[0].tcpIdleTimeoutSeconds", 10 },
+        { "dns[0].tcpIoTimeoutSeconds", 1 },
+        { "dns[0].tcpMaxConnections", 1000 },
+        { "dns[0].udpErrorRepliesPerSecond", 100 },
+        { "forwarder.tryTimeoutSeconds", 2 },
+        { "forwarder.totalTimeoutSeconds", 5 },
+        { "forwarder.maxConcurrent", 1000 },
+        { "forwarder.maxFails", 2 },
+        { "forwarder.healthCheckIntervalSeconds", 0.5 },
+        { "resolver.cacheWriteDelaySeconds", 0.2 },
+        { "resolver.versionCheckIntervalSeconds", 5 },
+    };
+
+    [Theory]
+    [MemberData(nameof(DocumentedDefaults))]
+    public async Task Config_ShowsTheDocumentedDefault_TheProcessRunsWith(string path, double expected)
+    {
+        using var api = new ApiTestClient(fixture.Api);
+
+        var config = await api.GetJsonAsync("config");
+
+        var node = path.Split('.').Aggregate((JsonNode?)config, (n, part) => part.EndsWith(']')
+            ? n?[part[..part.IndexOf('[', StringComparison.Ordinal)]]?[int.Parse(part[(part.IndexOf('[', StringComparison.Ordinal) + 1)..^1], System.Globalization.CultureInfo.InvariantCulture)]
+            : n?[part]);
+        Assert.Equal(expected, node!.GetValue<double>());
+    }
 }

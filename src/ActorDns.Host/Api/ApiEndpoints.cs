@@ -7,15 +7,19 @@ using Prometheus;
 
 namespace ActorDns.Host.Api;
 
-/// <summary>The routes every role serves on <c>--api-address</c>: <c>/</c>, <c>/metrics</c> and the health checks (SPEC §2).</summary>
+/// <summary>
+/// The routes every role serves on <c>--api-address</c>: <c>/</c>, <c>/metrics</c>, the health checks (SPEC §2) and
+/// <c>/config</c>, the tunables the node runs with (as Kuma's API server shows its configuration).
+/// </summary>
 public static class ApiEndpoints
 {
     public static readonly string Version =
         typeof(ApiEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    public static void MapCommon(WebApplication app, string role, CollectorRegistry registry, DnsServerMetrics dnsMetrics, Func<bool> ready)
+    public static void MapCommon(WebApplication app, string role, CollectorRegistry registry, DnsServerMetrics dnsMetrics, Func<bool> ready, object config)
     {
         app.MapGet("/", () => Results.Json(new { product = "ActorDns", version = Version, role }));
+        app.MapGet("/config", () => Results.Json(config));
         app.MapGet("/health/live", () => Results.Text("ok\n"));
         app.MapGet("/health/ready", () => ready() ? Results.Text("ok\n") : Results.Text("not ready\n", statusCode: 503));
         app.MapGet("/metrics", async (HttpContext context) =>

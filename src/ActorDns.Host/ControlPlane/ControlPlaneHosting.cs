@@ -29,7 +29,8 @@ public static class ControlPlaneHosting
     public const string ControlPlaneRole = "control-plane";
     public const string ResolverRole = "resolver";
 
-    public static IServiceCollection AddActorDnsCluster(this IServiceCollection services, NodeRole role, ActorDnsOptions options, ZoneRegistry zones, ControlPlaneMetrics metrics)
+    public static IServiceCollection AddActorDnsCluster(
+        this IServiceCollection services, NodeRole role, ActorDnsOptions options, ResolverSettings resolverSettings, ZoneRegistry zones, ControlPlaneMetrics metrics)
     {
         var servesDns = role != NodeRole.ControlPlane;
         var hostsShards = role != NodeRole.Resolver;
@@ -132,9 +133,8 @@ public static class ControlPlaneHosting
 
                 if (servesDns)
                 {
-                    var settings = new ResolverSettings { CacheDirectory = options.DataDir };
                     registry.Register<ResolverKey>(system.ActorOf(
-                        ResolverProtocol.Props(served, options.Zone, registry.Get<MeshRegionKey>(), DistributedPubSub.Get(system).Mediator, settings, metrics),
+                        ResolverProtocol.Props(served, options.Zone, registry.Get<MeshRegionKey>(), DistributedPubSub.Get(system).Mediator, resolverSettings, metrics),
                         "resolver"));
                 }
             });

@@ -10,7 +10,7 @@ namespace ActorDns.Host.Dns;
 
 /// <summary>Starts one <see cref="DnsListener"/> per <c>--dns-address</c> and stops them with the host.</summary>
 public sealed class DnsServerService(
-    ActorDnsOptions options,
+    RuntimeSettings settings,
     ZoneRegistry zones,
     ResolverPipeline pipeline,
     DnsServerMetrics metrics,
@@ -24,10 +24,10 @@ public sealed class DnsServerService(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger("ActorDns.Dns");
-        foreach (var address in options.DnsAddresses)
+        foreach (var address in settings.Listeners)
         {
             var listener = new DnsListener(
-                new DnsListenerOptions(address.Endpoint, address.Mesh) { UdpLoops = options.UdpLoops },
+                address,
                 zones.For(address.Mesh),
                 pipeline,
                 metrics,
@@ -39,7 +39,7 @@ public sealed class DnsServerService(
             }
             catch (System.Net.Sockets.SocketException e)
             {
-                throw new OptionsException($"--dns-address {address}: cannot listen: {e.Message}");
+                throw new OptionsException($"--dns-address {address.Endpoint}={address.Mesh}: cannot listen: {e.Message}");
             }
         }
 
