@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using ActorDns.Host.Tests.Support;
-using ActorDns.Server.Tests.Support;
+using ActorDns.Testing;
 using DnsClient;
 using Xunit;
 
@@ -19,9 +19,9 @@ public sealed class ApiContractTests(ApiContractTests.Fixture fixture) : IClassF
     {
         private readonly string _dataDir = Directory.CreateTempSubdirectory("actordns-api-").FullName;
 
-        public IPEndPoint Api { get; } = new(IPAddress.Loopback, ActorDnsProcess.FreePort());
+        public IPEndPoint Api { get; } = new(IPAddress.Loopback, FreePort.Next());
 
-        public IPEndPoint Dns { get; } = new(IPAddress.Loopback, ActorDnsProcess.FreePort());
+        public IPEndPoint Dns { get; } = new(IPAddress.Loopback, FreePort.Next());
 
         public ActorDnsProcess Process { get; private set; } = null!;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using ActorDns.Host.Tests.Support;
+using ActorDns.Testing;
 using Xunit;
 using YamlDotNet.Serialization;
 
@@ -42,11 +43,11 @@ public sealed class ClientCommandsTests(ClientCommandsTests.Fixture fixture) : I
         private readonly string _dataDir = Directory.CreateTempSubdirectory("actordns-cli-").FullName;
         private ActorDnsProcess _process = null!;
 
-        public IPEndPoint Api { get; } = new(IPAddress.Loopback, ActorDnsProcess.FreePort());
+        public IPEndPoint Api { get; } = new(IPAddress.Loopback, FreePort.Next());
 
         public async Task InitializeAsync()
         {
-            _process = ActorDnsProcess.Start("--dns-address", $"127.0.0.1:{ActorDnsProcess.FreePort()}=default", "--api-address", Api.ToString(),
+            _process = ActorDnsProcess.Start("--dns-address", $"127.0.0.1:{FreePort.Next()}=default", "--api-address", Api.ToString(),
                 "--upstream", "127.0.0.1:9", "--data-dir", _dataDir);
             await _process.WaitReadyAsync(Api);
             await using var apply = ActorDnsProcess.StartWithInput(Resources, "apply", "-f", "-", "--api-address", Api.ToString());

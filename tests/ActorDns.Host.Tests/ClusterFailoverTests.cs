@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using ActorDns.Host.Tests.Support;
+using ActorDns.Testing;
 using DnsClient;
 using Xunit;
 using Xunit.Abstractions;
@@ -34,7 +36,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         _schema = await TestPostgresSchema.CreateAsync("failover");
         for (var i = 0; i < 3; i++)
         {
-            _controlPlanes.Add((new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort()), ActorDnsProcess.FreePort()));
+            _controlPlanes.Add((new IPEndPoint(IPAddress.Loopback, FreePort.Next()), FreePort.Next()));
         }
 
         string[] seeds = ["--seed-node", Seed(0), "--seed-node", Seed(1)];
@@ -49,8 +51,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
         for (var i = 0; i < 2; i++)
         {
-            var dns = new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort());
-            var api = new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort());
+            var dns = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+            var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
             var process = ActorDnsProcess.Start(["resolver", "--remoting", "127.0.0.1:0", .. seeds, "--api-address", api.ToString(),
                 "--dns-address", $"{dns}=default", "--upstream", "127.0.0.1:9", "--data-dir", Path.Combine(_root, $"resolver-{i}")]);
             _processes.Add(process);
@@ -250,17 +252,9 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         }
     }
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done)
-    {
-        var watch = Stopwatch.StartNew();
-        T value;
-        while (!done(value = await probe()) && watch.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(50);
-        }
-
-        return value;
-    }
+    /// <summary>The first value that satisfies <paramref name="done"/>; fails the test after 20 s (the expression names what was awaited).</summary>
+    private static Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, [CallerArgumentExpression(nameof(probe))] string what = "") =>
+        Eventually.ValueAsync(probe, done, TimeSpan.FromSeconds(20), what, TimeSpan.FromMilliseconds(50));
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -15,8 +15,8 @@ namespace ActorDns.Host.Tests;
 public sealed class ClusterProcessTests : IAsyncLifetime
 {
     private readonly string _root = Directory.CreateTempSubdirectory("actordns-cluster-").FullName;
-    private readonly IPEndPoint _api = new(IPAddress.Loopback, ActorDnsProcess.FreePort());
-    private readonly int _remoting = ActorDnsProcess.FreePort();
+    private readonly IPEndPoint _api = new(IPAddress.Loopback, FreePort.Next());
+    private readonly int _remoting = FreePort.Next();
     private readonly List<(IPEndPoint Dns, IPEndPoint Api, string DataDir)> _resolvers = [];
     private readonly List<ActorDnsProcess?> _resolverProcesses = [null, null];
     private ActorDnsProcess? _controlPlane;
@@ -27,7 +27,7 @@ public sealed class ClusterProcessTests : IAsyncLifetime
     {
         for (var i = 0; i < 2; i++)
         {
-            _resolvers.Add((new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort()), new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort()),
+            _resolvers.Add((new IPEndPoint(IPAddress.Loopback, FreePort.Next()), new IPEndPoint(IPAddress.Loopback, FreePort.Next()),
                 Directory.CreateDirectory(Path.Combine(_root, $"resolver-{i}")).FullName));
         }
 

@@ -50,7 +50,7 @@ public sealed class CommandLineTests
         squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
 
-        await using var process = ActorDnsProcess.Start(Loopback(port, ActorDnsProcess.FreePort()));
+        await using var process = ActorDnsProcess.Start(Loopback(port, FreePort.Next()));
 
         Assert.Equal(1, await process.WaitForExitAsync(ExitTimeout));
         var line = Assert.Single(Lines(process.StandardError));
@@ -70,7 +70,7 @@ public sealed class CommandLineTests
         var dataDir = Directory.CreateTempSubdirectory("actordns-remoting-").FullName;
 
         await using var process = ActorDnsProcess.Start(role, "--remoting", $"127.0.0.1:{port}", "--seed-node", $"akka.tcp://actordns@127.0.0.1:{port}",
-            "--api-address", $"127.0.0.1:{ActorDnsProcess.FreePort()}", "--dns-address", $"127.0.0.1:{ActorDnsProcess.FreePort()}=default",
+            "--api-address", $"127.0.0.1:{FreePort.Next()}", "--dns-address", $"127.0.0.1:{FreePort.Next()}=default",
             "--upstream", "127.0.0.1:9", "--data-dir", dataDir);
 
         Assert.Equal(1, await process.WaitForExitAsync(ExitTimeout));
@@ -84,9 +84,9 @@ public sealed class CommandLineTests
     public async Task JournalUnreachable_ExitsWithCode1AndSaysWhy()
     {
         // A PostgreSQL port where nothing listens: a dead database, not a bad flag.
-        var port = ActorDnsProcess.FreePort();
+        var port = FreePort.Next();
         await using var process = ActorDnsProcess.Start(
-            [.. Loopback(ActorDnsProcess.FreePort(), ActorDnsProcess.FreePort()), "--journal", $"postgres:Host=127.0.0.1;Port={port};Database=x;Username=x;Password=x;Timeout=2"]);
+            [.. Loopback(FreePort.Next(), FreePort.Next()), "--journal", $"postgres:Host=127.0.0.1;Port={port};Database=x;Username=x;Password=x;Timeout=2"]);
 
         Assert.Equal(1, await process.WaitForExitAsync(ExitTimeout));
         var line = Assert.Single(Lines(process.StandardError));
@@ -118,8 +118,8 @@ public sealed class CommandLineTests
     public async Task ConfigFileAndEnvironment_SetTheZone()
     {
         // The YAML file names the domain and listener; the environment overrides the TTL the file gives.
-        var dns = new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort());
-        var api = new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort());
+        var dns = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
         var file = Path.GetTempFileName();
         await File.WriteAllTextAsync(file, $"dnsAddress: [\"{dns}=default\"]\napiAddress: \"{api}\"\nupstream: [\"127.0.0.1:9\"]\ndnsServer:\n  domain: corp\n  ttl: 99\n");
         try
@@ -166,7 +166,7 @@ public sealed class CommandLineTests
         var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
         var dataDir = Directory.CreateTempSubdirectory("actordns-apiport-").FullName;
 
-        await using var process = ActorDnsProcess.Start([.. Loopback(ActorDnsProcess.FreePort(), port), "--data-dir", dataDir]);
+        await using var process = ActorDnsProcess.Start([.. Loopback(FreePort.Next(), port), "--data-dir", dataDir]);
 
         Assert.Equal(1, await process.WaitForExitAsync(ExitTimeout));
         Assert.StartsWith($"actordns: --api-address 127.0.0.1:{port}: cannot listen", Assert.Single(Lines(process.StandardError)), StringComparison.Ordinal);
@@ -180,7 +180,7 @@ public sealed class CommandLineTests
         var dataDir = Directory.CreateTempSubdirectory("actordns-journal-").FullName;
         var journal = Directory.CreateDirectory(Path.Combine(dataDir, "journal.db")).FullName;
 
-        await using var process = ActorDnsProcess.Start([.. Loopback(ActorDnsProcess.FreePort(), ActorDnsProcess.FreePort()), "--data-dir", dataDir, "--journal", $"sqlite:{journal}"]);
+        await using var process = ActorDnsProcess.Start([.. Loopback(FreePort.Next(), FreePort.Next()), "--data-dir", dataDir, "--journal", $"sqlite:{journal}"]);
 
         Assert.Equal(1, await process.WaitForExitAsync(ExitTimeout));
         Assert.StartsWith($"actordns: --journal sqlite:{journal}: cannot open the journal", Assert.Single(Lines(process.StandardError)), StringComparison.Ordinal);
@@ -190,8 +190,8 @@ public sealed class CommandLineTests
     [Fact]
     public async Task FlagBeatsEnvironmentBeatsFile_AndAnEnvironmentListOpensEveryListener()
     {
-        var dns = new[] { new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort()), new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort()) };
-        var api = new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort());
+        var dns = new[] { new IPEndPoint(IPAddress.Loopback, FreePort.Next()), new IPEndPoint(IPAddress.Loopback, FreePort.Next()) };
+        var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
         var dataDir = Directory.CreateTempSubdirectory("actordns-precedence-").FullName;
         var file = Path.Combine(dataDir, "config.yaml");
         await File.WriteAllTextAsync(file, "dnsServer:\n  domain: fromfile\n  ttl: 11\nupstream: [\"127.0.0.1:9\"]\n");
@@ -223,10 +223,10 @@ public sealed class CommandLineTests
     [Fact]
     public async Task ResolverWithNoReachableControlPlane_IsLiveButNotReady()
     {
-        var api = new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort());
+        var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
         var dataDir = Directory.CreateTempSubdirectory("actordns-notready-").FullName;
-        await using var process = ActorDnsProcess.Start("resolver", "--seed-node", $"akka.tcp://actordns@127.0.0.1:{ActorDnsProcess.FreePort()}", "--remoting", "127.0.0.1:0",
-            "--api-address", api.ToString(), "--dns-address", $"127.0.0.1:{ActorDnsProcess.FreePort()}=default", "--upstream", "127.0.0.1:9", "--data-dir", dataDir);
+        await using var process = ActorDnsProcess.Start("resolver", "--seed-node", $"akka.tcp://actordns@127.0.0.1:{FreePort.Next()}", "--remoting", "127.0.0.1:0",
+            "--api-address", api.ToString(), "--dns-address", $"127.0.0.1:{FreePort.Next()}=default", "--upstream", "127.0.0.1:9", "--data-dir", dataDir);
         using var http = new HttpClient { BaseAddress = new Uri($"http://{api}"), Timeout = TimeSpan.FromSeconds(2) };
 
         await Eventually.TrueAsync(async () => await LiveAsync(http), TimeSpan.FromSeconds(20), "/health/live answers 200");

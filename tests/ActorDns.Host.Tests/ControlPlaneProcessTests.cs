@@ -1,5 +1,6 @@
 using System.Net;
 using ActorDns.Host.Tests.Support;
+using ActorDns.Testing;
 using Xunit;
 
 namespace ActorDns.Host.Tests;
@@ -42,8 +43,8 @@ public sealed class ControlPlaneProcessTests : IAsyncLifetime
         """;
 
     private readonly string _dataDir = Directory.CreateTempSubdirectory("actordns-cp-").FullName;
-    private readonly IPEndPoint _dns = new(IPAddress.Loopback, ActorDnsProcess.FreePort());
-    private readonly IPEndPoint _api = new(IPAddress.Loopback, ActorDnsProcess.FreePort());
+    private readonly IPEndPoint _dns = new(IPAddress.Loopback, FreePort.Next());
+    private readonly IPEndPoint _api = new(IPAddress.Loopback, FreePort.Next());
     private ActorDnsProcess _process = null!;
 
     public Task InitializeAsync() => StartAsync();

@@ -16,9 +16,9 @@ public sealed class JournalFailureTests
     public async Task JournalWriteFails_PutIs503_AndNothingChanges()
     {
         await using var schema = await TestPostgresSchema.CreateAsync("journalfail");
-        var api = new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort());
+        var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
         var dataDir = Directory.CreateTempSubdirectory("actordns-journalfail-").FullName;
-        await using var process = ActorDnsProcess.Start("--dns-address", $"127.0.0.1:{ActorDnsProcess.FreePort()}=default", "--api-address", api.ToString(),
+        await using var process = ActorDnsProcess.Start("--dns-address", $"127.0.0.1:{FreePort.Next()}=default", "--api-address", api.ToString(),
             "--upstream", "127.0.0.1:9", "--data-dir", dataDir, "--journal", schema.Journal);
         try
         {

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using ActorDns.Host.Tests.Support;
-using ActorDns.Server.Tests.Support;
+using ActorDns.Testing.Dns;
 using ActorDns.Testing;
 using DnsClient;
 using Xunit;
@@ -33,7 +33,7 @@ public sealed partial class LocalClusterTests(LocalClusterTests.Fixture cluster)
         /// <summary>Why the topology could not be started on this machine, or null when it runs.</summary>
         public string? Missing { get; private set; }
 
-        public Uri Prometheus { get; } = new($"http://127.0.0.1:{ActorDnsProcess.FreePort()}/");
+        public Uri Prometheus { get; } = new($"http://127.0.0.1:{FreePort.Next()}/");
 
         /// <summary>Answers every name with 192.0.2.7, except <c>silent.*</c>, which it never answers (an upstream timeout).</summary>
         public FakeUpstream Upstream { get; } = new(IPAddress.Loopback, q => q.QName.StartsWith("silent.", StringComparison.Ordinal)

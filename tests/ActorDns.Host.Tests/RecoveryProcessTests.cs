@@ -32,8 +32,8 @@ public sealed class RecoveryProcessTests(ITestOutputHelper output)
     private async Task RunAsync(Func<string, string> journal)
     {
         var dataDir = Directory.CreateTempSubdirectory("actordns-recovery-").FullName;
-        var api = new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort());
-        var dns = new IPEndPoint(IPAddress.Loopback, ActorDnsProcess.FreePort());
+        var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        var dns = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
         string[] args = ["--dns-address", $"{dns}=default", "--api-address", api.ToString(), "--upstream", "127.0.0.1:9",
             "--data-dir", dataDir, "--journal", journal(dataDir)];
         var process = ActorDnsProcess.Start(args);

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using ActorDns.Host.Tests.Support;
-using ActorDns.Server.Tests.Support;
+using ActorDns.Testing.Dns;
+using ActorDns.Testing;
 using DnsClient;
 using Xunit;
 
@@ -14,9 +15,9 @@ public sealed class StandaloneProcessTests(StandaloneProcessTests.Fixture fixtur
     {
         public FakeUpstream Upstream { get; } = new(IPAddress.Loopback, FakeUpstream.AnswerA(IPAddress.Parse("192.0.2.7")));
 
-        public IPEndPoint Dns { get; } = new(IPAddress.Loopback, ActorDnsProcess.FreePort());
+        public IPEndPoint Dns { get; } = new(IPAddress.Loopback, FreePort.Next());
 
-        public IPEndPoint Api { get; } = new(IPAddress.Loopback, ActorDnsProcess.FreePort());
+        public IPEndPoint Api { get; } = new(IPAddress.Loopback, FreePort.Next());
 
         public ActorDnsProcess Process { get; private set; } = null!;
 

@@ -135,27 +135,6 @@ public sealed class ActorDnsProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    /// <summary>A loopback port that is free for both UDP and TCP right now.</summary>
-    public static int FreePort()
-    {
-        while (true)
-        {
-            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            tcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)tcp.LocalEndPoint!).Port;
-            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            try
-            {
-                udp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                return port;
-            }
-            catch (SocketException)
-            {
-                // Taken for UDP; try another.
-            }
-        }
-    }
-
     private void Append(StringBuilder stream, string? line)
     {
         if (line is null)

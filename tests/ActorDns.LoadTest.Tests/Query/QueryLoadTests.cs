@@ -1,10 +1,11 @@
+using System.Net;
 using ActorDns.LoadTest.Query;
-using ActorDns.LoadTest.Tests.Support;
+using ActorDns.Testing.Dns;
 using Xunit;
 
 namespace ActorDns.LoadTest.Tests.Query;
 
-/// <summary>Query mode end to end, in process, against <see cref="TinyResponder"/> on loopback. Counts only, never speeds.</summary>
+/// <summary>Query mode end to end, in process, against a <see cref="FakeUpstream"/> on loopback. Counts only, never speeds.</summary>
 public sealed class QueryLoadTests
 {
     private static readonly string[] Names = ["backend.mesh", "Web.Mesh", "db.default.svc.mesh"];
@@ -14,7 +15,7 @@ public sealed class QueryLoadTests
     [InlineData(true)]
     public void Run_ResponderAnswersEverything_AnswersEveryQuerySent(bool tcp)
     {
-        using var responder = new TinyResponder();
+        using var responder = new FakeUpstream(IPAddress.Loopback, FakeUpstream.AnswerA());
         var options = new QueryOptions([responder.Endpoint], Names, 2000, TimeSpan.FromSeconds(1), 20, 42, tcp, TimeSpan.FromSeconds(2), 4);
 
         var report = QueryLoad.Run(options, CancellationToken.None);
@@ -28,14 +29,14 @@ public sealed class QueryLoadTests
         Assert.Equal(report.Answered, report.Latency.Count);
         Assert.Equal(report.Sent, report.SendLag.Count);
         Assert.Equal(new Dictionary<string, long> { ["NOERROR"] = 2000 }, report.Rcodes);
-        Assert.Equal(2000, responder.Received);
+        Assert.Equal(2000, responder.QueryCount);
         Assert.Equal(0, report.ExitCode());
     }
 
     [Fact]
     public void Run_ReplyWithAnotherQuestion_CountsItAsWrongAndTheQueryAsLost()
     {
-        using var responder = new TinyResponder(TinyResponder.Behaviour.WrongName);
+        using var responder = new FakeUpstream(IPAddress.Loopback, FakeUpstream.Bad(FakeUpstream.BadReply.WrongName));
         var options = new QueryOptions([responder.Endpoint], Names, 200, TimeSpan.FromSeconds(0.25), 20, 1, false, TimeSpan.FromMilliseconds(200), 2);
 
         var report = QueryLoad.Run(options, CancellationToken.None);
@@ -51,7 +52,7 @@ public sealed class QueryLoadTests
     [Fact]
     public void Run_SilentServer_LosesEveryQuery()
     {
-        using var responder = new TinyResponder(TinyResponder.Behaviour.Silent);
+        using var responder = new FakeUpstream(IPAddress.Loopback, FakeUpstream.Silent);
         var options = new QueryOptions([responder.Endpoint], Names, 200, TimeSpan.FromSeconds(0.25), 20, 1, false, TimeSpan.FromMilliseconds(100), 2);
 
         var report = QueryLoad.Run(options, CancellationToken.None);
@@ -65,15 +66,15 @@ public sealed class QueryLoadTests
     [Fact]
     public void Run_TwoServers_SplitsTheQueriesEvenly()
     {
-        using var first = new TinyResponder();
-        using var second = new TinyResponder();
+        using var first = new FakeUpstream(IPAddress.Loopback, FakeUpstream.AnswerA());
+        using var second = new FakeUpstream(IPAddress.Loopback, FakeUpstream.AnswerA());
         var options = new QueryOptions([first.Endpoint, second.Endpoint], Names, 400, TimeSpan.FromSeconds(0.5), 20, 3, false, TimeSpan.FromSeconds(2), 3);
 
         var report = QueryLoad.Run(options, CancellationToken.None);
 
         Assert.Equal(4, report.Sockets);
         Assert.Equal([100, 100], report.PerServer.Select(s => s.Sent));
-        Assert.Equal(100, first.Received);
-        Assert.Equal(100, second.Received);
+        Assert.Equal(100, first.QueryCount);
+        Assert.Equal(100, second.QueryCount);
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using ActorDns.LoadTest.Register;
+using ActorDns.Testing;
 using Xunit;
 
 namespace ActorDns.LoadTest.Tests.Register;
@@ -16,7 +17,7 @@ public sealed class RegisterRunTests : IDisposable
 
     public RegisterRunTests()
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         _api = new Uri($"http://127.0.0.1:{port}/");
         _listener.Prefixes.Add(_api.ToString());
         _listener.Start();
@@ -76,12 +77,5 @@ public sealed class RegisterRunTests : IDisposable
             context.Response.StatusCode = context.Request.HttpMethod == "PUT" ? _status : 200;
             context.Response.Close();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using ActorDns.Protocol;
-using ActorDns.Server.Tests.Support;
+using ActorDns.Testing.Dns;
 using Xunit;
 
 namespace ActorDns.Server.Tests.Conformance;

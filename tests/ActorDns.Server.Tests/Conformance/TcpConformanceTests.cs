@@ -5,6 +5,7 @@ using ActorDns.Protocol;
 using ActorDns.Server.Query;
 using ActorDns.Server.Tests.Support;
 using ActorDns.Server.Transport;
+using ActorDns.Testing.Dns;
 using Xunit;
 
 namespace ActorDns.Server.Tests.Conformance;

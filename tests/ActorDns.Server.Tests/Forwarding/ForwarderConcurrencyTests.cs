@@ -1,5 +1,5 @@
 using ActorDns.Protocol;
-using ActorDns.Server.Tests.Support;
+using ActorDns.Testing.Dns;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 

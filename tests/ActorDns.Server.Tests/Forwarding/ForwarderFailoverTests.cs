@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using ActorDns.Protocol;
 using ActorDns.Server.Forwarding;
 using ActorDns.Server.Tests.Support;
+using ActorDns.Testing.Dns;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 

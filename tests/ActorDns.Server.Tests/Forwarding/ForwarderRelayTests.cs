@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using ActorDns.Protocol;
-using ActorDns.Server.Tests.Support;
+using ActorDns.Testing.Dns;
 using Xunit;
 
 namespace ActorDns.Server.Tests.Forwarding;

@@ -2,6 +2,7 @@ using System.Net;
 using ActorDns.Server.Forwarding;
 using ActorDns.Server.Query;
 using ActorDns.Server.Tests.Support;
+using ActorDns.Testing.Dns;
 
 namespace ActorDns.Server.Tests.Forwarding;
 

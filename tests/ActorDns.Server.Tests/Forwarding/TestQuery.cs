@@ -1,5 +1,6 @@
 using System.Net;
 using ActorDns.Protocol;
+using ActorDns.Testing.Dns;
 using Xunit;
 
 namespace ActorDns.Server.Tests.Forwarding;
@@ -13,17 +14,17 @@ internal static class TestQuery
 
     /// <summary>A standard query; with <paramref name="optPayload"/> an OPT record carrying <paramref name="optRdata"/>.</summary>
     public static byte[] Build(string name, DnsRecordType type = DnsRecordType.A, ushort id = 0x1234, ushort flags = DnsHeaderFlags.RD,
-        ushort? optPayload = null, byte[]? optRdata = null)
-    {
-        var message = new DnsMessage { Id = id, Flags = flags };
-        message.Questions.Add(new DnsQuestion(name, type));
-        if (optPayload is { } payload)
+        ushort? optPayload = null, byte[]? optRdata = null) =>
+        new QueryBuilder
         {
-            message.Additionals.Add(new DnsResourceRecord(".", DnsRecordType.OPT, payload, 0, optRdata ?? []));
-        }
-
-        return message.ToArray();
-    }
+            Id = id,
+            Flags = flags,
+            Name = name,
+            Type = (ushort)type,
+            Edns = optPayload.HasValue,
+            Payload = optPayload ?? 0,
+            EdnsOptions = optRdata ?? [],
+        }.Build();
 
     /// <summary>OPT RDATA with an ECS option (0.0.0.0/0) and a client cookie.</summary>
     public static byte[] ClientOptions() =>

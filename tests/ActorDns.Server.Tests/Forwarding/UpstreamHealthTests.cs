@@ -1,6 +1,7 @@
 using System.Net;
 using ActorDns.Protocol;
 using ActorDns.Server.Tests.Support;
+using ActorDns.Testing.Dns;
 using ActorDns.Testing;
 using Xunit;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using ActorDns.Server.Query;
 using ActorDns.Server.Tests.Support;
+using ActorDns.Testing.Dns;
 using Xunit;
 
 namespace ActorDns.Server.Tests.Metrics;

@@ -4,6 +4,7 @@ using ActorDns.Protocol;
 using ActorDns.Server.Tests.Forwarding;
 using ActorDns.Server.Tests.Support;
 using ActorDns.Server.Transport;
+using ActorDns.Testing.Dns;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 

@@ -5,6 +5,7 @@ using ActorDns.Server.Forwarding;
 using ActorDns.Server.Tests.Forwarding;
 using ActorDns.Server.Tests.Support;
 using ActorDns.Server.Transport;
+using ActorDns.Testing.Dns;
 using ActorDns.Testing;
 using Xunit;
 

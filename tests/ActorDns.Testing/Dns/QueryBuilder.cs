@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using ActorDns.Protocol;
 
-namespace ActorDns.Server.Tests.Support;
+namespace ActorDns.Testing.Dns;
 
 /// <summary>Builds query packets octet by octet, including malformed ones, for conformance tests.</summary>
 public sealed record QueryBuilder

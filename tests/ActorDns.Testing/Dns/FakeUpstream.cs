@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using ActorDns.Protocol;
 
-namespace ActorDns.Server.Tests.Support;
+namespace ActorDns.Testing.Dns;
 
 /// <summary>
 /// A scripted upstream resolver for forwarder tests: UDP and TCP on the same ephemeral port of a loopback

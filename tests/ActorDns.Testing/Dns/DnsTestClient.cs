@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ActorDns.Server.Tests.Support;
+namespace ActorDns.Testing.Dns;
 
 /// <summary>Raw-bytes DNS client for tests: sends exactly the given octets over UDP or TCP and returns what comes back.</summary>
 public static class DnsTestClient
