@@ -1,6 +1,7 @@
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Actor;
 using ActorDns.ControlPlane.Meshes;
+using ActorDns.ControlPlane.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 using static ActorDns.ControlPlane.Meshes.MeshDirectoryProtocol;
@@ -65,5 +66,32 @@ public sealed class KnownMeshesSpec : Akka.TestKit.Xunit2.TestKit
         subscriber.Tell(new MeshList(["default", "payments"], 5));
 
         AwaitCondition(() => known.Contains("payments"));
+    }
+
+    [Fact]
+    public void Update_FirstListAtVersionZero_IsTaken()
+    {
+        // A directory with an empty journal announces version 0.
+        var known = new KnownMeshes(_clock);
+
+        known.Update(new MeshList([DefaultMesh], 0));
+
+        Assert.True(known.Contains(DefaultMesh));
+    }
+
+    [Fact]
+    public void Subscriber_SubscribeAck_IsHandledWithoutComplaint()
+    {
+        var unhandled = new UnhandledMessages(this);
+        var known = new KnownMeshes(_clock);
+        var mediator = CreateTestProbe();
+        var subscriber = Sys.ActorOf(KnownMeshesSubscriber.Props(known, mediator.Ref));
+        var subscribe = mediator.ExpectMsg<Subscribe>();
+
+        mediator.Reply(new SubscribeAck(subscribe));
+        subscriber.Tell(new MeshList([DefaultMesh], 1));
+        AwaitCondition(() => known.Contains(DefaultMesh));
+
+        unhandled.AssertNoneLeftBy(subscriber);
     }
 }

@@ -48,4 +48,83 @@ public sealed class MeshDirectorySpec : Akka.TestKit.Xunit2.TestKit
         directory.Tell(ListMeshes.Instance);
         Assert.Equal(deleted.Version, ExpectMsg<MeshList>().Version);
     }
+
+    [Fact]
+    public void CreateMesh_NewThenAgain_StoredAndWokenOnce_ThenReportedAsExisting()
+    {
+        var directory = Sys.ActorOf(MeshDirectoryProtocol.Props(_region.Ref, _mediator.Ref));
+        Assert.Equal("default", _region.ExpectMsg<MeshProtocol.Wake>().Mesh);
+
+        directory.Tell(new CreateMesh("payments"));
+        Assert.True(ExpectMsg<MeshStored>().Created);
+        Assert.Equal("payments", _region.ExpectMsg<MeshProtocol.Wake>().Mesh);
+
+        directory.Tell(new CreateMesh("payments"));
+        Assert.False(ExpectMsg<MeshStored>().Created);
+        directory.Tell(ListMeshes.Instance);
+        Assert.Equal(["default", "payments"], ExpectMsg<MeshList>().Names);
+    }
+
+    [Fact]
+    public void DeleteMesh_DefaultOrUnknown_RefusedWithoutClearingAnything()
+    {
+        var directory = Sys.ActorOf(MeshDirectoryProtocol.Props(_region.Ref, _mediator.Ref));
+
+        directory.Tell(new DeleteMesh(DefaultMesh));
+        Assert.Equal("the default mesh cannot be deleted", ExpectMsg<MeshProtocol.Failed>().Reason);
+        directory.Tell(new DeleteMesh("nosuch"));
+        Assert.False(ExpectMsg<MeshRemoved>().Existed);
+
+        // The region got the start-up wake only, and no ClearMesh.
+        Assert.Equal("default", _region.ExpectMsg<MeshProtocol.Wake>().Mesh);
+        directory.Tell(new CreateMesh("payments"));
+        ExpectMsg<MeshStored>();
+        Assert.Equal("payments", _region.ExpectMsg<MeshProtocol.Wake>().Mesh);
+    }
+
+    [Fact]
+    public void DeleteMesh_ResourcesCannotBeCleared_RepliesFailedAndKeepsTheMesh()
+    {
+        var directory = Sys.ActorOf(MeshDirectoryProtocol.Props(_region.Ref, _mediator.Ref));
+        directory.Tell(new CreateMesh("payments"));
+        ExpectMsg<MeshStored>();
+
+        directory.Tell(new DeleteMesh("payments"));
+        Assert.Equal("payments", _region.FishForMessage<MeshProtocol.ClearMesh>(_ => true).Mesh);
+        _region.Reply(new Status.Failure(new InvalidOperationException("journal down")));
+
+        var failed = ExpectMsg<MeshProtocol.Failed>();
+        Assert.StartsWith("could not delete the mesh's resources: ", failed.Reason, StringComparison.Ordinal);
+        Assert.Contains("journal down", failed.Reason, StringComparison.Ordinal);
+        directory.Tell(ListMeshes.Instance);
+        Assert.Equal(["default", "payments"], ExpectMsg<MeshList>().Names);
+    }
+
+    [Fact]
+    public void Restart_RecoversCreatedAndDeletedMeshes_AndWakesEachRemainingOne()
+    {
+        var directory = Sys.ActorOf(MeshDirectoryProtocol.Props(_region.Ref, _mediator.Ref));
+        foreach (var mesh in new[] { "payments", "orders" })
+        {
+            directory.Tell(new CreateMesh(mesh));
+            ExpectMsg<MeshStored>();
+        }
+
+        directory.Tell(new DeleteMesh("orders"));
+        _region.FishForMessage<MeshProtocol.ClearMesh>(_ => true);
+        _region.Reply(new MeshProtocol.ResourceRemoved(true));
+        ExpectMsg<MeshRemoved>();
+        Watch(directory);
+        directory.Tell(PoisonPill.Instance);
+        ExpectTerminated(directory);
+
+        var region = CreateTestProbe();
+        var restarted = Sys.ActorOf(MeshDirectoryProtocol.Props(region.Ref, _mediator.Ref));
+
+        Assert.Equal(["default", "payments"], new[] { region.ExpectMsg<MeshProtocol.Wake>(), region.ExpectMsg<MeshProtocol.Wake>() }.Select(w => w.Mesh));
+        restarted.Tell(ListMeshes.Instance);
+        var list = ExpectMsg<MeshList>();
+        Assert.Equal(["default", "payments"], list.Names);
+        Assert.Equal(3, list.Version);
+    }
 }

@@ -11,6 +11,7 @@ using Prometheus;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 using static ActorDns.ControlPlane.Meshes.MeshProtocol;
+using static ActorDns.ControlPlane.Tests.Meshes.TestResources;
 
 namespace ActorDns.ControlPlane.Tests.Meshes;
 
@@ -28,13 +29,6 @@ public sealed class MeshEntitySpec : Akka.TestKit.Xunit2.TestKit
 
     private IActorRef Entity(string mesh = "default") =>
         Sys.ActorOf(MeshProtocol.Props(mesh, _settings, TimeProvider.System, _metrics, _mediator.Ref));
-
-    private static MeshResource Dataplane(string name, string service)
-    {
-        var json = $$$"""{"type":"Dataplane","mesh":"default","name":"{{{name}}}","networking":{"address":"10.0.0.1","inbound":[{"port":8080,"tags":{"kuma.io/service":"{{{service}}}"}}]}}""";
-        Assert.True(ResourceParser.TryParse(ResourceKind.Dataplane, "default", name, json, out var resource, out _));
-        return resource;
-    }
 
     private VipEntry Vip(IActorRef entity, string key)
     {

@@ -117,4 +117,14 @@ public sealed class MeshProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
             JsonNode.Parse(serializer.ToBinary(allocated))), System.Text.Encoding.UTF8.GetString(serializer.ToBinary(allocated)));
         Assert.Equal(allocated, serializer.FromBinary(serializer.ToBinary(allocated), "vip-allocated.v1"));
     }
+
+    [Fact]
+    public void UnknownTypeOrManifestOrEmptyDocument_FailsNamingWhatIsWrong()
+    {
+        var serializer = new MeshProtocolSerializer((ExtendedActorSystem)Sys);
+
+        Assert.Contains("System.Object has no wire manifest", Assert.Throws<ArgumentException>(() => serializer.Manifest(new object())).Message, StringComparison.Ordinal);
+        Assert.Equal("unknown wire manifest 'no-such'", Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary("{}"u8.ToArray(), "no-such")).Message);
+        Assert.Equal("empty wake", Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary("null"u8.ToArray(), "wake")).Message);
+    }
 }

@@ -317,6 +317,14 @@ public sealed class MeshStateTests
     }
 
     [Fact]
+    public void KeysTouchedBy_UpsertOfADataplane_ItsServicesWithoutAHostKey()
+    {
+        var keys = Empty().KeysTouchedBy(new ResourceUpserted("Dataplane", "dp-1", "{}", ["a", "b"], null));
+
+        Assert.Equal(["service:a", "service:b"], keys);
+    }
+
+    [Fact]
     public void KeysTouchedBy_OtherEvents_TheirKeyOrNothing()
     {
         var state = Upsert(Empty(), Dataplane("dp-1", "backend"), T0);
