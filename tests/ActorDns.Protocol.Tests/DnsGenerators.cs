@@ -1,3 +1,4 @@
+using ActorDns.Testing.Dns;
 using FsCheck;
 using FsCheck.Fluent;
 

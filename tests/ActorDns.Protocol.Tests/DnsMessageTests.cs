@@ -1,4 +1,5 @@
 using System.Net;
+using ActorDns.Testing.Dns;
 using Xunit;
 
 namespace ActorDns.Protocol.Tests;

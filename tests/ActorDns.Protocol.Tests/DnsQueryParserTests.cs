@@ -1,3 +1,4 @@
+using ActorDns.Testing.Dns;
 using Xunit;
 namespace ActorDns.Protocol.Tests;
 

@@ -30,9 +30,9 @@ public sealed class EdnsConformanceTests(ConformanceServer server) : IClassFixtu
 
     public static TheoryData<string, byte[]> BadOpt() => new()
     {
-        { "P-32 two OPT", new QueryBuilder { Edns = true, ArCount = 2, Tail = QueryBuilder.Opt() }.Build() },
-        { "P-33 OPT owner not root", new QueryBuilder { ArCount = 1, Tail = QueryBuilder.Opt(owner: (byte)'x') }.Build() },
-        { "P-34 OPT in answer", new QueryBuilder { AnCount = 1, Tail = QueryBuilder.Opt() }.Build() },
+        { "P-32 two OPT", new QueryBuilder { Edns = true, ArCount = 2, Tail = new DnsPacketBuilder().Opt().ToArray() }.Build() },
+        { "P-33 OPT owner not root", new QueryBuilder { ArCount = 1, Tail = new DnsPacketBuilder().Opt(owner: (byte)'x').ToArray() }.Build() },
+        { "P-34 OPT in answer", new QueryBuilder { AnCount = 1, Tail = new DnsPacketBuilder().Opt().ToArray() }.Build() },
         { "P-35 option longer than RDATA", new QueryBuilder { ArCount = 1, Tail = [0, 0, 41, 4, 208, 0, 0, 0, 0, 0, 6, 0, 3, 0, 9, 1, 2] }.Build() },
         { "P-35 RDATA shorter than an option header", new QueryBuilder { ArCount = 1, Tail = [0, 0, 41, 4, 208, 0, 0, 0, 0, 0, 2, 0, 3] }.Build() },
     };
@@ -58,7 +58,7 @@ public sealed class EdnsConformanceTests(ConformanceServer server) : IClassFixtu
     public async Task KnownOrUnknownOption_IsIgnoredAndNotEchoed(string caseId, ushort code)
     {
         var data = code == 10 ? new byte[8] : code == 8 ? new byte[] { 0, 1, 24, 0, 10, 0, 0 } : new byte[4];
-        var query = new QueryBuilder { Edns = true, EdnsOptions = QueryBuilder.Option(code, data) }.Build();
+        var query = new QueryBuilder { Edns = true, EdnsOptions = DnsPacketBuilder.Option(code, data) }.Build();
 
         var (header, message, _) = await server.AskAsync("udp", query);
 

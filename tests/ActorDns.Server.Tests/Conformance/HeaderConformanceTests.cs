@@ -79,7 +79,7 @@ public sealed class HeaderConformanceTests(ConformanceServer server) : IClassFix
         {
             ("P-06 QDCOUNT=0", new QueryBuilder { WithQuestion = false }.Build()),
             ("P-06 QDCOUNT=0 with OPT", new QueryBuilder { WithQuestion = false, Edns = true }.Build()),
-            ("P-06 QDCOUNT=0 with COOKIE", new QueryBuilder { WithQuestion = false, Edns = true, EdnsOptions = QueryBuilder.Option(10, new byte[8]) }.Build()),
+            ("P-06 QDCOUNT=0 with COOKIE", new QueryBuilder { WithQuestion = false, Edns = true, EdnsOptions = DnsPacketBuilder.Option(10, new byte[8]) }.Build()),
             ("P-07 duplicate question", new QueryBuilder { QdCount = 2, Tail = [.. DnsName.Parse("backend.mesh"), 0, 1, 0, 1] }.Build()),
             ("P-07 two types", new QueryBuilder { QdCount = 2, Tail = [.. DnsName.Parse("backend.mesh"), 0, 28, 0, 1] }.Build()),
             ("P-07 two names", new QueryBuilder { QdCount = 2, Tail = [.. DnsName.Parse("other.mesh"), 0, 1, 0, 1] }.Build()),

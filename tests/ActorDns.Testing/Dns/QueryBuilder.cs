@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using ActorDns.Protocol;
 
 namespace ActorDns.Testing.Dns;
@@ -45,39 +44,18 @@ public sealed record QueryBuilder
 
     public byte[] Build()
     {
-        var body = new List<byte>();
+        var packet = new DnsPacketBuilder().Header(Id, Flags, QdCount ?? (ushort)(WithQuestion ? 1 : 0), AnCount, NsCount, ArCount ?? (ushort)(Edns ? 1 : 0));
         if (WithQuestion)
         {
-            body.AddRange(RawName ?? DnsName.Parse(Name));
-            body.AddRange(U16(Type));
-            body.AddRange(U16(Class));
+            packet.Bytes(RawName ?? DnsName.Parse(Name)).UInt16(Type).UInt16(Class);
         }
 
         if (Edns)
         {
-            body.AddRange(Opt(Payload, EdnsVersion, EdnsFlags, EdnsOptions));
+            packet.Opt(Payload, EdnsVersion, EdnsFlags, EdnsOptions);
         }
 
-        body.AddRange(Tail);
-        var header = new byte[DnsHeader.Size];
-        new DnsHeader(Id, Flags, QdCount ?? (ushort)(WithQuestion ? 1 : 0), AnCount, NsCount, ArCount ?? (ushort)(Edns ? 1 : 0)).Write(header);
-        return [.. header, .. body];
-    }
-
-    public static byte[] Opt(ushort payload = 1232, byte version = 0, ushort flags = 0, byte[]? options = null, byte owner = 0)
-    {
-        options ??= [];
-        byte[] ownerBytes = owner == 0 ? [0] : [1, owner, 0];
-        return [.. ownerBytes, .. U16(41), .. U16(payload), 0, version, .. U16(flags), .. U16((ushort)options.Length), .. options];
-    }
-
-    public static byte[] Option(ushort code, byte[] data) => [.. U16(code), .. U16((ushort)data.Length), .. data];
-
-    public static byte[] U16(ushort value)
-    {
-        var bytes = new byte[2];
-        BinaryPrimitives.WriteUInt16BigEndian(bytes, value);
-        return bytes;
+        return packet.Bytes(Tail).ToArray();
     }
 
     /// <summary>A name under <paramref name="suffix"/> whose wire form is exactly <paramref name="wireLength"/> octets.</summary>

@@ -1,13 +1,15 @@
 using System.Buffers.Binary;
 using System.Text;
+using ActorDns.Protocol;
 
-namespace ActorDns.Protocol.Tests;
+namespace ActorDns.Testing.Dns;
 
 /// <summary>
 /// Builds raw datagrams octet by octet, so tests can write malformed packets that <see cref="DnsMessage"/>
 /// refuses to produce. <see cref="Position"/> is the offset the next octet lands on (for compression pointers).
+/// The one writer of test packets: <see cref="QueryBuilder"/> describes a query and writes it with this.
 /// </summary>
-internal sealed class DnsPacketBuilder
+public sealed class DnsPacketBuilder
 {
     public const ushort DefaultId = 0x1234;
 
@@ -64,11 +66,11 @@ internal sealed class DnsPacketBuilder
     public DnsPacketBuilder RecordHeader(DnsRecordType type, int rdLength, uint ttl = 60, ushort @class = (ushort)DnsClass.IN) =>
         UInt16((ushort)type).UInt16(@class).UInt32(ttl).UInt16(rdLength);
 
-    /// <summary>An OPT pseudo-record (RFC 6891 §6.1.2–§6.1.3) with a root owner unless told otherwise.</summary>
-    public DnsPacketBuilder Opt(ushort payloadSize = 1232, byte version = 0, ushort flags = 0, byte[]? options = null, byte extendedRcode = 0)
+    /// <summary>An OPT pseudo-record (RFC 6891 §6.1.2–§6.1.3) with a root owner, or the one-letter owner <paramref name="owner"/>.</summary>
+    public DnsPacketBuilder Opt(ushort payloadSize = 1232, byte version = 0, ushort flags = 0, byte[]? options = null, byte extendedRcode = 0, byte owner = 0)
     {
         options ??= [];
-        return Bytes(0)
+        return (owner == 0 ? Bytes(0) : Bytes(1, owner, 0))
             .UInt16((ushort)DnsRecordType.OPT)
             .UInt16(payloadSize)
             .Bytes(extendedRcode, version)
