@@ -27,7 +27,7 @@ for arg in "$@"; do
   case "$arg" in
     start|stop) command=$arg ;;
     --with-prometheus) with_prometheus=1 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "local-cluster.sh: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done
