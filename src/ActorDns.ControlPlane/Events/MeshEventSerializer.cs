@@ -33,6 +33,9 @@ public sealed class MeshEventSerializer(ExtendedActorSystem system) : Serializer
     /// <summary>The types this serializer must be bound to.</summary>
     public static IReadOnlyCollection<Type> BoundTypes => Types.Values;
 
+    /// <summary>Every manifest this build reads: each has sample documents under the tests' <c>Schema/Samples</c>.</summary>
+    public static IReadOnlyCollection<string> KnownManifests => Types.Keys;
+
     public override int Identifier => Id;
 
     public override string Manifest(object o) =>

@@ -1,0 +1,90 @@
+using System.Net;
+using Akka.Actor;
+using ActorDns.ControlPlane.Allocation;
+using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Events;
+using ActorDns.ControlPlane.Meshes;
+using ActorDns.Testing;
+using Xunit;
+
+namespace ActorDns.ControlPlane.Tests.Schema;
+
+/// <summary>
+/// The journal as a schema: <c>Schema/Samples</c> holds documents of every persisted event and snapshot exactly as
+/// a release wrote them (a mesh's journal and snapshot, the mesh directory's journal). They must read back, and
+/// recover the same VIPs, after any change to the code; a sample is never edited, a new shape adds new samples.
+/// </summary>
+public sealed class JournalSchemaTests : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 26, 9, 30, 0, TimeSpan.Zero);
+
+    /// <summary>The settings the samples were written under: the default IPv4 pool and an IPv6 pool.</summary>
+    private static readonly MeshSettings Settings = MeshSettings.Default with
+    {
+        Allocation = new AllocatorSettings(IpPool.Parse("240.0.0.0/4"), IpPool.Parse("fd00::/64"), TimeSpan.FromSeconds(120)),
+    };
+
+    private static string SamplesOf(string journal) => RepositoryRoot.Combine("tests", "ActorDns.ControlPlane.Tests", "Schema", "Samples", journal);
+
+    /// <summary>The manifest of a sample file: <c>07.vip-allocated.v1.json</c> → <c>vip-allocated.v1</c>.</summary>
+    private static string ManifestOf(string path)
+    {
+        var name = Path.GetFileNameWithoutExtension(path);
+        return name[(name.IndexOf('.', StringComparison.Ordinal) + 1)..];
+    }
+
+    private object Read(string path) => new MeshEventSerializer((ExtendedActorSystem)Sys).FromBinary(File.ReadAllBytes(path), ManifestOf(path));
+
+    private List<IMeshEvent> Journal(string journal) =>
+        [.. Directory.GetFiles(SamplesOf(journal), "??.*.json").Order(StringComparer.Ordinal).Select(Read).Cast<IMeshEvent>()];
+
+    [Fact]
+    public void EveryManifest_HasASampleDocument()
+    {
+        var sampled = Directory.GetFiles(SamplesOf(""), "*.json", SearchOption.AllDirectories).Select(ManifestOf).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Equal([], MeshEventSerializer.KnownManifests.Except(sampled).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void MeshJournalSample_Replays_ToTheResourcesAndVipsItRecorded()
+    {
+        var state = Journal("mesh-default").Aggregate(MeshState.Empty("default", Settings), (s, e) => s.Apply(e));
+
+        AssertRecordedState(state);
+    }
+
+    [Fact]
+    public void MeshSnapshotSample_Restores_TheStateOfTheJournalItWasTakenFrom()
+    {
+        var snapshot = Assert.IsType<MeshSnapshot>(Read(Path.Combine(SamplesOf("mesh-default"), "snapshot.mesh-snapshot.v1.json")));
+
+        AssertRecordedState(snapshot.ToState("default", Settings));
+    }
+
+    [Fact]
+    public void DirectoryJournalSample_ReadsAsTheMeshesCreatedAndDeleted()
+    {
+        Assert.Equal([new MeshCreated("payments"), new MeshDeleted("payments")], Journal("mesh-directory"));
+    }
+
+    /// <summary>
+    /// backend-1 (service <c>backend_ns_svc_8080</c>) and httpbin (host <c>httpbin.org</c>) with their VIPs; <c>old</c>
+    /// deleted: the next entry gets the address after its two released VIPs (the cursor).
+    /// </summary>
+    private static void AssertRecordedState(MeshState state)
+    {
+        Assert.Equal(["backend-1"], state.Catalog.Of(ResourceKind.Dataplane).Keys);
+        Assert.Equal(["httpbin"], state.Catalog.Of(ResourceKind.ExternalService).Keys);
+        Assert.Equal(
+            [
+                ("host:httpbin.org", "240.0.0.2", "fd00::2", T0.AddSeconds(1)),
+                ("service:backend_ns_svc_8080", "240.0.0.1", "fd00::1", T0),
+                ("service:httpbin", "240.0.0.3", "fd00::3", T0.AddSeconds(1)),
+            ],
+            state.Allocator.Assignments.Values.Select(a => (a.Key, a.Vip?.ToString(), a.VipV6?.ToString(), a.Since)));
+
+        var next = state.DecideUpsert(Meshes.TestResources.Dataplane("web-1", "web"), [], T0.AddSeconds(10)).OfType<VipAllocated>().Single();
+        Assert.Equal(("240.0.0.6", "fd00::6"), (next.Vip, next.VipV6));
+    }
+}
