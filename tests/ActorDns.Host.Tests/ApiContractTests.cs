@@ -113,6 +113,48 @@ public sealed class ApiContractTests(ApiContractTests.Fixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.OK, await api.GetStatusAsync("meshes/default"));
     }
 
+    [Theory]
+    [InlineData("GET", "meshes/ghost/dataplanes")]
+    [InlineData("GET", "meshes/ghost/dataplanes/dp-1")]
+    [InlineData("DELETE", "meshes/ghost/dataplanes/dp-1")]
+    [InlineData("GET", "meshes/ghost/external-services/es-1")]
+    [InlineData("DELETE", "meshes/ghost/external-services/es-1")]
+    [InlineData("GET", "meshes/ghost/vips")]
+    [InlineData("GET", "meshes/ghost/dns-records")]
+    public async Task RouteUnderAMeshThatDoesNotExist_Is404NamingTheMesh_AndStartsNoEntity(string method, string path)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{fixture.Api}/") };
+
+        using var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("mesh ghost", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("mesh=\"ghost\"", await http.GetStringAsync("metrics"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PutIntoAMeshThatDoesNotExist_Is400NamingTheMeshField()
+    {
+        using var api = new ApiTestClient(fixture.Api);
+
+        var (status, body) = await api.PutForBodyAsync("meshes/ghost/dataplanes/dp-1", ApiTestClient.Dataplane("ghost", "dp-1", "svc"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal([("mesh", "mesh \"ghost\" does not exist")], ApiTestClient.Causes(body));
+    }
+
+    [Fact]
+    public async Task PutMeshNamedDirectory_Is400_AndNoMeshIsCreated()
+    {
+        using var api = new ApiTestClient(fixture.Api);
+
+        var (status, body) = await api.PutForBodyAsync("meshes/directory", """{"type":"Mesh","name":"directory"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("name", Assert.Single(ApiTestClient.Causes(body)).Field);
+        Assert.Equal(HttpStatusCode.NotFound, await api.GetStatusAsync("meshes/directory"));
+    }
+
     [Fact]
     public async Task DnsRecords_ListTheServedNamesWithTtlAndVersion_AsTheResolverAnswers()
     {
@@ -128,7 +170,9 @@ public sealed class ApiContractTests(ApiContractTests.Fixture fixture) : IClassF
         Assert.Equal([vip!], byName["records_ns_svc_80.mesh"]);
         Assert.Equal([vip!], byName["records.ns.svc.80.mesh"]);
         var dns = new LookupClient(new LookupClientOptions(new NameServer(fixture.Dns)) { UseCache = false, Retries = 0, Timeout = TimeSpan.FromSeconds(2) });
-        var answer = await dns.QueryAsync("records.ns.svc.80.mesh", QueryType.A);
+        // The resolver applies the change asynchronously (SPEC §4.5): the PUT's 200 does not wait for it.
+        var answer = await Eventually.ValueAsync(
+            () => dns.QueryAsync("records.ns.svc.80.mesh", QueryType.A), a => a.Answers.ARecords().Any(), TimeSpan.FromSeconds(5), "the resolver serves the new record");
         Assert.Equal([IPAddress.Parse(vip!)], answer.Answers.ARecords().Select(a => a.Address));
         Assert.Equal(60, answer.Answers.ARecords().Single().TimeToLive);
     }

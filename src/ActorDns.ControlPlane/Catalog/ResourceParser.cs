@@ -71,6 +71,10 @@ public static partial class ResourceParser
         {
             causes.Add(new ValidationCause("name", problem));
         }
+        else if (Meshes.PersistenceIds.Mesh(name) == Meshes.PersistenceIds.Directory)
+        {
+            causes.Add(new ValidationCause("name", $"\"{name}\" is reserved: its journal would be the mesh directory's"));
+        }
 
         return causes.Count == 0;
     }

@@ -81,18 +81,16 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
             }
         });
 
+        // Every route below names a mesh: one rule, checked before the mesh's entity is asked anything, so a
+        // request for a mesh that does not exist never starts an entity for it.
+        var inMesh = app.MapGroup("/meshes/{mesh}").AddEndpointFilter(RequireMeshAsync);
         foreach (var kind in ResourceKind.All)
         {
-            MapKind(app, kind);
+            MapKind(inMesh, kind);
         }
 
-        app.MapGet("/meshes/{mesh}/vips", async (string mesh) =>
+        inMesh.MapGet("/vips", async (string mesh) =>
         {
-            if (!await MeshExists(mesh))
-            {
-                return ApiErrors.NotFound($"mesh {mesh}");
-            }
-
             var table = await meshRegion.Ask<VipTable>(new GetVips(mesh), AskTimeout);
             return Results.Json(new
             {
@@ -100,13 +98,8 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
                 version = table.Version,
             });
         });
-        app.MapGet("/meshes/{mesh}/dns-records", async (string mesh) =>
+        inMesh.MapGet("/dns-records", async (string mesh) =>
         {
-            if (!await MeshExists(mesh))
-            {
-                return ApiErrors.NotFound($"mesh {mesh}");
-            }
-
             var zone = await meshRegion.Ask<ZoneSnapshot>(new GetZone(mesh), AskTimeout);
             return Results.Json(new
             {
@@ -117,17 +110,29 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
         });
     }
 
+    /// <summary>
+    /// A route under a mesh that does not exist: 400 naming the field for a write (SPEC §2, "unknown mesh"),
+    /// 404 for a read or a delete.
+    /// </summary>
+    private async ValueTask<object?> RequireMeshAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var mesh = (string)context.HttpContext.GetRouteValue("mesh")!;
+        if (await MeshExists(mesh))
+        {
+            return await next(context);
+        }
+
+        return HttpMethods.IsPut(context.HttpContext.Request.Method)
+            ? ApiErrors.Invalid([new ValidationCause("mesh", $"mesh \"{mesh}\" does not exist")])
+            : ApiErrors.NotFound($"mesh {mesh}");
+    }
+
     private void MapKind(IEndpointRouteBuilder app, ResourceKind kind)
     {
-        var collection = $"/meshes/{{mesh}}/{kind.UrlSegment}";
+        var collection = $"/{kind.UrlSegment}";
         var item = $"{collection}/{{name}}";
         app.MapGet(collection, async (string mesh) =>
         {
-            if (!await MeshExists(mesh))
-            {
-                return ApiErrors.NotFound($"mesh {mesh}");
-            }
-
             var list = await meshRegion.Ask<ResourceList>(new ListResources(mesh, kind), AskTimeout);
             return Results.Json(new { total = list.Resources.Count, items = list.Resources.Select(r => r.ToJson()), next = (string?)null });
         });
@@ -147,11 +152,6 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
             if (!ResourceParser.TryParse(kind, mesh, name, json!, out var resource, out var causes))
             {
                 return ApiErrors.Invalid(causes);
-            }
-
-            if (!await MeshExists(mesh))
-            {
-                return ApiErrors.Invalid([new ValidationCause("mesh", $"mesh \"{mesh}\" does not exist")]);
             }
 
             return await meshRegion.Ask(new UpsertResource(mesh, resource), AskTimeout) switch

@@ -310,6 +310,16 @@ public sealed class ResourceParserTests
         Assert.Contains(causes, c => c.Field == field);
     }
 
+    [Fact]
+    public void TryParseMesh_NamedDirectory_IsRefusedAsReserved()
+    {
+        Assert.False(ResourceParser.TryParseMesh("directory", """{"type":"Mesh","name":"directory"}""", out var causes));
+
+        var cause = Assert.Single(causes);
+        Assert.Equal("name", cause.Field);
+        Assert.Contains("reserved", cause.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("default")]
     [InlineData("backend-1")]
