@@ -15,8 +15,8 @@ public class AllocatorBenchmark
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private AllocatorState _state = null!;
-    private string[] _newKey = null!;
-    private string[] _existingKey = null!;
+    private EntryKey[] _newKey = null!;
+    private EntryKey[] _existingKey = null!;
 
     [Params(10_000, 100_000)]
     public int Allocations { get; set; }
@@ -36,7 +36,7 @@ public class AllocatorBenchmark
     [Benchmark]
     public AllocatorState ReleaseOne() => Fold(_state, _existingKey, wanted: false);
 
-    private static AllocatorState Fold(AllocatorState state, IEnumerable<string> keys, bool wanted)
+    private static AllocatorState Fold(AllocatorState state, IEnumerable<EntryKey> keys, bool wanted)
     {
         foreach (var e in state.Decide(keys, _ => wanted, Now))
         {

@@ -20,7 +20,7 @@ public class ZoneSnapshotBenchmark
 
     private readonly ZoneSettings _zoneSettings = new(Domain);
     private MeshState _state = null!;
-    private List<string> _keys = null!;
+    private List<EntryKey> _keys = null!;
     private List<ZoneRecord> _records = null!;
 
     [Params(10_000, 100_000)]
@@ -37,7 +37,7 @@ public class ZoneSnapshotBenchmark
         {
             var service = SyntheticZone.Service(i);
             resources.Add(new ResourceUpserted(ResourceKind.Dataplane.TypeName, $"dp-{i}", "{}", [service], null));
-            assignments.Add(new MeshSnapshot.Assignment(EntryKey.Service(service), SyntheticZone.Vip(i).ToString(), null, since));
+            assignments.Add(new MeshSnapshot.Assignment(EntryKey.Service(service).ToString(), SyntheticZone.Vip(i).ToString(), null, since));
         }
 
         var empty = new MeshSnapshot.Book([], null);
@@ -53,6 +53,6 @@ public class ZoneSnapshotBenchmark
     public ZoneTable CreateZoneTable() => ZoneTable.Create(_zoneSettings, 1, _records);
 
     /// <summary>As <c>MeshEntity.AssignmentOf</c>: the VIPs of a wanted entry.</summary>
-    private VipAssignment? AssignmentOf(string key) =>
+    private VipAssignment? AssignmentOf(EntryKey key) =>
         _state.IsWanted(key) && _state.Allocator.Assignments.TryGetValue(key, out var assignment) ? assignment : null;
 }

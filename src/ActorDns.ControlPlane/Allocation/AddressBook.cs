@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using ActorDns.ControlPlane.Catalog;
 
 namespace ActorDns.ControlPlane.Allocation;
 
@@ -10,7 +11,7 @@ public sealed record AddressBook
 {
     public static AddressBook Empty { get; } = new();
 
-    public ImmutableDictionary<UInt128, string> Used { get; init; } = ImmutableDictionary<UInt128, string>.Empty;
+    public ImmutableDictionary<UInt128, EntryKey> Used { get; init; } = ImmutableDictionary<UInt128, EntryKey>.Empty;
 
     public ImmutableDictionary<UInt128, DateTimeOffset> Quarantined { get; init; } = ImmutableDictionary<UInt128, DateTimeOffset>.Empty;
 
@@ -41,7 +42,7 @@ public sealed record AddressBook
         return null;
     }
 
-    public AddressBook Take(UInt128 address, string key, DateTimeOffset at, TimeSpan reuseDelay)
+    public AddressBook Take(UInt128 address, EntryKey key, DateTimeOffset at, TimeSpan reuseDelay)
     {
         var releases = Releases;
         var quarantined = Quarantined.Remove(address);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Events;
 
 namespace ActorDns.ControlPlane.Allocation;
@@ -20,8 +21,7 @@ public sealed record AllocatorState
 
     public required AllocatorSettings Settings { get; init; }
 
-    public ImmutableSortedDictionary<string, VipAssignment> Assignments { get; init; } =
-        ImmutableSortedDictionary.Create<string, VipAssignment>(StringComparer.Ordinal);
+    public ImmutableSortedDictionary<EntryKey, VipAssignment> Assignments { get; init; } = ImmutableSortedDictionary<EntryKey, VipAssignment>.Empty;
 
     public AddressBook V4 { get; init; } = AddressBook.Empty;
 
@@ -33,17 +33,17 @@ public sealed record AllocatorState
     /// VIP. An entry for which no address is free stays without one (exhaustion); a later call retries it.
     /// Only <paramref name="keys"/> are looked at, so a change costs in proportion to its size.
     /// </summary>
-    public IReadOnlyList<IMeshEvent> Decide(IEnumerable<string> keys, Func<string, bool> isWanted, DateTimeOffset now)
+    public IReadOnlyList<IMeshEvent> Decide(IEnumerable<EntryKey> keys, Func<EntryKey, bool> isWanted, DateTimeOffset now)
     {
         var events = new List<IMeshEvent>();
         var state = this;
-        foreach (var key in keys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        foreach (var key in keys.Distinct().Order())
         {
             var wanted = isWanted(key);
             if (state.Assignments.TryGetValue(key, out var current))
             {
                 var release = new VipReleased(
-                    key,
+                    key.ToString(),
                     current.Vip is { } v4 && (!wanted || !Settings.Pool.Contains(v4)) ? v4.ToString() : null,
                     current.VipV6 is { } v6 && (!wanted || Settings.PoolV6?.Contains(v6) != true) ? v6.ToString() : null,
                     now);
@@ -64,7 +64,7 @@ public sealed record AllocatorState
             var newV6 = current?.VipV6 is null && Settings.PoolV6 is { } poolV6 ? state.V6.FindFree(poolV6, Settings.ReuseDelay, now) : null;
             if (newV4 is not null || newV6 is not null)
             {
-                var allocated = new VipAllocated(key, newV4?.ToString(), newV6?.ToString(), now);
+                var allocated = new VipAllocated(key.ToString(), newV4?.ToString(), newV6?.ToString(), now);
                 events.Add(allocated);
                 state = state.Apply(allocated);
             }
@@ -74,7 +74,7 @@ public sealed record AllocatorState
     }
 
     /// <summary>True when a wanted entry lacks a VIP from a configured pool (the pool is exhausted for it).</summary>
-    public bool LacksVip(string key) =>
+    public bool LacksVip(EntryKey key) =>
         !Assignments.TryGetValue(key, out var a) || a.Vip is null || (Settings.PoolV6 is not null && a.VipV6 is null);
 
     public AllocatorState Apply(IMeshEvent @event) => @event switch
@@ -86,20 +86,22 @@ public sealed record AllocatorState
 
     private AllocatorState ApplyAllocated(VipAllocated e)
     {
-        Assignments.TryGetValue(e.Key, out var current);
+        var key = EntryKey.Parse(e.Key);
+        Assignments.TryGetValue(key, out var current);
         var v4 = e.Vip is null ? current?.Vip : IPAddress.Parse(e.Vip);
         var v6 = e.VipV6 is null ? current?.VipV6 : IPAddress.Parse(e.VipV6);
         return this with
         {
-            Assignments = Assignments.SetItem(e.Key, new VipAssignment(e.Key, v4, v6, current?.Since ?? e.At)),
-            V4 = e.Vip is null ? V4 : V4.Take(IpPool.ToInteger(v4!), e.Key, e.At, Settings.ReuseDelay),
-            V6 = e.VipV6 is null ? V6 : V6.Take(IpPool.ToInteger(v6!), e.Key, e.At, Settings.ReuseDelay),
+            Assignments = Assignments.SetItem(key, new VipAssignment(key, v4, v6, current?.Since ?? e.At)),
+            V4 = e.Vip is null ? V4 : V4.Take(IpPool.ToInteger(v4!), key, e.At, Settings.ReuseDelay),
+            V6 = e.VipV6 is null ? V6 : V6.Take(IpPool.ToInteger(v6!), key, e.At, Settings.ReuseDelay),
         };
     }
 
     private AllocatorState ApplyReleased(VipReleased e)
     {
-        if (!Assignments.TryGetValue(e.Key, out var current))
+        var key = EntryKey.Parse(e.Key);
+        if (!Assignments.TryGetValue(key, out var current))
         {
             return this;
         }
@@ -111,7 +113,7 @@ public sealed record AllocatorState
         };
         return this with
         {
-            Assignments = remaining.Vip is null && remaining.VipV6 is null ? Assignments.Remove(e.Key) : Assignments.SetItem(e.Key, remaining),
+            Assignments = remaining.Vip is null && remaining.VipV6 is null ? Assignments.Remove(key) : Assignments.SetItem(key, remaining),
             V4 = e.Vip is null ? V4 : V4.Release(IpPool.ToInteger(IPAddress.Parse(e.Vip)), e.At),
             V6 = e.VipV6 is null ? V6 : V6.Release(IpPool.ToInteger(IPAddress.Parse(e.VipV6)), e.At),
         };

@@ -18,14 +18,14 @@ public sealed record CatalogState
         ImmutableSortedDictionary.Create<string, MeshResource>(StringComparer.Ordinal);
 
     /// <summary>Entry key → number of resources producing it (service keys counted even when service VIPs are off).</summary>
-    public ImmutableDictionary<string, int> References { get; init; } = ImmutableDictionary.Create<string, int>(StringComparer.Ordinal);
+    public ImmutableDictionary<EntryKey, int> References { get; init; } = ImmutableDictionary<EntryKey, int>.Empty;
 
     /// <summary>Builds the catalog of many resources at once (snapshot recovery), without a copy per resource.</summary>
     public static CatalogState FromResources(IEnumerable<MeshResource> resources)
     {
         var dataplanes = ImmutableSortedDictionary.CreateBuilder<string, MeshResource>(StringComparer.Ordinal);
         var externalServices = ImmutableSortedDictionary.CreateBuilder<string, MeshResource>(StringComparer.Ordinal);
-        var references = new Dictionary<string, int>(StringComparer.Ordinal);
+        var references = new Dictionary<EntryKey, int>();
         foreach (var resource in resources)
         {
             (resource.Kind == ResourceKind.Dataplane ? dataplanes : externalServices)[resource.Name] = resource;
@@ -39,17 +39,17 @@ public sealed record CatalogState
         {
             Dataplanes = dataplanes.ToImmutable(),
             ExternalServices = externalServices.ToImmutable(),
-            References = references.ToImmutableDictionary(StringComparer.Ordinal),
+            References = references.ToImmutableDictionary(),
         };
     }
 
     public ImmutableSortedDictionary<string, MeshResource> Of(ResourceKind kind) => kind == ResourceKind.Dataplane ? Dataplanes : ExternalServices;
 
-    public bool IsWanted(string key, bool serviceVipEnabled) =>
-        References.ContainsKey(key) && (serviceVipEnabled || !key.StartsWith(EntryKey.ServicePrefix, StringComparison.Ordinal));
+    public bool IsWanted(EntryKey key, bool serviceVipEnabled) =>
+        References.ContainsKey(key) && (serviceVipEnabled || key.Origin != EntryKey.ServiceOrigin);
 
     /// <summary>The entry keys the resource <paramref name="name"/> of <paramref name="kind"/> produces now.</summary>
-    public IEnumerable<string> KeysOf(ResourceKind kind, string name) =>
+    public IEnumerable<EntryKey> KeysOf(ResourceKind kind, string name) =>
         Of(kind).TryGetValue(name, out var resource) ? resource.EntryKeys(serviceVipEnabled: true) : [];
 
     public CatalogState Apply(IMeshEvent @event, string mesh) => @event switch

@@ -11,7 +11,7 @@ public sealed record MeshResource(ResourceKind Kind, string Mesh, string Name, s
     public const string ServiceTag = "kuma.io/service";
 
     /// <summary>Entry keys of this resource: <c>service:&lt;svc&gt;</c> (when service VIPs are on) and <c>host:&lt;h&gt;</c>.</summary>
-    public IEnumerable<string> EntryKeys(bool serviceVipEnabled)
+    public IEnumerable<EntryKey> EntryKeys(bool serviceVipEnabled)
     {
         if (serviceVipEnabled)
         {

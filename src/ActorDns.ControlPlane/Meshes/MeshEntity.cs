@@ -31,7 +31,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     private readonly ControlPlaneMetrics _metrics;
     private readonly IActorRef _mediator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly HashSet<string> _touched = new(StringComparer.Ordinal);
+    private readonly HashSet<EntryKey> _touched = [];
     private MeshState _state;
     private MeshState _projected;
     private ZoneState _zone;
@@ -42,10 +42,10 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     /// rejected write too, and a zone version must only ever name a stored event.
     /// </summary>
     private long _stateSequenceNr;
-    private HashSet<string> _pending = new(StringComparer.Ordinal);
+    private HashSet<EntryKey> _pending = [];
     private int _sinceSnapshot;
     private readonly Queue<IActorRef?> _waiting = new();
-    private readonly Queue<(List<string> Touched, MeshState State)> _unconfirmed = new();
+    private readonly Queue<(List<EntryKey> Touched, MeshState State)> _unconfirmed = new();
     private readonly List<(IActorRef? Client, object Reply, long Started)> _stored = [];
     private readonly long _startedAt = Stopwatch.GetTimestamp();
 
@@ -109,7 +109,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         _projected = _state;
         var keys = _state.Allocator.Assignments.Keys.Concat(_state.Catalog.References.Keys).ToList();
         _zone = ZoneState.Build(_settings.Domain, keys, AssignmentOf);
-        _pending = keys.Where(k => _state.IsWanted(k) && _state.Allocator.LacksVip(k)).ToHashSet(StringComparer.Ordinal);
+        _pending = keys.Where(k => _state.IsWanted(k) && _state.Allocator.LacksVip(k)).ToHashSet();
         UpdateGauges();
         _zoneVersion = LastSequenceNr;
         _stateSequenceNr = LastSequenceNr;
@@ -234,7 +234,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         _touched.Clear();
         var (zone, upserts, removals) = _zone.Update(keys, AssignmentOf);
         _zone = zone;
-        var pending = keys.Where(k => _state.IsWanted(k) && _state.Allocator.LacksVip(k)).ToHashSet(StringComparer.Ordinal);
+        var pending = keys.Where(k => _state.IsWanted(k) && _state.Allocator.LacksVip(k)).ToHashSet();
         var newlyExhausted = pending.Count(k => !_pending.Contains(k));
         if (newlyExhausted > 0)
         {
@@ -253,7 +253,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         UpdateGauges();
     }
 
-    private VipAssignment? AssignmentOf(string key) =>
+    private VipAssignment? AssignmentOf(EntryKey key) =>
         _state.IsWanted(key) && _state.Allocator.Assignments.TryGetValue(key, out var assignment) ? assignment : null;
 
     private void UpdateGauges()
@@ -281,7 +281,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     private List<VipEntry> VipEntries()
     {
         var keys = _state.Allocator.Assignments.Keys.Concat(_state.Catalog.References.Keys.Where(_state.IsWanted))
-            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            .Distinct().Order();
         var entries = new List<VipEntry>();
         foreach (var key in keys)
         {
@@ -309,21 +309,21 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
                 }
             }
 
-            entries.Add(new VipEntry(key, EntryKey.Origin(key), assignment?.Vip?.ToString(), assignment?.VipV6?.ToString(),
+            entries.Add(new VipEntry(key.ToString(), key.Origin, assignment?.Vip?.ToString(), assignment?.VipV6?.ToString(),
                 PortsOf(key), names, reasons.Count == 0 ? null : string.Join("; ", reasons)));
         }
 
         return entries;
     }
 
-    private List<int> PortsOf(string key)
+    private List<int> PortsOf(EntryKey key)
     {
-        if (key.StartsWith(EntryKey.ServicePrefix, StringComparison.Ordinal))
+        if (key.Origin == EntryKey.ServiceOrigin)
         {
             return [_settings.ServiceVipPort];
         }
 
-        var host = EntryKey.Value(key);
+        var host = key.Name;
         return _state.Catalog.ExternalServices.Values
             .Where(r => r.Host == host)
             .Select(r => (string?)r.ToJson()["networking"]?["address"]?.GetValue<string>())

@@ -29,7 +29,7 @@ public sealed record MeshSnapshot(
             .Select(r => new ResourceUpserted(r.Kind.TypeName, r.Name, r.Json, r.Services, r.Host))
             .ToList();
         var assignments = state.Allocator.Assignments.Values
-            .Select(a => new Assignment(a.Key, a.Vip?.ToString(), a.VipV6?.ToString(), a.Since))
+            .Select(a => new Assignment(a.Key.ToString(), a.Vip?.ToString(), a.VipV6?.ToString(), a.Since))
             .ToList();
         return new MeshSnapshot(resources, assignments, ToBook(state.Allocator.V4, 4), ToBook(state.Allocator.V6, 16));
     }
@@ -41,10 +41,10 @@ public sealed record MeshSnapshot(
             .Where(r => ResourceKind.FromTypeName(r.Kind) is not null)
             .Select(r => new MeshResource(ResourceKind.FromTypeName(r.Kind)!, mesh, r.Name, r.Json, r.Services, r.Host)));
         var assignments = Assignments.Select(a => new VipAssignment(
-            a.Key, a.Vip is null ? null : IPAddress.Parse(a.Vip), a.VipV6 is null ? null : IPAddress.Parse(a.VipV6), a.Since));
+            EntryKey.Parse(a.Key), a.Vip is null ? null : IPAddress.Parse(a.Vip), a.VipV6 is null ? null : IPAddress.Parse(a.VipV6), a.Since));
         var allocator = state.Allocator with
         {
-            Assignments = assignments.ToImmutableSortedDictionary(a => a.Key, a => a, StringComparer.Ordinal),
+            Assignments = assignments.ToImmutableSortedDictionary(a => a.Key, a => a),
             V4 = FromBook(V4, Assignments.Where(a => a.Vip is not null).Select(a => (a.Vip!, a.Key))),
             V6 = FromBook(V6, Assignments.Where(a => a.VipV6 is not null).Select(a => (a.VipV6!, a.Key))),
         };
@@ -60,7 +60,7 @@ public sealed record MeshSnapshot(
     {
         var result = AddressBook.Empty with
         {
-            Used = used.ToImmutableDictionary(u => IpPool.ToInteger(IPAddress.Parse(u.Address)), u => u.Key),
+            Used = used.ToImmutableDictionary(u => IpPool.ToInteger(IPAddress.Parse(u.Address)), u => EntryKey.Parse(u.Key)),
             Cursor = book.Cursor is null ? null : IpPool.ToInteger(IPAddress.Parse(book.Cursor)),
         };
         foreach (var release in book.Quarantine)

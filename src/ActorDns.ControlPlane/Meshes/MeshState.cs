@@ -18,17 +18,17 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
         Catalog.Dataplanes.Count + Catalog.ExternalServices.Count + Allocator.Assignments.Count
         + Allocator.V4.Quarantined.Count + Allocator.V6.Quarantined.Count;
 
-    public bool IsWanted(string key) => Catalog.IsWanted(key, Settings.ServiceVipEnabled);
+    public bool IsWanted(EntryKey key) => Catalog.IsWanted(key, Settings.ServiceVipEnabled);
 
     /// <summary>Create-or-replace: the resource event, then the VIP changes of every entry it had or has.</summary>
-    public IReadOnlyList<IMeshEvent> DecideUpsert(MeshResource resource, IEnumerable<string> pending, DateTimeOffset now)
+    public IReadOnlyList<IMeshEvent> DecideUpsert(MeshResource resource, IEnumerable<EntryKey> pending, DateTimeOffset now)
     {
         var upserted = new ResourceUpserted(resource.Kind.TypeName, resource.Name, resource.Json, resource.Services, resource.Host);
         return [upserted, .. DecideAfter(upserted, pending, now)];
     }
 
     /// <summary>Delete, or nothing when the resource does not exist.</summary>
-    public IReadOnlyList<IMeshEvent> DecideDelete(ResourceKind kind, string name, IEnumerable<string> pending, DateTimeOffset now)
+    public IReadOnlyList<IMeshEvent> DecideDelete(ResourceKind kind, string name, IEnumerable<EntryKey> pending, DateTimeOffset now)
     {
         if (!Catalog.Of(kind).ContainsKey(name))
         {
@@ -43,20 +43,20 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
     public IReadOnlyList<IMeshEvent> DecideReconcile(DateTimeOffset now) =>
         Allocator.Decide(Allocator.Assignments.Keys.Concat(Catalog.References.Keys), IsWanted, now);
 
-    private IEnumerable<IMeshEvent> DecideAfter(IMeshEvent change, IEnumerable<string> pending, DateTimeOffset now)
+    private IEnumerable<IMeshEvent> DecideAfter(IMeshEvent change, IEnumerable<EntryKey> pending, DateTimeOffset now)
     {
         var after = Apply(change);
         return after.Allocator.Decide(KeysTouchedBy(change).Concat(after.KeysTouchedBy(change)).Concat(pending), after.IsWanted, now);
     }
 
     /// <summary>The entry keys whose VIP or wantedness an event may change, judged on this (the pre-event) state.</summary>
-    public IEnumerable<string> KeysTouchedBy(IMeshEvent @event) => @event switch
+    public IEnumerable<EntryKey> KeysTouchedBy(IMeshEvent @event) => @event switch
     {
         ResourceUpserted e when ResourceKind.FromTypeName(e.Kind) is { } kind =>
             Catalog.KeysOf(kind, e.Name).Concat(e.Services.Select(EntryKey.Service)).Concat(e.Host is null ? [] : [EntryKey.Host(e.Host)]),
         ResourceDeleted e when ResourceKind.FromTypeName(e.Kind) is { } kind => Catalog.KeysOf(kind, e.Name),
-        VipAllocated e => [e.Key],
-        VipReleased e => [e.Key],
+        VipAllocated e => [EntryKey.Parse(e.Key)],
+        VipReleased e => [EntryKey.Parse(e.Key)],
         _ => [],
     };
 

@@ -1,6 +1,7 @@
 using System.Net;
+using ActorDns.ControlPlane.Catalog;
 
 namespace ActorDns.ControlPlane.Zones;
 
 /// <summary>An entry's claim on one DNS name. Lower <see cref="Rank"/> wins (0 = exact name, 1 = dotted alias), then the older entry.</summary>
-public sealed record ZoneClaim(string Key, string Name, int Rank, DateTimeOffset Since, IReadOnlyList<IPAddress> Addresses);
+public sealed record ZoneClaim(EntryKey Key, string Name, int Rank, DateTimeOffset Since, IReadOnlyList<IPAddress> Addresses);

@@ -11,10 +11,10 @@ public static class ZoneNames
     /// <c>service:&lt;svc&gt;</c> → <c>&lt;svc&gt;.&lt;domain&gt;</c> (rank 0) and, when different, the RFC 1035 form with
     /// every <c>_</c> replaced by <c>.</c> (rank 1); <c>host:&lt;h&gt;</c> → <c>&lt;h&gt;</c>.
     /// </summary>
-    public static IEnumerable<(string Name, int Rank)> Of(string key, string domain)
+    public static IEnumerable<(string Name, int Rank)> Of(EntryKey key, string domain)
     {
-        var value = EntryKey.Value(key);
-        if (!key.StartsWith(EntryKey.ServicePrefix, StringComparison.Ordinal))
+        var value = key.Name;
+        if (key.Origin != EntryKey.ServiceOrigin)
         {
             yield return (value, 0);
             yield break;

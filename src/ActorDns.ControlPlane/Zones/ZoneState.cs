@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ActorDns.ControlPlane.Allocation;
+using ActorDns.ControlPlane.Catalog;
 using ActorDns.Server.Query;
 
 namespace ActorDns.ControlPlane.Zones;
@@ -24,10 +25,10 @@ public sealed record ZoneState(string Domain)
     /// The view of all <paramref name="keys"/> at once (recovery): the same result as <see cref="Update"/> on an
     /// empty view, built in mutable collections and frozen once instead of copied per key.
     /// </summary>
-    public static ZoneState Build(string domain, IEnumerable<string> keys, Func<string, VipAssignment?> assignmentOf)
+    public static ZoneState Build(string domain, IEnumerable<EntryKey> keys, Func<EntryKey, VipAssignment?> assignmentOf)
     {
         var claims = new Dictionary<string, List<ZoneClaim>>(StringComparer.Ordinal);
-        foreach (var key in keys.Distinct(StringComparer.Ordinal))
+        foreach (var key in keys.Distinct())
         {
             if (assignmentOf(key) is not { } assignment)
             {
@@ -60,11 +61,11 @@ public sealed record ZoneState(string Domain)
     /// Re-derives the claims of <paramref name="keys"/> from their assignments (null = not wanted or no VIP)
     /// and returns the new state with the records that changed and the names that disappeared.
     /// </summary>
-    public (ZoneState State, List<ZoneRecord> Upserts, List<string> Removals) Update(IEnumerable<string> keys, Func<string, VipAssignment?> assignmentOf)
+    public (ZoneState State, List<ZoneRecord> Upserts, List<string> Removals) Update(IEnumerable<EntryKey> keys, Func<EntryKey, VipAssignment?> assignmentOf)
     {
         var claims = Claims.ToBuilder();
         var touched = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var key in keys.Distinct(StringComparer.Ordinal))
+        foreach (var key in keys.Distinct())
         {
             var assignment = assignmentOf(key);
             IReadOnlyList<System.Net.IPAddress> addresses = assignment is null
@@ -126,7 +127,7 @@ public sealed record ZoneState(string Domain)
     }
 
     /// <summary>The key whose claim serves <paramref name="name"/>, if any.</summary>
-    public string? Winner(string name) => Claims.TryGetValue(ZoneNames.Key(name), out var list) ? Best(list)?.Key : null;
+    public EntryKey? Winner(string name) => Claims.TryGetValue(ZoneNames.Key(name), out var list) ? Best(list)?.Key : null;
 
     private static ZoneClaim? Best(ImmutableList<ZoneClaim> claims)
     {
@@ -134,7 +135,7 @@ public sealed record ZoneState(string Domain)
         foreach (var claim in claims)
         {
             if (best is null || (claim.Rank, claim.Since).CompareTo((best.Rank, best.Since)) < 0
-                || (claim.Rank == best.Rank && claim.Since == best.Since && string.CompareOrdinal(claim.Key, best.Key) < 0))
+                || (claim.Rank == best.Rank && claim.Since == best.Since && claim.Key.CompareTo(best.Key) < 0))
             {
                 best = claim;
             }

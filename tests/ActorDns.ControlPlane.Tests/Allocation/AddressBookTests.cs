@@ -1,5 +1,6 @@
 using System.Net;
 using ActorDns.ControlPlane.Allocation;
+using ActorDns.ControlPlane.Catalog;
 using Xunit;
 
 namespace ActorDns.ControlPlane.Tests.Allocation;
@@ -22,7 +23,7 @@ public sealed class AddressBookTests
     [Fact]
     public void FindFree_AfterTake_ReturnsAddressAfterCursor()
     {
-        var book = AddressBook.Empty.Take(Ip("10.0.0.3"), "service:a", T0, Delay);
+        var book = AddressBook.Empty.Take(Ip("10.0.0.3"), EntryKey.Parse("service:a"), T0, Delay);
 
         Assert.Equal(IPAddress.Parse("10.0.0.4"), book.FindFree(Pool, Delay, T0));
         Assert.Equal(Ip("10.0.0.3"), book.Cursor);
@@ -32,10 +33,10 @@ public sealed class AddressBookTests
     public void FindFree_UsedAfterCursor_SkipsThem()
     {
         var book = AddressBook.Empty
-            .Take(Ip("10.0.0.5"), "service:b", T0, Delay)
-            .Take(Ip("10.0.0.6"), "service:c", T0, Delay)
-            .Take(Ip("10.0.0.1"), "service:d", T0, Delay)
-            .Take(Ip("10.0.0.4"), "service:a", T0, Delay);
+            .Take(Ip("10.0.0.5"), EntryKey.Parse("service:b"), T0, Delay)
+            .Take(Ip("10.0.0.6"), EntryKey.Parse("service:c"), T0, Delay)
+            .Take(Ip("10.0.0.1"), EntryKey.Parse("service:d"), T0, Delay)
+            .Take(Ip("10.0.0.4"), EntryKey.Parse("service:a"), T0, Delay);
 
         // Cursor .4; .5, .6 and (after wrapping) .1 are used.
         Assert.Equal(IPAddress.Parse("10.0.0.2"), book.FindFree(Pool, Delay, T0));
@@ -44,7 +45,7 @@ public sealed class AddressBookTests
     [Fact]
     public void FindFree_CursorOnLastAddress_WrapsToFirst()
     {
-        var book = AddressBook.Empty.Take(Ip("10.0.0.6"), "service:a", T0, Delay);
+        var book = AddressBook.Empty.Take(Ip("10.0.0.6"), EntryKey.Parse("service:a"), T0, Delay);
 
         Assert.Equal(IPAddress.Parse("10.0.0.1"), book.FindFree(Pool, Delay, T0));
     }
@@ -55,7 +56,7 @@ public sealed class AddressBookTests
         var book = AddressBook.Empty;
         for (var i = 1; i <= 6; i++)
         {
-            book = book.Take(Ip($"10.0.0.{i}"), $"service:s{i}", T0, Delay);
+            book = book.Take(Ip($"10.0.0.{i}"), EntryKey.Parse($"service:s{i}"), T0, Delay);
         }
 
         Assert.Null(book.FindFree(Pool, Delay, T0));
@@ -65,7 +66,7 @@ public sealed class AddressBookTests
     public void FindFree_ReleasedWithinDelay_SkipsIt()
     {
         var book = AddressBook.Empty
-            .Take(Ip("10.0.0.6"), "service:a", T0, Delay)
+            .Take(Ip("10.0.0.6"), EntryKey.Parse("service:a"), T0, Delay)
             .Release(Ip("10.0.0.6"), T0);
         book = book with { Cursor = Ip("10.0.0.5") };
 
@@ -76,7 +77,7 @@ public sealed class AddressBookTests
     public void FindFree_ReleasedExactlyDelayAgo_ReturnsIt()
     {
         var book = AddressBook.Empty
-            .Take(Ip("10.0.0.6"), "service:a", T0, Delay)
+            .Take(Ip("10.0.0.6"), EntryKey.Parse("service:a"), T0, Delay)
             .Release(Ip("10.0.0.6"), T0);
         book = book with { Cursor = Ip("10.0.0.5") };
 
@@ -89,7 +90,7 @@ public sealed class AddressBookTests
         var book = AddressBook.Empty;
         for (var i = 1; i <= 6; i++)
         {
-            book = book.Take(Ip($"10.0.0.{i}"), $"service:s{i}", T0, Delay);
+            book = book.Take(Ip($"10.0.0.{i}"), EntryKey.Parse($"service:s{i}"), T0, Delay);
         }
 
         book = book.Release(Ip("10.0.0.3"), T0 + TimeSpan.FromSeconds(10));
@@ -101,7 +102,7 @@ public sealed class AddressBookTests
     [Fact]
     public void Release_UsedAddress_MovesItToQuarantine()
     {
-        var book = AddressBook.Empty.Take(Ip("10.0.0.1"), "service:a", T0, Delay);
+        var book = AddressBook.Empty.Take(Ip("10.0.0.1"), EntryKey.Parse("service:a"), T0, Delay);
 
         var released = book.Release(Ip("10.0.0.1"), T0 + TimeSpan.FromSeconds(5));
 
@@ -114,12 +115,12 @@ public sealed class AddressBookTests
     public void Take_ReleasesOlderThanDelay_DropsThemFromQuarantine()
     {
         var book = AddressBook.Empty
-            .Take(Ip("10.0.0.1"), "service:a", T0, Delay)
-            .Take(Ip("10.0.0.2"), "service:b", T0, Delay)
+            .Take(Ip("10.0.0.1"), EntryKey.Parse("service:a"), T0, Delay)
+            .Take(Ip("10.0.0.2"), EntryKey.Parse("service:b"), T0, Delay)
             .Release(Ip("10.0.0.1"), T0)
             .Release(Ip("10.0.0.2"), T0 + TimeSpan.FromSeconds(60));
 
-        var taken = book.Take(Ip("10.0.0.3"), "service:c", T0 + Delay, Delay);
+        var taken = book.Take(Ip("10.0.0.3"), EntryKey.Parse("service:c"), T0 + Delay, Delay);
 
         Assert.Equal([Ip("10.0.0.2")], taken.Quarantined.Keys);
         Assert.Single(taken.Releases);
@@ -129,13 +130,13 @@ public sealed class AddressBookTests
     public void Take_QuarantinedAddress_RemovesItFromQuarantine()
     {
         var book = AddressBook.Empty
-            .Take(Ip("10.0.0.1"), "service:a", T0, Delay)
+            .Take(Ip("10.0.0.1"), EntryKey.Parse("service:a"), T0, Delay)
             .Release(Ip("10.0.0.1"), T0);
 
-        var taken = book.Take(Ip("10.0.0.1"), "service:b", T0 + Delay, Delay);
+        var taken = book.Take(Ip("10.0.0.1"), EntryKey.Parse("service:b"), T0 + Delay, Delay);
 
         Assert.Empty(taken.Quarantined);
-        Assert.Equal("service:b", taken.Used[Ip("10.0.0.1")]);
+        Assert.Equal(EntryKey.Parse("service:b"), taken.Used[Ip("10.0.0.1")]);
     }
 
     [Fact]
@@ -145,11 +146,11 @@ public sealed class AddressBookTests
         // clock is behind), released again at T0+200 s. When the first release expires from the queue, the
         // second (still running) quarantine must survive.
         var book = AddressBook.Empty
-            .Take(Ip("10.0.0.1"), "service:a", T0, Delay)
+            .Take(Ip("10.0.0.1"), EntryKey.Parse("service:a"), T0, Delay)
             .Release(Ip("10.0.0.1"), T0)
             .Release(Ip("10.0.0.1"), T0 + TimeSpan.FromSeconds(200));
 
-        var later = book.Take(Ip("10.0.0.2"), "service:c", T0 + TimeSpan.FromSeconds(250), Delay);
+        var later = book.Take(Ip("10.0.0.2"), EntryKey.Parse("service:c"), T0 + TimeSpan.FromSeconds(250), Delay);
 
         Assert.Equal(T0 + TimeSpan.FromSeconds(200), later.Quarantined[Ip("10.0.0.1")]);
         Assert.Single(later.Releases);

@@ -1,11 +1,12 @@
 using ActorDns.ControlPlane.Allocation;
+using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Events;
 
 namespace ActorDns.ControlPlane.Tests.Allocation;
 
 /// <summary>
 /// Drives an <see cref="AllocatorState"/> as its actor would: a set of wanted keys, a clock passed in by hand,
-/// every decided event applied at once and kept in a journal.
+/// every decided event applied at once and kept in a journal. Keys are written in their text form, <c>service:a</c>.
 /// </summary>
 internal sealed class AllocatorDriver
 {
@@ -22,7 +23,7 @@ internal sealed class AllocatorDriver
 
     public AllocatorState State { get; set; }
 
-    public HashSet<string> Wanted { get; } = new(StringComparer.Ordinal);
+    public HashSet<EntryKey> Wanted { get; } = [];
 
     public DateTimeOffset Now { get; private set; } = T0;
 
@@ -30,20 +31,20 @@ internal sealed class AllocatorDriver
 
     public IReadOnlyList<IMeshEvent> Add(params string[] keys)
     {
-        Wanted.UnionWith(keys);
-        return Decide(keys);
+        Wanted.UnionWith(keys.Select(EntryKey.Parse));
+        return Decide(keys.Select(EntryKey.Parse));
     }
 
     public IReadOnlyList<IMeshEvent> Remove(params string[] keys)
     {
-        Wanted.ExceptWith(keys);
-        return Decide(keys);
+        Wanted.ExceptWith(keys.Select(EntryKey.Parse));
+        return Decide(keys.Select(EntryKey.Parse));
     }
 
     /// <summary>Every key known to the state or wanted, as a periodic reconcile passes them.</summary>
     public IReadOnlyList<IMeshEvent> Reconcile() => Decide([.. State.Assignments.Keys, .. Wanted]);
 
-    public IReadOnlyList<IMeshEvent> Decide(IEnumerable<string> keys)
+    public IReadOnlyList<IMeshEvent> Decide(IEnumerable<EntryKey> keys)
     {
         var events = State.Decide(keys, Wanted.Contains, Now);
         foreach (var @event in events)
@@ -59,7 +60,7 @@ internal sealed class AllocatorDriver
 
     public void ChangeSettings(AllocatorSettings settings) => State = State.WithSettings(settings);
 
-    public string? Vip(string key) => State.Assignments.TryGetValue(key, out var a) ? a.Vip?.ToString() : null;
+    public string? Vip(string key) => State.Assignments.TryGetValue(EntryKey.Parse(key), out var a) ? a.Vip?.ToString() : null;
 
-    public string? VipV6(string key) => State.Assignments.TryGetValue(key, out var a) ? a.VipV6?.ToString() : null;
+    public string? VipV6(string key) => State.Assignments.TryGetValue(EntryKey.Parse(key), out var a) ? a.VipV6?.ToString() : null;
 }

@@ -2,6 +2,7 @@ using System.Net;
 using ActorDns.ControlPlane.Allocation;
 using ActorDns.ControlPlane.Events;
 using Xunit;
+using static ActorDns.ControlPlane.Tests.Support.Keys;
 
 namespace ActorDns.ControlPlane.Tests.Allocation;
 
@@ -67,7 +68,7 @@ public sealed class AllocatorStateTests
     {
         var driver = new AllocatorDriver("240.0.0.0/4");
 
-        var events = driver.Decide(["service:ghost"]);
+        var events = driver.Decide([K("service:ghost")]);
 
         Assert.Empty(events);
         Assert.Empty(driver.State.Assignments);
@@ -109,7 +110,7 @@ public sealed class AllocatorStateTests
         driver.Reconcile();
 
         Assert.Equal(vip, driver.Vip("service:stable"));
-        Assert.Equal(AllocatorDriver.T0, driver.State.Assignments["service:stable"].Since);
+        Assert.Equal(AllocatorDriver.T0, driver.State.Assignments[K("service:stable")].Since);
     }
 
     [Fact]
@@ -122,10 +123,10 @@ public sealed class AllocatorStateTests
         var events = driver.Remove("service:a");
 
         Assert.Equal([new VipReleased("service:a", "240.0.0.1", "fd00:fd00::1", driver.Now)], events);
-        Assert.DoesNotContain("service:a", driver.State.Assignments.Keys);
+        Assert.DoesNotContain(K("service:a"), driver.State.Assignments.Keys);
         Assert.Empty(driver.State.V4.Used);
         Assert.Empty(driver.State.V6.Used);
-        Assert.True(driver.State.LacksVip("service:a"));
+        Assert.True(driver.State.LacksVip(K("service:a")));
     }
 
     [Fact]
@@ -197,8 +198,8 @@ public sealed class AllocatorStateTests
         Assert.Equal(254, vips.Distinct().Count());
         Assert.DoesNotContain("255.255.255.255", vips);
         Assert.DoesNotContain("255.255.255.0", vips);
-        Assert.True(driver.State.LacksVip("service:s254"));
-        Assert.True(driver.State.LacksVip("service:s255"));
+        Assert.True(driver.State.LacksVip(K("service:s254")));
+        Assert.True(driver.State.LacksVip(K("service:s255")));
     }
 
     [Fact]
@@ -210,7 +211,7 @@ public sealed class AllocatorStateTests
 
         Assert.Equal("10.0.0.1", driver.Vip("service:a"));
         Assert.Equal("10.0.0.2", driver.Vip("service:b"));
-        Assert.True(driver.State.LacksVip("service:c"));
+        Assert.True(driver.State.LacksVip(K("service:c")));
     }
 
     [Fact]
@@ -222,7 +223,7 @@ public sealed class AllocatorStateTests
 
         Assert.Equal("10.0.0.0", driver.Vip("service:a"));
         Assert.Equal("10.0.0.1", driver.Vip("service:b"));
-        Assert.True(driver.State.LacksVip("service:c"));
+        Assert.True(driver.State.LacksVip(K("service:c")));
     }
 
     [Fact]
@@ -237,7 +238,7 @@ public sealed class AllocatorStateTests
         Assert.Single(first);
         Assert.Equal("192.168.0.1", driver.Vip("service:a"));
         Assert.Empty(second);
-        Assert.True(driver.State.LacksVip("service:b"));
+        Assert.True(driver.State.LacksVip(K("service:b")));
     }
 
     [Fact]
@@ -251,7 +252,7 @@ public sealed class AllocatorStateTests
         var events = driver.Add("service:c");
 
         Assert.Empty(events);
-        Assert.True(driver.State.LacksVip("service:c"));
+        Assert.True(driver.State.LacksVip(K("service:c")));
     }
 
     [Fact]
@@ -263,10 +264,10 @@ public sealed class AllocatorStateTests
         driver.Add("service:c");
         driver.Advance(Delay);
 
-        var events = driver.Decide(["service:c"]);
+        var events = driver.Decide([K("service:c")]);
 
         Assert.Equal([new VipAllocated("service:c", "10.0.0.1", null, driver.Now)], events);
-        Assert.False(driver.State.LacksVip("service:c"));
+        Assert.False(driver.State.LacksVip(K("service:c")));
     }
 
     [Fact]
@@ -291,14 +292,14 @@ public sealed class AllocatorStateTests
         var events = driver.Add(keys);
 
         Assert.Equal(6, events.Count);
-        Assert.True(driver.State.LacksVip("service:s7"));
-        Assert.True(driver.State.LacksVip("service:s8"));
-        Assert.DoesNotContain("service:s7", driver.State.Assignments.Keys);
+        Assert.True(driver.State.LacksVip(K("service:s7")));
+        Assert.True(driver.State.LacksVip(K("service:s8")));
+        Assert.DoesNotContain(K("service:s7"), driver.State.Assignments.Keys);
 
         driver.Advance(TimeSpan.FromSeconds(10));
         driver.Remove("service:s2", "service:s5");
         Assert.Empty(driver.Reconcile());
-        Assert.True(driver.State.LacksVip("service:s7"));
+        Assert.True(driver.State.LacksVip(K("service:s7")));
 
         driver.Advance(Delay - TimeSpan.FromSeconds(1));
         Assert.Empty(driver.Reconcile());
@@ -309,8 +310,8 @@ public sealed class AllocatorStateTests
         Assert.Equal(2, late.Count);
         Assert.Equal("10.0.0.2", driver.Vip("service:s7"));
         Assert.Equal("10.0.0.5", driver.Vip("service:s8"));
-        Assert.False(driver.State.LacksVip("service:s7"));
-        Assert.False(driver.State.LacksVip("service:s8"));
+        Assert.False(driver.State.LacksVip(K("service:s7")));
+        Assert.False(driver.State.LacksVip(K("service:s8")));
     }
 
     [Fact]
@@ -323,7 +324,7 @@ public sealed class AllocatorStateTests
 
         driver.Reconcile();
 
-        Assert.Equal(driver.Now, driver.State.Assignments["service:c"].Since);
+        Assert.Equal(driver.Now, driver.State.Assignments[K("service:c")].Since);
     }
 
     [Fact]
@@ -380,15 +381,15 @@ public sealed class AllocatorStateTests
     {
         var driver = new AllocatorDriver("240.0.0.0/4");
         driver.Add("service:a");
-        Assert.False(driver.State.LacksVip("service:a"));
+        Assert.False(driver.State.LacksVip(K("service:a")));
 
         driver.ChangeSettings(driver.State.Settings with { PoolV6 = IpPool.Parse("fd00:fd00::/64") });
-        Assert.True(driver.State.LacksVip("service:a"));
+        Assert.True(driver.State.LacksVip(K("service:a")));
         var events = driver.Reconcile();
 
         Assert.Equal([new VipAllocated("service:a", null, "fd00:fd00::1", driver.Now)], events);
         Assert.Equal("240.0.0.1", driver.Vip("service:a"));
-        Assert.False(driver.State.LacksVip("service:a"));
+        Assert.False(driver.State.LacksVip(K("service:a")));
     }
 
     [Fact]
@@ -414,7 +415,7 @@ public sealed class AllocatorStateTests
         var events = driver.Add("service:b");
 
         Assert.Equal([new VipAllocated("service:b", null, "fd00::2", driver.Now)], events);
-        Assert.True(driver.State.LacksVip("service:b"));
+        Assert.True(driver.State.LacksVip(K("service:b")));
     }
 
     [Fact]
@@ -428,7 +429,7 @@ public sealed class AllocatorStateTests
 
         Assert.Equal(32_767, events.Count);
         Assert.Equal(32_767, driver.State.Assignments.Values.Select(a => a.Vip).Distinct().Count());
-        Assert.All(keys, key => Assert.False(driver.State.LacksVip(key)));
+        Assert.All(keys, key => Assert.False(driver.State.LacksVip(K(key))));
     }
 
     [Fact]
@@ -470,6 +471,6 @@ public sealed class AllocatorStateTests
     [Fact]
     public void LacksVip_UnknownKey_True()
     {
-        Assert.True(AllocatorState.Empty(AllocatorSettings.Default).LacksVip("service:none"));
+        Assert.True(AllocatorState.Empty(AllocatorSettings.Default).LacksVip(K("service:none")));
     }
 }

@@ -1,6 +1,7 @@
 using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Events;
 using Xunit;
+using static ActorDns.ControlPlane.Tests.Support.Keys;
 
 namespace ActorDns.ControlPlane.Tests.Catalog;
 
@@ -26,7 +27,7 @@ public sealed class CatalogStateTests
     {
         // Kuma scenario 14.
         Assert.Empty(CatalogState.Empty.References);
-        Assert.False(CatalogState.Empty.IsWanted("service:backend", serviceVipEnabled: true));
+        Assert.False(CatalogState.Empty.IsWanted(K("service:backend"), serviceVipEnabled: true));
     }
 
     [Fact]
@@ -35,9 +36,9 @@ public sealed class CatalogStateTests
         // Kuma scenario 15.
         var state = Fold(Dataplane("dp-1", "service1", "service2"));
 
-        Assert.Equal(["service:service1", "service:service2"], state.References.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([K("service:service1"), K("service:service2")], state.References.Keys.Order());
         Assert.All(state.References.Values, count => Assert.Equal(1, count));
-        Assert.Equal(["service:service1", "service:service2"], state.KeysOf(ResourceKind.Dataplane, "dp-1"));
+        Assert.Equal([K("service:service1"), K("service:service2")], state.KeysOf(ResourceKind.Dataplane, "dp-1"));
         var stored = state.Dataplanes["dp-1"];
         Assert.Equal(Mesh, stored.Mesh);
         Assert.Equal(ResourceKind.Dataplane, stored.Kind);
@@ -48,7 +49,7 @@ public sealed class CatalogStateTests
     {
         var state = Fold(Dataplane("backend-1", "backend"), Dataplane("backend-2", "backend"));
 
-        Assert.Equal(2, state.References["service:backend"]);
+        Assert.Equal(2, state.References[K("service:backend")]);
         Assert.Equal(2, state.Dataplanes.Count);
     }
 
@@ -57,8 +58,8 @@ public sealed class CatalogStateTests
     {
         var state = Fold(Dataplane("backend-1", "backend"), Dataplane("backend-2", "backend"), new ResourceDeleted("Dataplane", "backend-1"));
 
-        Assert.True(state.IsWanted("service:backend", serviceVipEnabled: true));
-        Assert.Equal(1, state.References["service:backend"]);
+        Assert.True(state.IsWanted(K("service:backend"), serviceVipEnabled: true));
+        Assert.Equal(1, state.References[K("service:backend")]);
         Assert.Equal(["backend-2"], state.Dataplanes.Keys);
     }
 
@@ -71,7 +72,7 @@ public sealed class CatalogStateTests
             new ResourceDeleted("Dataplane", "backend-2"),
             new ResourceDeleted("Dataplane", "backend-1"));
 
-        Assert.False(state.IsWanted("service:backend", serviceVipEnabled: true));
+        Assert.False(state.IsWanted(K("service:backend"), serviceVipEnabled: true));
         Assert.Empty(state.References);
         Assert.Empty(state.Dataplanes);
     }
@@ -81,7 +82,7 @@ public sealed class CatalogStateTests
     {
         var state = Fold(Dataplane("dp-1", "backend"), Dataplane("dp-1", "backend"));
 
-        Assert.Equal(1, state.References["service:backend"]);
+        Assert.Equal(1, state.References[K("service:backend")]);
     }
 
     [Fact]
@@ -89,8 +90,8 @@ public sealed class CatalogStateTests
     {
         var state = Fold(Dataplane("dp-1", "backend"), Dataplane("dp-1", "frontend"));
 
-        Assert.False(state.IsWanted("service:backend", serviceVipEnabled: true));
-        Assert.True(state.IsWanted("service:frontend", serviceVipEnabled: true));
+        Assert.False(state.IsWanted(K("service:backend"), serviceVipEnabled: true));
+        Assert.True(state.IsWanted(K("service:frontend"), serviceVipEnabled: true));
         Assert.Equal(["frontend"], state.Dataplanes["dp-1"].Services);
     }
 
@@ -100,9 +101,9 @@ public sealed class CatalogStateTests
         // Kuma scenario 17.
         var state = Fold(External("es-1", "my-external-service-1", "external.service.com"));
 
-        Assert.True(state.IsWanted("service:my-external-service-1", serviceVipEnabled: true));
-        Assert.True(state.IsWanted("host:external.service.com", serviceVipEnabled: true));
-        Assert.Equal(["service:my-external-service-1", "host:external.service.com"], state.KeysOf(ResourceKind.ExternalService, "es-1"));
+        Assert.True(state.IsWanted(K("service:my-external-service-1"), serviceVipEnabled: true));
+        Assert.True(state.IsWanted(K("host:external.service.com"), serviceVipEnabled: true));
+        Assert.Equal([K("service:my-external-service-1"), K("host:external.service.com")], state.KeysOf(ResourceKind.ExternalService, "es-1"));
         Assert.Empty(state.Dataplanes);
     }
 
@@ -112,9 +113,9 @@ public sealed class CatalogStateTests
         // Kuma scenario 19: es-2 has disableHostDNSEntry, so the parser gave it no host.
         var state = Fold(External("es-1", "svc-1", "external.service.com"), External("es-2", "svc-2", null));
 
-        Assert.Equal(1, state.References["host:external.service.com"]);
-        Assert.True(state.IsWanted("service:svc-1", serviceVipEnabled: true));
-        Assert.True(state.IsWanted("service:svc-2", serviceVipEnabled: true));
+        Assert.Equal(1, state.References[K("host:external.service.com")]);
+        Assert.True(state.IsWanted(K("service:svc-1"), serviceVipEnabled: true));
+        Assert.True(state.IsWanted(K("service:svc-2"), serviceVipEnabled: true));
     }
 
     [Fact]
@@ -126,8 +127,8 @@ public sealed class CatalogStateTests
             External("es-2", "svc-2", "external.service.com"),
             new ResourceDeleted("ExternalService", "es-1"));
 
-        Assert.True(state.IsWanted("host:external.service.com", serviceVipEnabled: true));
-        Assert.False(state.IsWanted("service:svc-1", serviceVipEnabled: true));
+        Assert.True(state.IsWanted(K("host:external.service.com"), serviceVipEnabled: true));
+        Assert.False(state.IsWanted(K("service:svc-1"), serviceVipEnabled: true));
     }
 
     [Fact]
@@ -139,10 +140,10 @@ public sealed class CatalogStateTests
             External("es-1", "svc-1", "external.service.com"),
             External("es-2", "svc-2", "external.service.com"));
 
-        Assert.False(state.IsWanted("service:service1", serviceVipEnabled: false));
-        Assert.False(state.IsWanted("service:svc-1", serviceVipEnabled: false));
-        Assert.True(state.IsWanted("host:external.service.com", serviceVipEnabled: false));
-        Assert.True(state.References.ContainsKey("service:service1"));
+        Assert.False(state.IsWanted(K("service:service1"), serviceVipEnabled: false));
+        Assert.False(state.IsWanted(K("service:svc-1"), serviceVipEnabled: false));
+        Assert.True(state.IsWanted(K("host:external.service.com"), serviceVipEnabled: false));
+        Assert.True(state.References.ContainsKey(K("service:service1")));
     }
 
     [Fact]
@@ -150,8 +151,8 @@ public sealed class CatalogStateTests
     {
         var state = Fold(Dataplane("same", "a"), External("same", "b", "b.example.com"), new ResourceDeleted("ExternalService", "same"));
 
-        Assert.True(state.IsWanted("service:a", serviceVipEnabled: true));
-        Assert.False(state.IsWanted("service:b", serviceVipEnabled: true));
+        Assert.True(state.IsWanted(K("service:a"), serviceVipEnabled: true));
+        Assert.False(state.IsWanted(K("service:b"), serviceVipEnabled: true));
         Assert.Same(state.Dataplanes, state.Of(ResourceKind.Dataplane));
         Assert.Empty(state.Of(ResourceKind.ExternalService));
     }

@@ -1,5 +1,6 @@
 using ActorDns.ControlPlane.Catalog;
 using Xunit;
+using static ActorDns.ControlPlane.Tests.Support.Keys;
 
 namespace ActorDns.ControlPlane.Tests.Catalog;
 
@@ -98,7 +99,7 @@ public sealed class ResourceParserTests
         var resource = Accept(ResourceKind.Dataplane, json);
 
         Assert.Equal(["web"], resource.Services);
-        Assert.Equal(["service:web"], resource.EntryKeys(serviceVipEnabled: true));
+        Assert.Equal([K("service:web")], resource.EntryKeys(serviceVipEnabled: true));
     }
 
     [Fact]
@@ -228,7 +229,7 @@ public sealed class ResourceParserTests
 
         Assert.Equal(["my-external-service-1"], resource.Services);
         Assert.Equal("external.service.com", resource.Host);
-        Assert.Equal(["service:my-external-service-1", "host:external.service.com"], resource.EntryKeys(serviceVipEnabled: true));
+        Assert.Equal([K("service:my-external-service-1"), K("host:external.service.com")], resource.EntryKeys(serviceVipEnabled: true));
     }
 
     [Fact]
@@ -238,7 +239,7 @@ public sealed class ResourceParserTests
         var resource = Accept(ResourceKind.ExternalService, ExternalService("external.service.com:8080", ",\"disableHostDNSEntry\":true"), "es-1");
 
         Assert.Null(resource.Host);
-        Assert.Equal(["service:ext"], resource.EntryKeys(serviceVipEnabled: true));
+        Assert.Equal([K("service:ext")], resource.EntryKeys(serviceVipEnabled: true));
     }
 
     [Fact]
@@ -257,7 +258,7 @@ public sealed class ResourceParserTests
         var resource = Accept(ResourceKind.ExternalService, ExternalService(address), "es-1");
 
         Assert.Null(resource.Host);
-        Assert.Equal(["service:ext"], resource.EntryKeys(serviceVipEnabled: true));
+        Assert.Equal([K("service:ext")], resource.EntryKeys(serviceVipEnabled: true));
     }
 
     [Fact]
@@ -266,7 +267,7 @@ public sealed class ResourceParserTests
         // Kuma scenario 26.
         var resource = Accept(ResourceKind.ExternalService, ValidExternalService, "es-1");
 
-        Assert.Equal(["host:external.service.com"], resource.EntryKeys(serviceVipEnabled: false));
+        Assert.Equal([K("host:external.service.com")], resource.EntryKeys(serviceVipEnabled: false));
     }
 
     public static TheoryData<string, string, string> InvalidExternalServices => new()

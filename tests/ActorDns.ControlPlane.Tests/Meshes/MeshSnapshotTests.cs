@@ -5,6 +5,7 @@ using ActorDns.ControlPlane.Meshes;
 using ActorDns.ControlPlane.Tests.Support;
 using Xunit;
 using static ActorDns.ControlPlane.Tests.Meshes.TestResources;
+using static ActorDns.ControlPlane.Tests.Support.Keys;
 
 namespace ActorDns.ControlPlane.Tests.Meshes;
 
@@ -57,7 +58,7 @@ public sealed class MeshSnapshotTests
 
         Structurally.Equal(state.Catalog.Dataplanes.Values, restored.Catalog.Dataplanes.Values);
         Structurally.Equal(state.Catalog.ExternalServices.Values, restored.Catalog.ExternalServices.Values);
-        Assert.Equal(state.Catalog.References.OrderBy(p => p.Key, StringComparer.Ordinal), restored.Catalog.References.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(state.Catalog.References.OrderBy(p => p.Key), restored.Catalog.References.OrderBy(p => p.Key));
         Assert.Equal(state.Allocator.Assignments, restored.Allocator.Assignments);
         foreach (var (before, after) in new[] { (state.Allocator.V4, restored.Allocator.V4), (state.Allocator.V6, restored.Allocator.V6) })
         {
@@ -78,6 +79,6 @@ public sealed class MeshSnapshotTests
 
         Assert.Equal(["dp-b"], restored.Catalog.Dataplanes.Keys);
         Assert.Equal(["es-1"], restored.Catalog.ExternalServices.Keys);
-        Assert.False(restored.IsWanted("service:gw"));
+        Assert.False(restored.IsWanted(EntryKey.Service("gw")));
     }
 }

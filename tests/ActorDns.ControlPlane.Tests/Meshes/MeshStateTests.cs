@@ -4,6 +4,7 @@ using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Events;
 using ActorDns.ControlPlane.Meshes;
 using Xunit;
+using static ActorDns.ControlPlane.Tests.Support.Keys;
 
 namespace ActorDns.ControlPlane.Tests.Meshes;
 
@@ -34,7 +35,7 @@ public sealed class MeshStateTests
         Fold(state, state.DecideDelete(kind, name, [], now));
 
     private static string? Vip(MeshState state, string key) =>
-        state.Allocator.Assignments.TryGetValue(key, out var a) ? a.Vip?.ToString() : null;
+        state.Allocator.Assignments.TryGetValue(EntryKey.Parse(key), out var a) ? a.Vip?.ToString() : null;
 
     [Fact]
     public void SnapshotSize_CountsResourcesAssignmentsAndQuarantinedAddresses()
@@ -70,7 +71,7 @@ public sealed class MeshStateTests
 
         Assert.Equal(["backend-1"], state.Catalog.Dataplanes.Keys);
         Assert.Equal("240.0.0.1", Vip(state, "service:backend"));
-        Assert.True(state.IsWanted("service:backend"));
+        Assert.True(state.IsWanted(K("service:backend")));
         Assert.Equal("default", state.Catalog.Dataplanes["backend-1"].Mesh);
     }
 
@@ -185,7 +186,7 @@ public sealed class MeshStateTests
 
         Assert.Equal([new ResourceDeleted("Dataplane", "backend-1"), new VipReleased("service:backend", "240.0.0.1", null, now)], events);
         Assert.Null(Vip(after, "service:backend"));
-        Assert.False(after.IsWanted("service:backend"));
+        Assert.False(after.IsWanted(K("service:backend")));
         Assert.Equal("240.0.0.2", Vip(after, "service:web"));
     }
 
@@ -225,7 +226,7 @@ public sealed class MeshStateTests
             state = Upsert(state, Dataplane($"dp-{name}", name), T0);
         }
 
-        Assert.True(state.Allocator.LacksVip("service:c"));
+        Assert.True(state.Allocator.LacksVip(K("service:c")));
         var deletedAt = T0 + TimeSpan.FromSeconds(10);
         state = Delete(state, ResourceKind.Dataplane, "dp-a", deletedAt);
 
@@ -233,7 +234,7 @@ public sealed class MeshStateTests
         var events = state.DecideReconcile(deletedAt + Delay);
 
         Assert.Equal([new VipAllocated("service:c", "10.0.0.1", null, deletedAt + Delay)], events);
-        Assert.False(Fold(state, events).Allocator.LacksVip("service:c"));
+        Assert.False(Fold(state, events).Allocator.LacksVip(K("service:c")));
     }
 
     [Fact]
@@ -244,7 +245,7 @@ public sealed class MeshStateTests
         state = Delete(state, ResourceKind.Dataplane, "dp-a", T0);
         var later = T0 + Delay;
 
-        var events = state.DecideUpsert(Dataplane("dp-b", "b"), ["service:c"], later);
+        var events = state.DecideUpsert(Dataplane("dp-b", "b"), [K("service:c")], later);
 
         Assert.Equal([new VipAllocated("service:c", "10.0.0.1", null, later)], events.Skip(1));
     }
@@ -286,7 +287,7 @@ public sealed class MeshStateTests
         Assert.Equal("10.0.0.1", Vip(after, "service:a"));
         Assert.Equal("10.0.0.0", Vip(after, "service:b"));
         Assert.Null(Vip(after, "service:c"));
-        Assert.True(after.Allocator.LacksVip("service:c"));
+        Assert.True(after.Allocator.LacksVip(K("service:c")));
         Assert.DoesNotContain(events, e => e is VipReleased { Key: "service:a" });
     }
 
@@ -301,7 +302,7 @@ public sealed class MeshStateTests
 
         Assert.Equal(2, events.Count);
         Assert.All(events, e => Assert.StartsWith("service:", Assert.IsType<VipReleased>(e).Key, StringComparison.Ordinal));
-        Assert.Equal(["host:ext.example.com"], after.Allocator.Assignments.Keys);
+        Assert.Equal([K("host:ext.example.com")], after.Allocator.Assignments.Keys);
     }
 
     [Fact]
@@ -312,8 +313,8 @@ public sealed class MeshStateTests
         var keys = state.KeysTouchedBy(new ResourceUpserted("ExternalService", "es-1", "{}", ["new"], "new.example.com"));
 
         Assert.Equal(
-            ["host:new.example.com", "host:old.example.com", "service:new", "service:old"],
-            keys.Distinct().Order(StringComparer.Ordinal));
+            [K("host:new.example.com"), K("host:old.example.com"), K("service:new"), K("service:old")],
+            keys.Distinct().Order());
     }
 
     [Fact]
@@ -321,7 +322,7 @@ public sealed class MeshStateTests
     {
         var keys = Empty().KeysTouchedBy(new ResourceUpserted("Dataplane", "dp-1", "{}", ["a", "b"], null));
 
-        Assert.Equal(["service:a", "service:b"], keys);
+        Assert.Equal([K("service:a"), K("service:b")], keys);
     }
 
     [Fact]
@@ -329,8 +330,8 @@ public sealed class MeshStateTests
     {
         var state = Upsert(Empty(), Dataplane("dp-1", "backend"), T0);
 
-        Assert.Equal(["service:backend"], state.KeysTouchedBy(new ResourceDeleted("Dataplane", "dp-1")));
-        Assert.Equal(["service:x"], state.KeysTouchedBy(new VipReleased("service:x", "240.0.0.9", null, T0)));
+        Assert.Equal([K("service:backend")], state.KeysTouchedBy(new ResourceDeleted("Dataplane", "dp-1")));
+        Assert.Equal([K("service:x")], state.KeysTouchedBy(new VipReleased("service:x", "240.0.0.9", null, T0)));
         Assert.Empty(state.KeysTouchedBy(new MeshCreated("other")));
     }
 
@@ -356,6 +357,6 @@ public sealed class MeshStateTests
         Assert.Equal(state.Allocator.Assignments, replayed.Allocator.Assignments);
         Assert.Equal(state.Catalog.References.OrderBy(p => p.Key), replayed.Catalog.References.OrderBy(p => p.Key));
         Assert.Equal(state.Catalog.Dataplanes.Keys, replayed.Catalog.Dataplanes.Keys);
-        Assert.Equal(IPAddress.Parse("240.0.0.5"), replayed.Allocator.Assignments["service:d"].Vip);
+        Assert.Equal(IPAddress.Parse("240.0.0.5"), replayed.Allocator.Assignments[K("service:d")].Vip);
     }
 }

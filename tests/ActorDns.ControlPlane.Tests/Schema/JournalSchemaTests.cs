@@ -6,6 +6,7 @@ using ActorDns.ControlPlane.Events;
 using ActorDns.ControlPlane.Meshes;
 using ActorDns.Testing;
 using Xunit;
+using static ActorDns.ControlPlane.Tests.Support.Keys;
 
 namespace ActorDns.ControlPlane.Tests.Schema;
 
@@ -82,7 +83,7 @@ public sealed class JournalSchemaTests : Akka.TestKit.Xunit2.TestKit
                 ("service:backend_ns_svc_8080", "240.0.0.1", "fd00::1", T0),
                 ("service:httpbin", "240.0.0.3", "fd00::3", T0.AddSeconds(1)),
             ],
-            state.Allocator.Assignments.Values.Select(a => (a.Key, a.Vip?.ToString(), a.VipV6?.ToString(), a.Since)));
+            state.Allocator.Assignments.Values.Select(a => (a.Key.ToString(), a.Vip?.ToString(), a.VipV6?.ToString(), a.Since)));
 
         var next = state.DecideUpsert(Meshes.TestResources.Dataplane("web-1", "web"), [], T0.AddSeconds(10)).OfType<VipAllocated>().Single();
         Assert.Equal(("240.0.0.6", "fd00::6"), (next.Vip, next.VipV6));

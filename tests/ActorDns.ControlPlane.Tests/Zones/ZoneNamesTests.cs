@@ -1,5 +1,6 @@
 using ActorDns.ControlPlane.Zones;
 using Xunit;
+using static ActorDns.ControlPlane.Tests.Support.Keys;
 
 namespace ActorDns.ControlPlane.Tests.Zones;
 
@@ -11,19 +12,19 @@ public sealed class ZoneNamesTests
     {
         Assert.Equal(
             [("echo-server_echo-example_svc_1010.mesh", 0), ("echo-server.echo-example.svc.1010.mesh", 1)],
-            ZoneNames.Of("service:echo-server_echo-example_svc_1010", "mesh"));
+            ZoneNames.Of(K("service:echo-server_echo-example_svc_1010"), "mesh"));
     }
 
     [Fact]
     public void Of_ServiceWithoutUnderscore_OnlyExactName()
     {
-        Assert.Equal([("example.mesh", 0)], ZoneNames.Of("service:example", "mesh"));
+        Assert.Equal([("example.mesh", 0)], ZoneNames.Of(K("service:example"), "mesh"));
     }
 
     [Fact]
     public void Of_OtherDomain_UsesIt()
     {
-        Assert.Equal([("a_b.svc.cluster", 0), ("a.b.svc.cluster", 1)], ZoneNames.Of("service:a_b", "svc.cluster"));
+        Assert.Equal([("a_b.svc.cluster", 0), ("a.b.svc.cluster", 1)], ZoneNames.Of(K("service:a_b"), "svc.cluster"));
     }
 
     [Theory]
@@ -32,7 +33,7 @@ public sealed class ZoneNamesTests
     [InlineData("fqdn:service1.a.mesh", "service1.a.mesh")]
     public void Of_HostOrFqdn_NameAsIs(string key, string name)
     {
-        Assert.Equal([(name, 0)], ZoneNames.Of(key, "mesh"));
+        Assert.Equal([(name, 0)], ZoneNames.Of(K(key), "mesh"));
     }
 
     [Theory]

@@ -1,8 +1,10 @@
 using System.Net;
 using ActorDns.ControlPlane.Allocation;
+using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Zones;
 using ActorDns.Server.Query;
 using Xunit;
+using static ActorDns.ControlPlane.Tests.Support.Keys;
 
 namespace ActorDns.ControlPlane.Tests.Zones;
 
@@ -12,13 +14,13 @@ public sealed class ZoneStateTests
     private static readonly DateTimeOffset T0 = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private static VipAssignment Vip(string key, string vip, int since = 0, string? vipV6 = null) =>
-        new(key, IPAddress.Parse(vip), vipV6 is null ? null : IPAddress.Parse(vipV6), T0 + TimeSpan.FromSeconds(since));
+        new(EntryKey.Parse(key), IPAddress.Parse(vip), vipV6 is null ? null : IPAddress.Parse(vipV6), T0 + TimeSpan.FromSeconds(since));
 
     private static (ZoneState State, List<ZoneRecord> Upserts, List<string> Removals) Set(ZoneState state, params VipAssignment[] assignments) =>
         state.Update(assignments.Select(a => a.Key), key => assignments.First(a => a.Key == key));
 
     private static (ZoneState State, List<ZoneRecord> Upserts, List<string> Removals) Drop(ZoneState state, params string[] keys) =>
-        state.Update(keys, _ => null);
+        state.Update(keys.Select(EntryKey.Parse), _ => null);
 
     private static IEnumerable<string> Show(IEnumerable<ZoneRecord> records) =>
         records.Select(r => $"{r.Name} {string.Join(",", r.Addresses)}").Order(StringComparer.Ordinal);
@@ -38,7 +40,7 @@ public sealed class ZoneStateTests
         ];
         var byKey = assignments.ToDictionary(a => a.Key);
 
-        var built = ZoneState.Build("mesh", byKey.Keys.Append("service:gone"), k => byKey.GetValueOrDefault(k));
+        var built = ZoneState.Build("mesh", byKey.Keys.Append(K("service:gone")), k => byKey.GetValueOrDefault(k));
         var updated = Set(new ZoneState("mesh"), assignments).State;
 
         Assert.Equal(updated.Records.Keys, built.Records.Keys);
@@ -80,7 +82,7 @@ public sealed class ZoneStateTests
 
         Assert.Equal("a.b.mesh 240.0.0.1", Served(state, "a.b.mesh"));
         Assert.Equal("a_b.mesh 240.0.0.2", Served(state, "a_b.mesh"));
-        Assert.Equal("service:a.b", state.Winner("a.b.mesh"));
+        Assert.Equal(K("service:a.b"), state.Winner("a.b.mesh"));
     }
 
     [Fact]
@@ -89,7 +91,7 @@ public sealed class ZoneStateTests
         var (state, upserts, _) = Set(new ZoneState("mesh"), Vip("service:a_b", "240.0.0.2"), Vip("service:a.b", "240.0.0.1", since: 5));
 
         Assert.Equal(["a.b.mesh 240.0.0.1", "a_b.mesh 240.0.0.2"], Show(upserts));
-        Assert.Equal("service:a.b", state.Winner("A.B.mesh"));
+        Assert.Equal(K("service:a.b"), state.Winner("A.B.mesh"));
     }
 
     [Fact]
@@ -112,7 +114,7 @@ public sealed class ZoneStateTests
 
         Assert.Equal(["a.b.mesh 240.0.0.2"], Show(upserts));
         Assert.Empty(removals);
-        Assert.Equal("service:a_b", after.Winner("a.b.mesh"));
+        Assert.Equal(K("service:a_b"), after.Winner("a.b.mesh"));
     }
 
     [Theory]
@@ -128,8 +130,8 @@ public sealed class ZoneStateTests
         state = olderFirst ? Set(Set(state, older).State, newer).State : Set(Set(state, newer).State, older).State;
 
         Assert.Equal("Example.com 240.0.0.1", Served(state, "example.com"));
-        Assert.Equal("host:Example.com", state.Winner("EXAMPLE.COM"));
-        Assert.Single(state.Claims["example.com"], c => c.Key == "host:example.com");
+        Assert.Equal(K("host:Example.com"), state.Winner("EXAMPLE.COM"));
+        Assert.Single(state.Claims["example.com"], c => c.Key == K("host:example.com"));
     }
 
     [Theory]
@@ -139,7 +141,7 @@ public sealed class ZoneStateTests
     {
         var state = Set(new ZoneState("mesh"), Vip("service:foo", "240.0.0.1", serviceSince), Vip("host:foo.mesh", "240.0.0.2", hostSince)).State;
 
-        Assert.Equal(winner, state.Winner("foo.mesh"));
+        Assert.Equal(K(winner), state.Winner("foo.mesh"));
     }
 
     [Fact]
@@ -147,7 +149,7 @@ public sealed class ZoneStateTests
     {
         var state = Set(new ZoneState("mesh"), Vip("host:foo.mesh", "240.0.0.2"), Vip("service:foo", "240.0.0.1")).State;
 
-        Assert.Equal("host:foo.mesh", state.Winner("foo.mesh"));
+        Assert.Equal(K("host:foo.mesh"), state.Winner("foo.mesh"));
     }
 
     [Fact]
@@ -244,7 +246,7 @@ public sealed class ZoneStateTests
     {
         var state = Set(new ZoneState("mesh"), Vip("service:backend", "240.0.0.1")).State;
 
-        var (after, _, removals) = state.Update(["service:backend"], key => new VipAssignment(key, null, null, T0));
+        var (after, _, removals) = state.Update([K("service:backend")], key => new VipAssignment(key, null, null, T0));
 
         Assert.Equal(["backend.mesh"], removals);
         Assert.Empty(after.Records);
