@@ -40,8 +40,8 @@ public class ZoneSnapshotBenchmark
             assignments.Add(new MeshSnapshot.Assignment(EntryKey.Service(service).ToString(), SyntheticZone.Vip(i).ToString(), null, since));
         }
 
-        var empty = new MeshSnapshot.Book([], null);
-        _state = new MeshSnapshot(resources, assignments, empty, empty).ToState("default", MeshSettings.Default);
+        var pools = new Dictionary<string, MeshSnapshot.Book> { [VipPools.Service] = new([], null) };
+        _state = new MeshSnapshot(resources, assignments, pools).ToState("default", MeshSettings.Default);
         _keys = [.. _state.Allocator.Assignments.Keys.Concat(_state.Catalog.References.Keys)];
         _records = [.. BuildZoneState().Records.Values];
     }

@@ -23,9 +23,17 @@ public sealed record AllocatorState
 
     public ImmutableSortedDictionary<EntryKey, VipAssignment> Assignments { get; init; } = ImmutableSortedDictionary<EntryKey, VipAssignment>.Empty;
 
-    public AddressBook V4 { get; init; } = AddressBook.Empty;
+    /// <summary>The book of each named pool that has given out an address.</summary>
+    public ImmutableSortedDictionary<string, AddressBook> Books { get; init; } =
+        ImmutableSortedDictionary.Create<string, AddressBook>(StringComparer.Ordinal);
 
-    public AddressBook V6 { get; init; } = AddressBook.Empty;
+    /// <summary>The book of the <see cref="VipPools.Service"/> pool.</summary>
+    public AddressBook V4 => Book(VipPools.Service);
+
+    /// <summary>The book of the <see cref="VipPools.ServiceV6"/> pool.</summary>
+    public AddressBook V6 => Book(VipPools.ServiceV6);
+
+    public AddressBook Book(string pool) => Books.GetValueOrDefault(pool, AddressBook.Empty);
 
     /// <summary>
     /// The events that bring the given entries in line: a VIP released when its entry is no longer wanted
@@ -40,12 +48,15 @@ public sealed record AllocatorState
         foreach (var key in keys.Distinct().Order())
         {
             var wanted = isWanted(key);
+            var (poolV4, poolV6) = VipPools.For(key);
+            var pool = Settings.PoolNamed(poolV4);
+            var pool6 = Settings.PoolNamed(poolV6);
             if (state.Assignments.TryGetValue(key, out var current))
             {
                 var release = new VipReleased(
                     key.ToString(),
-                    current.Vip is { } v4 && (!wanted || !Settings.Pool.Contains(v4)) ? v4.ToString() : null,
-                    current.VipV6 is { } v6 && (!wanted || Settings.PoolV6?.Contains(v6) != true) ? v6.ToString() : null,
+                    current.Vip is { } v4 && (!wanted || pool?.Contains(v4) != true) ? v4.ToString() : null,
+                    current.VipV6 is { } v6 && (!wanted || pool6?.Contains(v6) != true) ? v6.ToString() : null,
                     now);
                 if (release.Vip is not null || release.VipV6 is not null)
                 {
@@ -60,8 +71,8 @@ public sealed record AllocatorState
                 continue;
             }
 
-            var newV4 = current?.Vip is null ? state.V4.FindFree(Settings.Pool, Settings.ReuseDelay, now) : null;
-            var newV6 = current?.VipV6 is null && Settings.PoolV6 is { } poolV6 ? state.V6.FindFree(poolV6, Settings.ReuseDelay, now) : null;
+            var newV4 = current?.Vip is null && pool is not null ? state.Book(poolV4).FindFree(pool, Settings.ReuseDelay, now) : null;
+            var newV6 = current?.VipV6 is null && pool6 is not null ? state.Book(poolV6).FindFree(pool6, Settings.ReuseDelay, now) : null;
             if (newV4 is not null || newV6 is not null)
             {
                 var allocated = new VipAllocated(key.ToString(), newV4?.ToString(), newV6?.ToString(), now);
@@ -75,7 +86,7 @@ public sealed record AllocatorState
 
     /// <summary>True when a wanted entry lacks a VIP from a configured pool (the pool is exhausted for it).</summary>
     public bool LacksVip(EntryKey key) =>
-        !Assignments.TryGetValue(key, out var a) || a.Vip is null || (Settings.PoolV6 is not null && a.VipV6 is null);
+        !Assignments.TryGetValue(key, out var a) || a.Vip is null || (Settings.PoolNamed(VipPools.For(key).V6) is not null && a.VipV6 is null);
 
     public AllocatorState Apply(IMeshEvent @event) => @event switch
     {
@@ -90,12 +101,19 @@ public sealed record AllocatorState
         Assignments.TryGetValue(key, out var current);
         var v4 = e.Vip is null ? current?.Vip : IPAddress.Parse(e.Vip);
         var v6 = e.VipV6 is null ? current?.VipV6 : IPAddress.Parse(e.VipV6);
-        return this with
+        var (poolV4, poolV6) = VipPools.For(key);
+        var books = Books;
+        if (e.Vip is not null)
         {
-            Assignments = Assignments.SetItem(key, new VipAssignment(key, v4, v6, current?.Since ?? e.At)),
-            V4 = e.Vip is null ? V4 : V4.Take(IpPool.ToInteger(v4!), key, e.At, Settings.ReuseDelay),
-            V6 = e.VipV6 is null ? V6 : V6.Take(IpPool.ToInteger(v6!), key, e.At, Settings.ReuseDelay),
-        };
+            books = books.SetItem(poolV4, Book(poolV4).Take(IpPool.ToInteger(v4!), key, e.At, Settings.ReuseDelay));
+        }
+
+        if (e.VipV6 is not null)
+        {
+            books = books.SetItem(poolV6, Book(poolV6).Take(IpPool.ToInteger(v6!), key, e.At, Settings.ReuseDelay));
+        }
+
+        return this with { Assignments = Assignments.SetItem(key, new VipAssignment(key, v4, v6, current?.Since ?? e.At)), Books = books };
     }
 
     private AllocatorState ApplyReleased(VipReleased e)
@@ -111,11 +129,22 @@ public sealed record AllocatorState
             Vip = e.Vip is null ? current.Vip : null,
             VipV6 = e.VipV6 is null ? current.VipV6 : null,
         };
+        var (poolV4, poolV6) = VipPools.For(key);
+        var books = Books;
+        if (e.Vip is not null)
+        {
+            books = books.SetItem(poolV4, Book(poolV4).Release(IpPool.ToInteger(IPAddress.Parse(e.Vip)), e.At));
+        }
+
+        if (e.VipV6 is not null)
+        {
+            books = books.SetItem(poolV6, Book(poolV6).Release(IpPool.ToInteger(IPAddress.Parse(e.VipV6)), e.At));
+        }
+
         return this with
         {
             Assignments = remaining.Vip is null && remaining.VipV6 is null ? Assignments.Remove(key) : Assignments.SetItem(key, remaining),
-            V4 = e.Vip is null ? V4 : V4.Release(IpPool.ToInteger(IPAddress.Parse(e.Vip)), e.At),
-            V6 = e.VipV6 is null ? V6 : V6.Release(IpPool.ToInteger(IPAddress.Parse(e.VipV6)), e.At),
+            Books = books,
         };
     }
 

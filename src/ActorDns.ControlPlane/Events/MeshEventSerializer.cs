@@ -25,7 +25,8 @@ public sealed class MeshEventSerializer(ExtendedActorSystem system) : Serializer
         ["vip-released.v1"] = typeof(VipReleased),
         ["mesh-created.v1"] = typeof(MeshCreated),
         ["mesh-deleted.v1"] = typeof(MeshDeleted),
-        ["mesh-snapshot.v1"] = typeof(MeshSnapshot),
+        ["mesh-snapshot.v1"] = typeof(MeshSnapshotV1),
+        ["mesh-snapshot.v2"] = typeof(MeshSnapshot),
     };
 
     private static readonly Dictionary<Type, string> Manifests = Types.ToDictionary(p => p.Value, p => p.Key);
@@ -45,8 +46,14 @@ public sealed class MeshEventSerializer(ExtendedActorSystem system) : Serializer
 
     public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json);
 
-    public override object FromBinary(byte[] bytes, string manifest) =>
-        Types.TryGetValue(manifest, out var type)
-            ? JsonSerializer.Deserialize(bytes, type, Json) ?? throw new SerializationException($"empty {manifest}")
-            : throw new SerializationException($"unknown journal manifest '{manifest}'");
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        if (!Types.TryGetValue(manifest, out var type))
+        {
+            throw new SerializationException($"unknown journal manifest '{manifest}'");
+        }
+
+        var read = JsonSerializer.Deserialize(bytes, type, Json) ?? throw new SerializationException($"empty {manifest}");
+        return read is IOlderShape older ? older.Upgrade() : read;
+    }
 }

@@ -9,13 +9,13 @@ namespace ActorDns.ControlPlane.Meshes;
 
 /// <summary>
 /// A mesh's state in a form that outlives code changes: the resources as they were accepted, the
-/// assignments, and each family's quarantine and cursor. Persisted with <see cref="MeshEventSerializer"/>.
+/// assignments, and each named pool's quarantine and cursor. Persisted with <see cref="MeshEventSerializer"/>
+/// as <c>mesh-snapshot.v2</c>; a <c>v1</c> snapshot (<see cref="MeshSnapshotV1"/>) is read and upgraded.
 /// </summary>
 public sealed record MeshSnapshot(
     IReadOnlyList<ResourceUpserted> Resources,
     IReadOnlyList<MeshSnapshot.Assignment> Assignments,
-    MeshSnapshot.Book V4,
-    MeshSnapshot.Book V6)
+    IReadOnlyDictionary<string, MeshSnapshot.Book> Pools)
 {
     public sealed record Assignment(string Key, string? Vip, string? VipV6, DateTimeOffset Since);
 
@@ -31,7 +31,8 @@ public sealed record MeshSnapshot(
         var assignments = state.Allocator.Assignments.Values
             .Select(a => new Assignment(a.Key.ToString(), a.Vip?.ToString(), a.VipV6?.ToString(), a.Since))
             .ToList();
-        return new MeshSnapshot(resources, assignments, ToBook(state.Allocator.V4, 4), ToBook(state.Allocator.V6, 16));
+        var pools = state.Allocator.Books.ToDictionary(p => p.Key, p => ToBook(p.Value, VipPools.FamilyOf(p.Key)), StringComparer.Ordinal);
+        return new MeshSnapshot(resources, assignments, pools);
     }
 
     public MeshState ToState(string mesh, MeshSettings settings)
@@ -42,25 +43,34 @@ public sealed record MeshSnapshot(
             .Select(r => new MeshResource(ResourceKind.FromTypeName(r.Kind)!, mesh, r.Name, r.Json, r.Services, r.Host)));
         var assignments = Assignments.Select(a => new VipAssignment(
             EntryKey.Parse(a.Key), a.Vip is null ? null : IPAddress.Parse(a.Vip), a.VipV6 is null ? null : IPAddress.Parse(a.VipV6), a.Since));
+        // Which pool an address is used in follows from its entry, as when it was allocated.
+        var used = Assignments
+            .SelectMany(a =>
+            {
+                var key = EntryKey.Parse(a.Key);
+                var (v4, v6) = VipPools.For(key);
+                return new[] { (Pool: v4, Address: a.Vip, Key: key), (Pool: v6, Address: a.VipV6, Key: key) };
+            })
+            .Where(u => u.Address is not null)
+            .ToLookup(u => u.Pool, u => (u.Address!, u.Key), StringComparer.Ordinal);
         var allocator = state.Allocator with
         {
             Assignments = assignments.ToImmutableSortedDictionary(a => a.Key, a => a),
-            V4 = FromBook(V4, Assignments.Where(a => a.Vip is not null).Select(a => (a.Vip!, a.Key))),
-            V6 = FromBook(V6, Assignments.Where(a => a.VipV6 is not null).Select(a => (a.VipV6!, a.Key))),
+            Books = Pools.ToImmutableSortedDictionary(p => p.Key, p => FromBook(p.Value, used[p.Key]), StringComparer.Ordinal),
         };
         return state with { Catalog = catalog, Allocator = allocator };
     }
 
-    private static Book ToBook(AddressBook book, int length) => new(
+    private static Book ToBook(AddressBook book, AddressFamily family) => new(
         book.Releases.Where(r => book.Quarantined.TryGetValue(r.Address, out var at) && at == r.At)
-            .Select(r => new Release(ToText(r.Address, length), r.At)).ToList(),
-        book.Cursor is { } cursor ? ToText(cursor, length) : null);
+            .Select(r => new Release(IpPool.ToAddress(r.Address, family).ToString(), r.At)).ToList(),
+        book.Cursor is { } cursor ? IpPool.ToAddress(cursor, family).ToString() : null);
 
-    private static AddressBook FromBook(Book book, IEnumerable<(string Address, string Key)> used)
+    private static AddressBook FromBook(Book book, IEnumerable<(string Address, EntryKey Key)> used)
     {
         var result = AddressBook.Empty with
         {
-            Used = used.ToImmutableDictionary(u => IpPool.ToInteger(IPAddress.Parse(u.Address)), u => EntryKey.Parse(u.Key)),
+            Used = used.ToImmutableDictionary(u => IpPool.ToInteger(IPAddress.Parse(u.Address)), u => u.Key),
             Cursor = book.Cursor is null ? null : IpPool.ToInteger(IPAddress.Parse(book.Cursor)),
         };
         foreach (var release in book.Quarantine)
@@ -75,7 +85,4 @@ public sealed record MeshSnapshot(
 
         return result;
     }
-
-    private static string ToText(UInt128 address, int length) =>
-        IpPool.ToAddress(address, length == 4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6).ToString();
 }

@@ -175,7 +175,7 @@ public sealed class AllocatorStateTests
         var driver = new AllocatorDriver("240.0.0.0/4");
         driver.State = driver.State with
         {
-            V4 = AddressBook.Empty with { Cursor = IpPool.ToInteger(IPAddress.Parse("255.255.255.253")) },
+            Books = driver.State.Books.SetItem(VipPools.Service, AddressBook.Empty with { Cursor = IpPool.ToInteger(IPAddress.Parse("255.255.255.253")) }),
         };
 
         driver.Add("service:a", "service:b", "service:c");
@@ -331,7 +331,7 @@ public sealed class AllocatorStateTests
     public void WithSettings_NewPool_ReaddressesOnlyEntriesOutsideIt()
     {
         var driver = new AllocatorDriver("10.0.0.0/23");
-        driver.State = driver.State with { V4 = AddressBook.Empty with { Cursor = IpPool.ToInteger(IPAddress.Parse("10.0.0.253")) } };
+        driver.State = driver.State with { Books = driver.State.Books.SetItem(VipPools.Service, AddressBook.Empty with { Cursor = IpPool.ToInteger(IPAddress.Parse("10.0.0.253")) }) };
         driver.Add("service:a", "service:b", "service:c", "service:d");
         Assert.Equal(["10.0.0.254", "10.0.0.255", "10.0.1.0", "10.0.1.1"], new[] { "a", "b", "c", "d" }.Select(k => driver.Vip($"service:{k}")));
         driver.Advance(TimeSpan.FromSeconds(1));

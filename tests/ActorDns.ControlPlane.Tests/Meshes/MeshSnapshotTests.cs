@@ -44,9 +44,11 @@ public sealed class MeshSnapshotTests
         Assert.Equal(
             [("host:ext.example.com", "10.1.0.2", "fd00::2"), ("service:beta", null, "fd00::4"), ("service:ext", null, "fd00::3")],
             snapshot.Assignments.Select(a => (a.Key, a.Vip, a.VipV6)).OrderBy(a => a.Key, StringComparer.Ordinal));
-        Assert.Equal(new MeshSnapshot.Release("10.1.0.1", T0 + TimeSpan.FromSeconds(1)), Assert.Single(snapshot.V4.Quarantine));
-        Assert.Equal(new MeshSnapshot.Release("fd00::1", T0 + TimeSpan.FromSeconds(1)), Assert.Single(snapshot.V6.Quarantine));
-        Assert.Equal(("10.1.0.2", "fd00::4"), (snapshot.V4.Cursor, snapshot.V6.Cursor));
+        Assert.Equal([VipPools.Service, VipPools.ServiceV6], snapshot.Pools.Keys.Order(StringComparer.Ordinal));
+        var (v4, v6) = (snapshot.Pools[VipPools.Service], snapshot.Pools[VipPools.ServiceV6]);
+        Assert.Equal(new MeshSnapshot.Release("10.1.0.1", T0 + TimeSpan.FromSeconds(1)), Assert.Single(v4.Quarantine));
+        Assert.Equal(new MeshSnapshot.Release("fd00::1", T0 + TimeSpan.FromSeconds(1)), Assert.Single(v6.Quarantine));
+        Assert.Equal(("10.1.0.2", "fd00::4"), (v4.Cursor, v6.Cursor));
     }
 
     [Fact]

@@ -55,12 +55,31 @@ public sealed class JournalSchemaTests : Akka.TestKit.Xunit2.TestKit
         AssertRecordedState(state);
     }
 
-    [Fact]
-    public void MeshSnapshotSample_Restores_TheStateOfTheJournalItWasTakenFrom()
+    /// <summary>v1 (one book per family, before named pools) is upgraded as it is read; v2 is today's shape.</summary>
+    [Theory]
+    [InlineData("snapshot.mesh-snapshot.v1.json")]
+    [InlineData("snapshot.mesh-snapshot.v2.json")]
+    public void MeshSnapshotSample_Restores_TheStateOfTheJournalItWasTakenFrom(string sample)
     {
-        var snapshot = Assert.IsType<MeshSnapshot>(Read(Path.Combine(SamplesOf("mesh-default"), "snapshot.mesh-snapshot.v1.json")));
+        var snapshot = Assert.IsType<MeshSnapshot>(Read(Path.Combine(SamplesOf("mesh-default"), sample)));
 
-        AssertRecordedState(snapshot.ToState("default", Settings));
+        var state = snapshot.ToState("default", Settings);
+
+        AssertRecordedState(state);
+        var journal = Journal("mesh-default").Aggregate(MeshState.Empty("default", Settings), (s, e) => s.Apply(e));
+        foreach (var pool in new[] { VipPools.Service, VipPools.ServiceV6 })
+        {
+            Assert.Equal(journal.Allocator.Book(pool).Quarantined.OrderBy(p => p.Key), state.Allocator.Book(pool).Quarantined.OrderBy(p => p.Key));
+            Assert.Equal(journal.Allocator.Book(pool).Used.OrderBy(p => p.Key), state.Allocator.Book(pool).Used.OrderBy(p => p.Key));
+        }
+    }
+
+    [Fact]
+    public void TodaysSnapshot_IsWrittenUnderTheNewestManifest()
+    {
+        var serializer = new MeshEventSerializer((ExtendedActorSystem)Sys);
+
+        Assert.Equal("mesh-snapshot.v2", serializer.Manifest(MeshSnapshot.From(MeshState.Empty("default", Settings))));
     }
 
     [Fact]
