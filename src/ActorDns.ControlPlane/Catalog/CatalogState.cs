@@ -1,34 +1,46 @@
 using System.Collections.Immutable;
+using ActorDns.ControlPlane.Catalog.Kinds;
 using ActorDns.ControlPlane.Events;
 
 namespace ActorDns.ControlPlane.Catalog;
 
 /// <summary>
-/// The Dataplanes and ExternalServices of one mesh and how many of them want each entry (SPEC §3): an entry
-/// is wanted while at least one resource produces it.
+/// The resources of one mesh, by kind, and how many of them want each entry (SPEC §3): an entry is wanted while at
+/// least one resource produces it.
 /// </summary>
 public sealed record CatalogState
 {
+    private static readonly ImmutableSortedDictionary<string, MeshResource> None =
+        ImmutableSortedDictionary.Create<string, MeshResource>(StringComparer.Ordinal);
+
     public static CatalogState Empty { get; } = new();
 
-    public ImmutableSortedDictionary<string, MeshResource> Dataplanes { get; init; } =
-        ImmutableSortedDictionary.Create<string, MeshResource>(StringComparer.Ordinal);
-
-    public ImmutableSortedDictionary<string, MeshResource> ExternalServices { get; init; } =
-        ImmutableSortedDictionary.Create<string, MeshResource>(StringComparer.Ordinal);
+    /// <summary>Type name → name → resource; a kind with no resource has no key.</summary>
+    public ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, MeshResource>> Resources { get; init; } =
+        ImmutableSortedDictionary.Create<string, ImmutableSortedDictionary<string, MeshResource>>(StringComparer.Ordinal);
 
     /// <summary>Entry key → number of resources producing it (service keys counted even when service VIPs are off).</summary>
     public ImmutableDictionary<EntryKey, int> References { get; init; } = ImmutableDictionary<EntryKey, int>.Empty;
 
+    /// <summary>How many resources of every kind the mesh holds.</summary>
+    public int Count => Resources.Values.Sum(r => r.Count);
+
+    /// <summary>Every resource, kind by kind in type-name order, then by name.</summary>
+    public IEnumerable<MeshResource> All => Resources.Values.SelectMany(r => r.Values);
+
     /// <summary>Builds the catalog of many resources at once (snapshot recovery), without a copy per resource.</summary>
     public static CatalogState FromResources(IEnumerable<MeshResource> resources)
     {
-        var dataplanes = ImmutableSortedDictionary.CreateBuilder<string, MeshResource>(StringComparer.Ordinal);
-        var externalServices = ImmutableSortedDictionary.CreateBuilder<string, MeshResource>(StringComparer.Ordinal);
+        var byKind = new Dictionary<string, ImmutableSortedDictionary<string, MeshResource>.Builder>(StringComparer.Ordinal);
         var references = new Dictionary<EntryKey, int>();
         foreach (var resource in resources)
         {
-            (resource.Kind == ResourceKind.Dataplane ? dataplanes : externalServices)[resource.Name] = resource;
+            if (!byKind.TryGetValue(resource.Kind.TypeName, out var ofKind))
+            {
+                byKind[resource.Kind.TypeName] = ofKind = ImmutableSortedDictionary.CreateBuilder<string, MeshResource>(StringComparer.Ordinal);
+            }
+
+            ofKind[resource.Name] = resource;
             foreach (var key in resource.EntryKeys(serviceVipEnabled: true))
             {
                 references[key] = references.GetValueOrDefault(key) + 1;
@@ -37,13 +49,12 @@ public sealed record CatalogState
 
         return new CatalogState
         {
-            Dataplanes = dataplanes.ToImmutable(),
-            ExternalServices = externalServices.ToImmutable(),
+            Resources = byKind.ToImmutableSortedDictionary(p => p.Key, p => p.Value.ToImmutable(), StringComparer.Ordinal),
             References = references.ToImmutableDictionary(),
         };
     }
 
-    public ImmutableSortedDictionary<string, MeshResource> Of(ResourceKind kind) => kind == ResourceKind.Dataplane ? Dataplanes : ExternalServices;
+    public ImmutableSortedDictionary<string, MeshResource> Of(ResourceKind kind) => Resources.GetValueOrDefault(kind.TypeName, None);
 
     public bool IsWanted(EntryKey key, bool serviceVipEnabled) =>
         References.ContainsKey(key) && (serviceVipEnabled || key.Origin != EntryKey.ServiceOrigin);
@@ -54,13 +65,13 @@ public sealed record CatalogState
 
     public CatalogState Apply(IMeshEvent @event, string mesh) => @event switch
     {
-        ResourceUpserted e when ResourceKind.FromTypeName(e.Kind) is { } kind =>
-            Remove(kind, e.Name).Add(kind, new MeshResource(kind, mesh, e.Name, e.Json, e.Services, e.Host)),
-        ResourceDeleted e when ResourceKind.FromTypeName(e.Kind) is { } kind => Remove(kind, e.Name),
+        ResourceUpserted e when ResourceKinds.FromTypeName(e.Kind) is { } kind =>
+            Remove(kind, e.Name).Add(new MeshResource(kind, mesh, e.Name, e.Json, e.Services, e.Host)),
+        ResourceDeleted e when ResourceKinds.FromTypeName(e.Kind) is { } kind => Remove(kind, e.Name),
         _ => this,
     };
 
-    private CatalogState Add(ResourceKind kind, MeshResource resource)
+    private CatalogState Add(MeshResource resource)
     {
         var references = References;
         foreach (var key in resource.EntryKeys(serviceVipEnabled: true))
@@ -68,9 +79,11 @@ public sealed record CatalogState
             references = references.SetItem(key, references.GetValueOrDefault(key) + 1);
         }
 
-        return kind == ResourceKind.Dataplane
-            ? this with { Dataplanes = Dataplanes.SetItem(resource.Name, resource), References = references }
-            : this with { ExternalServices = ExternalServices.SetItem(resource.Name, resource), References = references };
+        return this with
+        {
+            Resources = Resources.SetItem(resource.Kind.TypeName, Of(resource.Kind).SetItem(resource.Name, resource)),
+            References = references,
+        };
     }
 
     private CatalogState Remove(ResourceKind kind, string name)
@@ -87,8 +100,11 @@ public sealed record CatalogState
             references = count > 0 ? references.SetItem(key, count) : references.Remove(key);
         }
 
-        return kind == ResourceKind.Dataplane
-            ? this with { Dataplanes = Dataplanes.Remove(name), References = references }
-            : this with { ExternalServices = ExternalServices.Remove(name), References = references };
+        var remaining = Of(kind).Remove(name);
+        return this with
+        {
+            Resources = remaining.IsEmpty ? Resources.Remove(kind.TypeName) : Resources.SetItem(kind.TypeName, remaining),
+            References = references,
+        };
     }
 }

@@ -123,7 +123,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     {
         var events = new List<IMeshEvent>();
         var state = _projected;
-        foreach (var resource in state.Catalog.Dataplanes.Values.Concat(state.Catalog.ExternalServices.Values).ToList())
+        foreach (var resource in state.Catalog.All.ToList())
         {
             foreach (var e in state.DecideDelete(resource.Kind, resource.Name, [], _clock.GetUtcNow()))
             {
@@ -324,7 +324,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         }
 
         var host = key.Name;
-        return _state.Catalog.ExternalServices.Values
+        return _state.Catalog.Of(ResourceKind.ExternalService).Values
             .Where(r => r.Host == host)
             .Select(r => (string?)r.ToJson()["networking"]?["address"]?.GetValue<string>())
             .Select(a => int.TryParse(a?[(a.LastIndexOf(':') + 1)..], out var port) ? port : 0)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using ActorDns.ControlPlane.Allocation;
 using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Catalog.Kinds;
 using ActorDns.ControlPlane.Events;
 
 namespace ActorDns.ControlPlane.Meshes;
@@ -25,7 +26,7 @@ public sealed record MeshSnapshot(
 
     public static MeshSnapshot From(MeshState state)
     {
-        var resources = state.Catalog.Dataplanes.Values.Concat(state.Catalog.ExternalServices.Values)
+        var resources = state.Catalog.All
             .Select(r => new ResourceUpserted(r.Kind.TypeName, r.Name, r.Json, r.Services, r.Host))
             .ToList();
         var assignments = state.Allocator.Assignments.Values
@@ -39,8 +40,8 @@ public sealed record MeshSnapshot(
     {
         var state = MeshState.Empty(mesh, settings);
         var catalog = CatalogState.FromResources(Resources
-            .Where(r => ResourceKind.FromTypeName(r.Kind) is not null)
-            .Select(r => new MeshResource(ResourceKind.FromTypeName(r.Kind)!, mesh, r.Name, r.Json, r.Services, r.Host)));
+            .Where(r => ResourceKinds.FromTypeName(r.Kind) is not null)
+            .Select(r => new MeshResource(ResourceKinds.FromTypeName(r.Kind)!, mesh, r.Name, r.Json, r.Services, r.Host)));
         var assignments = Assignments.Select(a => new VipAssignment(
             EntryKey.Parse(a.Key), a.Vip is null ? null : IPAddress.Parse(a.Vip), a.VipV6 is null ? null : IPAddress.Parse(a.VipV6), a.Since));
         // Which pool an address is used in follows from its entry, as when it was allocated.

@@ -1,5 +1,6 @@
 using ActorDns.ControlPlane.Allocation;
 using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Catalog.Kinds;
 using ActorDns.ControlPlane.Events;
 
 namespace ActorDns.ControlPlane.Meshes;
@@ -15,8 +16,8 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
 
     /// <summary>How many records a snapshot of this state holds: resources, assignments and quarantined addresses.</summary>
     public int SnapshotSize =>
-        Catalog.Dataplanes.Count + Catalog.ExternalServices.Count + Allocator.Assignments.Count
-        + Allocator.V4.Quarantined.Count + Allocator.V6.Quarantined.Count;
+        Catalog.Count + Allocator.Assignments.Count
+        + Allocator.Books.Values.Sum(b => b.Quarantined.Count);
 
     public bool IsWanted(EntryKey key) => Catalog.IsWanted(key, Settings.ServiceVipEnabled);
 
@@ -52,9 +53,9 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
     /// <summary>The entry keys whose VIP or wantedness an event may change, judged on this (the pre-event) state.</summary>
     public IEnumerable<EntryKey> KeysTouchedBy(IMeshEvent @event) => @event switch
     {
-        ResourceUpserted e when ResourceKind.FromTypeName(e.Kind) is { } kind =>
+        ResourceUpserted e when ResourceKinds.FromTypeName(e.Kind) is { } kind =>
             Catalog.KeysOf(kind, e.Name).Concat(e.Services.Select(EntryKey.Service)).Concat(e.Host is null ? [] : [EntryKey.Host(e.Host)]),
-        ResourceDeleted e when ResourceKind.FromTypeName(e.Kind) is { } kind => Catalog.KeysOf(kind, e.Name),
+        ResourceDeleted e when ResourceKinds.FromTypeName(e.Kind) is { } kind => Catalog.KeysOf(kind, e.Name),
         VipAllocated e => [EntryKey.Parse(e.Key)],
         VipReleased e => [EntryKey.Parse(e.Key)],
         _ => [],

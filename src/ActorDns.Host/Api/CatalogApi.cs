@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using ActorDns.Host.ControlPlane;
 using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Catalog.Kinds;
 using ActorDns.ControlPlane.Meshes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -84,9 +85,9 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
         // Every route below names a mesh: one rule, checked before the mesh's entity is asked anything, so a
         // request for a mesh that does not exist never starts an entity for it.
         var inMesh = app.MapGroup("/meshes/{mesh}").AddEndpointFilter(RequireMeshAsync);
-        foreach (var kind in ResourceKind.All)
+        foreach (var kind in ResourceKinds.All)
         {
-            MapKind(inMesh, kind);
+            MapKind(inMesh, kind.Kind);
         }
 
         inMesh.MapGet("/vips", async (string mesh) =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ActorDns.ControlPlane.Catalog.Kinds;
 using ActorDns.Host.Api;
 using YamlDotNet.Core;
 
@@ -11,11 +12,6 @@ public static class ClientCommands
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    private static readonly Dictionary<string, string> Collections = new(StringComparer.Ordinal)
-    {
-        ["Dataplane"] = "dataplanes",
-        ["ExternalService"] = "external-services",
-    };
 
     public static IEnumerable<Command> Build()
     {
@@ -33,15 +29,17 @@ public static class ClientCommands
         var apply = new Command("apply", "Create or replace the resources of a file (multi-document YAML or JSON), as kumactl apply.") { file, api };
         apply.SetAction((result, _) => ApplyAsync(result.GetValue(file)!, result.GetValue(api)!));
 
-        var what = new Argument<string>("what") { Description = "meshes, dataplanes, external-services, vips or dns-records" };
-        what.AcceptOnlyFromAmong("meshes", "dataplanes", "external-services", "vips", "dns-records");
+        string[] collections = ["meshes", .. ResourceKinds.All.Select(k => k.Kind.UrlSegment), "vips", "dns-records"];
+        var what = new Argument<string>("what") { Description = Either(collections) };
+        what.AcceptOnlyFromAmong(collections);
         var get = new Command("get", "Show resources, VIPs or the DNS records of a mesh.") { what, mesh, output, api };
         get.SetAction((result, _) => GetAsync(result.GetValue(what)!, result.GetValue(mesh)!, result.GetValue(output)!, result.GetValue(api)!));
 
-        var kind = new Argument<string>("kind") { Description = "mesh, dataplane or external-service" };
-        kind.AcceptOnlyFromAmong("mesh", "dataplane", "external-service");
+        string[] kinds = ["mesh", .. ResourceKinds.All.Select(k => k.CliName)];
+        var kind = new Argument<string>("kind") { Description = Either(kinds) };
+        kind.AcceptOnlyFromAmong(kinds);
         var name = new Argument<string>("name") { Description = "the name of the resource" };
-        var delete = new Command("delete", "Delete a mesh, a Dataplane or an ExternalService.") { kind, name, mesh, api };
+        var delete = new Command("delete", $"Delete a mesh or a resource of a mesh ({string.Join(", ", ResourceKinds.All.Select(k => k.Kind.TypeName))}).") { kind, name, mesh, api };
         delete.SetAction((result, _) => DeleteAsync(result.GetValue(kind)!, result.GetValue(name)!, result.GetValue(mesh)!, result.GetValue(api)!));
         return [apply, get, delete];
     }
@@ -68,10 +66,11 @@ public static class ClientCommands
             var resourceName = document["name"]?.GetValue<string>() ?? "";
             var route = type == "Mesh"
                 ? $"meshes/{resourceName}"
-                : Collections.TryGetValue(type, out var collection) ? $"meshes/{document["mesh"]?.GetValue<string>() ?? "default"}/{collection}/{resourceName}" : null;
+                : ResourceKinds.FromTypeName(type) is { } ofType ? $"meshes/{document["mesh"]?.GetValue<string>() ?? "default"}/{ofType.UrlSegment}/{resourceName}" : null;
             if (route is null || resourceName.Length == 0)
             {
-                await Console.Error.WriteLineAsync($"actordns apply: a document has type '{type}' and name '{resourceName}'; expected Mesh, Dataplane or ExternalService with a name");
+                var types = string.Join(", ", ["Mesh", .. ResourceKinds.All.Select(k => k.Kind.TypeName)]);
+                await Console.Error.WriteLineAsync($"actordns apply: a document has type '{type}' and name '{resourceName}'; expected one of {types}, with a name");
                 failures++;
                 continue;
             }
@@ -115,7 +114,7 @@ public static class ClientCommands
     private static async Task<int> DeleteAsync(string kind, string name, string mesh, string apiAddress)
     {
         using var client = new ApiClient(apiAddress);
-        var route = kind == "mesh" ? $"meshes/{name}" : $"meshes/{mesh}/{kind}s/{name}";
+        var route = kind == "mesh" ? $"meshes/{name}" : $"meshes/{mesh}/{ResourceKinds.FromCliName(kind)!.Kind.UrlSegment}/{name}";
         var (ok, status, body) = await client.SendAsync(HttpMethod.Delete, route);
         if (!ok)
         {
@@ -139,6 +138,9 @@ public static class ClientCommands
         var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
         return string.Concat(rows.Select(r => string.Join("  ", r.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd() + "\n"));
     }
+
+    /// <summary><c>a, b or c</c>.</summary>
+    private static string Either(string[] words) => $"{string.Join(", ", words[..^1])} or {words[^1]}";
 
     private static List<string[]> Rows(JsonNode? items, string[] header, Func<JsonNode, string[]> row) =>
         [header, .. (items as JsonArray ?? []).OfType<JsonNode>().Select(row)];

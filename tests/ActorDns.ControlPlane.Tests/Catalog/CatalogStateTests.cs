@@ -39,7 +39,7 @@ public sealed class CatalogStateTests
         Assert.Equal([K("service:service1"), K("service:service2")], state.References.Keys.Order());
         Assert.All(state.References.Values, count => Assert.Equal(1, count));
         Assert.Equal([K("service:service1"), K("service:service2")], state.KeysOf(ResourceKind.Dataplane, "dp-1"));
-        var stored = state.Dataplanes["dp-1"];
+        var stored = state.Of(ResourceKind.Dataplane)["dp-1"];
         Assert.Equal(Mesh, stored.Mesh);
         Assert.Equal(ResourceKind.Dataplane, stored.Kind);
     }
@@ -50,7 +50,7 @@ public sealed class CatalogStateTests
         var state = Fold(Dataplane("backend-1", "backend"), Dataplane("backend-2", "backend"));
 
         Assert.Equal(2, state.References[K("service:backend")]);
-        Assert.Equal(2, state.Dataplanes.Count);
+        Assert.Equal(2, state.Of(ResourceKind.Dataplane).Count);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class CatalogStateTests
 
         Assert.True(state.IsWanted(K("service:backend"), serviceVipEnabled: true));
         Assert.Equal(1, state.References[K("service:backend")]);
-        Assert.Equal(["backend-2"], state.Dataplanes.Keys);
+        Assert.Equal(["backend-2"], state.Of(ResourceKind.Dataplane).Keys);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class CatalogStateTests
 
         Assert.False(state.IsWanted(K("service:backend"), serviceVipEnabled: true));
         Assert.Empty(state.References);
-        Assert.Empty(state.Dataplanes);
+        Assert.Empty(state.Of(ResourceKind.Dataplane));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class CatalogStateTests
 
         Assert.False(state.IsWanted(K("service:backend"), serviceVipEnabled: true));
         Assert.True(state.IsWanted(K("service:frontend"), serviceVipEnabled: true));
-        Assert.Equal(["frontend"], state.Dataplanes["dp-1"].Services);
+        Assert.Equal(["frontend"], state.Of(ResourceKind.Dataplane)["dp-1"].Services);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class CatalogStateTests
         Assert.True(state.IsWanted(K("service:my-external-service-1"), serviceVipEnabled: true));
         Assert.True(state.IsWanted(K("host:external.service.com"), serviceVipEnabled: true));
         Assert.Equal([K("service:my-external-service-1"), K("host:external.service.com")], state.KeysOf(ResourceKind.ExternalService, "es-1"));
-        Assert.Empty(state.Dataplanes);
+        Assert.Empty(state.Of(ResourceKind.Dataplane));
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class CatalogStateTests
 
         Assert.True(state.IsWanted(K("service:a"), serviceVipEnabled: true));
         Assert.False(state.IsWanted(K("service:b"), serviceVipEnabled: true));
-        Assert.Same(state.Dataplanes, state.Of(ResourceKind.Dataplane));
+        Assert.Equal(["same"], state.Of(ResourceKind.Dataplane).Keys);
         Assert.Empty(state.Of(ResourceKind.ExternalService));
     }
 

@@ -58,8 +58,8 @@ public sealed class MeshSnapshotTests
 
         var restored = MeshSnapshot.From(state).ToState("default", Settings);
 
-        Structurally.Equal(state.Catalog.Dataplanes.Values, restored.Catalog.Dataplanes.Values);
-        Structurally.Equal(state.Catalog.ExternalServices.Values, restored.Catalog.ExternalServices.Values);
+        Structurally.Equal(state.Catalog.Of(ResourceKind.Dataplane).Values, restored.Catalog.Of(ResourceKind.Dataplane).Values);
+        Structurally.Equal(state.Catalog.Of(ResourceKind.ExternalService).Values, restored.Catalog.Of(ResourceKind.ExternalService).Values);
         Assert.Equal(state.Catalog.References.OrderBy(p => p.Key), restored.Catalog.References.OrderBy(p => p.Key));
         Assert.Equal(state.Allocator.Assignments, restored.Allocator.Assignments);
         foreach (var (before, after) in new[] { (state.Allocator.V4, restored.Allocator.V4), (state.Allocator.V6, restored.Allocator.V6) })
@@ -79,8 +79,8 @@ public sealed class MeshSnapshotTests
 
         var restored = snapshot.ToState("default", Settings);
 
-        Assert.Equal(["dp-b"], restored.Catalog.Dataplanes.Keys);
-        Assert.Equal(["es-1"], restored.Catalog.ExternalServices.Keys);
+        Assert.Equal(["dp-b"], restored.Catalog.Of(ResourceKind.Dataplane).Keys);
+        Assert.Equal(["es-1"], restored.Catalog.Of(ResourceKind.ExternalService).Keys);
         Assert.False(restored.IsWanted(EntryKey.Service("gw")));
     }
 }

@@ -69,10 +69,10 @@ public sealed class MeshStateTests
     {
         var state = Upsert(Empty(), Dataplane("backend-1", "backend"), T0);
 
-        Assert.Equal(["backend-1"], state.Catalog.Dataplanes.Keys);
+        Assert.Equal(["backend-1"], state.Catalog.Of(ResourceKind.Dataplane).Keys);
         Assert.Equal("240.0.0.1", Vip(state, "service:backend"));
         Assert.True(state.IsWanted(K("service:backend")));
-        Assert.Equal("default", state.Catalog.Dataplanes["backend-1"].Mesh);
+        Assert.Equal("default", state.Catalog.Of(ResourceKind.Dataplane)["backend-1"].Mesh);
     }
 
     [Fact]
@@ -356,7 +356,7 @@ public sealed class MeshStateTests
 
         Assert.Equal(state.Allocator.Assignments, replayed.Allocator.Assignments);
         Assert.Equal(state.Catalog.References.OrderBy(p => p.Key), replayed.Catalog.References.OrderBy(p => p.Key));
-        Assert.Equal(state.Catalog.Dataplanes.Keys, replayed.Catalog.Dataplanes.Keys);
+        Assert.Equal(state.Catalog.Of(ResourceKind.Dataplane).Keys, replayed.Catalog.Of(ResourceKind.Dataplane).Keys);
         Assert.Equal(IPAddress.Parse("240.0.0.5"), replayed.Allocator.Assignments[K("service:d")].Vip);
     }
 }

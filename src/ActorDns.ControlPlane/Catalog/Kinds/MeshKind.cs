@@ -1,0 +1,29 @@
+using System.Text.Json.Nodes;
+
+namespace ActorDns.ControlPlane.Catalog.Kinds;
+
+/// <summary>
+/// One kind of mesh-scoped resource, in its own folder: how its document is validated and what the control plane
+/// derives from it. <see cref="ResourceKinds"/> lists every kind; the API routes, the CLI and the catalog are built
+/// from that list.
+/// </summary>
+public abstract class MeshKind
+{
+    /// <summary>The kind's Kuma type name and URL segment.</summary>
+    public abstract ResourceKind Kind { get; }
+
+    /// <summary>The singular the CLI takes: <c>actordns delete dataplane NAME</c>.</summary>
+    public abstract string CliName { get; }
+
+    /// <summary>
+    /// Checks the fields of this kind (the envelope — type, mesh, name — is already checked) and returns what is
+    /// derived from the document; every problem is added to <paramref name="causes"/> with its field.
+    /// </summary>
+    public abstract Derivation Validate(JsonObject root, List<ValidationCause> causes);
+}
+
+/// <summary>What a resource asks of the mesh when it is accepted: its services and the host that needs a VIP.</summary>
+public sealed record Derivation(IReadOnlyList<string> Services, string? Host)
+{
+    public static Derivation None { get; } = new([], null);
+}

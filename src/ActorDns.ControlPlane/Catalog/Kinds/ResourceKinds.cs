@@ -1,0 +1,17 @@
+using ActorDns.ControlPlane.Catalog.Kinds.Dataplane;
+using ActorDns.ControlPlane.Catalog.Kinds.ExternalService;
+
+namespace ActorDns.ControlPlane.Catalog.Kinds;
+
+/// <summary>The registry of mesh-scoped resource kinds: a new kind is its own folder and one line here.</summary>
+public static class ResourceKinds
+{
+    public static IReadOnlyList<MeshKind> All { get; } = [new DataplaneKind(), new ExternalServiceKind()];
+
+    public static MeshKind Of(ResourceKind kind) => All.First(k => k.Kind == kind);
+
+    /// <summary>The kind of a journal record or a document's <c>type</c>; null for a kind this build does not know.</summary>
+    public static ResourceKind? FromTypeName(string? typeName) => All.FirstOrDefault(k => k.Kind.TypeName == typeName)?.Kind;
+
+    public static MeshKind? FromCliName(string name) => All.FirstOrDefault(k => k.CliName == name);
+}
