@@ -80,7 +80,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
             var events = _projected.DecideDelete(c.Kind, c.Name, _pending, _clock.GetUtcNow());
             Change(events, new ResourceRemoved(events.Count > 0));
         });
-        Command<ClearMesh>(_ => Change(DecideClear(), new ResourceRemoved(true)));
+        Command<ClearMesh>(_ => Change(_projected.DecideClear(_clock.GetUtcNow()), new ResourceRemoved(true)));
         Command<Reconcile>(_ => Change(_projected.DecideReconcile(_clock.GetUtcNow()), reply: null));
         Command<GetResource>(c => Sender.Tell(_state.Catalog.Of(c.Kind).GetValueOrDefault(c.Name) is { } r ? new ResourceList([r]) : new ResourceList([])));
         Command<ListResources>(c => Sender.Tell(new ResourceList([.. _state.Catalog.Of(c.Kind).Values])));
@@ -117,22 +117,6 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         Self.Tell(Reconcile.Instance);
         _log.Info("Mesh {0} recovered {1} VIPs, {2} names at sequence {3} in {4:F0} ms",
             _mesh, _state.Allocator.Assignments.Count, _zone.Records.Count, LastSequenceNr, Stopwatch.GetElapsedTime(_startedAt).TotalMilliseconds);
-    }
-
-    private IReadOnlyList<IMeshEvent> DecideClear()
-    {
-        var events = new List<IMeshEvent>();
-        var state = _projected;
-        foreach (var resource in state.Catalog.All.ToList())
-        {
-            foreach (var e in state.DecideDelete(resource.Kind, resource.Name, [], _clock.GetUtcNow()))
-            {
-                events.Add(e);
-                state = state.Apply(e);
-            }
-        }
-
-        return events;
     }
 
     private void Change(IReadOnlyList<IMeshEvent> events, object? reply)

@@ -40,6 +40,23 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
         return [deleted, .. DecideAfter(deleted, pending, now)];
     }
 
+    /// <summary>Every resource deleted, each with its VIP releases (the mesh itself is being deleted).</summary>
+    public IReadOnlyList<IMeshEvent> DecideClear(DateTimeOffset now)
+    {
+        var events = new List<IMeshEvent>();
+        var state = this;
+        foreach (var resource in Catalog.All)
+        {
+            foreach (var e in state.DecideDelete(resource.Kind, resource.Name, [], now))
+            {
+                events.Add(e);
+                state = state.Apply(e);
+            }
+        }
+
+        return events;
+    }
+
     /// <summary>Every entry checked again: quarantine that ended, a changed CIDR, anything a missed event left behind.</summary>
     public IReadOnlyList<IMeshEvent> DecideReconcile(DateTimeOffset now) =>
         Allocator.Decide(Allocator.Assignments.Keys.Concat(Catalog.References.Keys), IsWanted, now);

@@ -292,6 +292,25 @@ public sealed class MeshStateTests
     }
 
     [Fact]
+    public void DecideClear_ResourcesOfEveryKind_DeletesEachAndReleasesEveryVip()
+    {
+        var state = Upsert(Upsert(Upsert(Empty(), Dataplane("dp-1", "backend"), T0), Dataplane("dp-2", "backend"), T0), External("es-1", "ext", "ext.example.com"), T0);
+        var now = T0 + TimeSpan.FromSeconds(5);
+
+        var events = state.DecideClear(now);
+        var after = Fold(state, events);
+
+        Assert.Equal(
+            [new ResourceDeleted("Dataplane", "dp-1"), new ResourceDeleted("Dataplane", "dp-2"), new ResourceDeleted("ExternalService", "es-1")],
+            events.OfType<ResourceDeleted>());
+        Assert.Equal(["service:backend", "host:ext.example.com", "service:ext"], events.OfType<VipReleased>().Select(e => e.Key));
+        Assert.All(events.OfType<VipReleased>(), e => Assert.Equal(now, e.At));
+        Assert.Equal(0, after.Catalog.Count);
+        Assert.Empty(after.Allocator.Assignments);
+        Assert.Empty(after.DecideClear(now));
+    }
+
+    [Fact]
     public void DecideReconcile_ServiceVipsSwitchedOff_ReleasesServiceVipsKeepsHosts()
     {
         var state = Upsert(Upsert(Empty(), Dataplane("dp-1", "backend"), T0), External("es-1", "ext", "ext.example.com"), T0);
