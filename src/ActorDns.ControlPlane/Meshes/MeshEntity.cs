@@ -84,7 +84,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         Command<Reconcile>(_ => Change(_projected.DecideReconcile(_clock.GetUtcNow()), reply: null));
         Command<GetResource>(c => Sender.Tell(_state.Catalog.Of(c.Kind).GetValueOrDefault(c.Name) is { } r ? new ResourceList([r]) : new ResourceList([])));
         Command<ListResources>(c => Sender.Tell(new ResourceList([.. _state.Catalog.Of(c.Kind).Values])));
-        Command<GetVips>(_ => Sender.Tell(new VipTable(VipEntries(), _zoneVersion)));
+        Command<GetVips>(_ => Sender.Tell(new VipTable(VipReadModel.Entries(_state, _zone), _zoneVersion)));
         Command<GetZone>(_ => Sender.Tell(new ZoneSnapshot(_mesh, _zoneVersion, _settings.Ttl, [.. _zone.Records.Values])));
         Command<GetZoneVersion>(_ => Sender.Tell(new ZoneVersion(_mesh, _zoneVersion)));
         Command<Flush>(_ => OnFlush());
@@ -260,59 +260,6 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     {
         var taken = (UInt128)(book.Used.Count + book.Quarantined.Count);
         return taken >= pool.Size ? 0 : (double)(pool.Size - taken);
-    }
-
-    private List<VipEntry> VipEntries()
-    {
-        var keys = _state.Allocator.Assignments.Keys.Concat(_state.Catalog.References.Keys.Where(_state.IsWanted))
-            .Distinct().Order();
-        var entries = new List<VipEntry>();
-        foreach (var key in keys)
-        {
-            _state.Allocator.Assignments.TryGetValue(key, out var assignment);
-            var names = new List<string>();
-            var reasons = new List<string>();
-            if (_state.Allocator.LacksVip(key))
-            {
-                reasons.Add($"no free address in {_settings.Allocation.Pool.Cidr}");
-            }
-
-            foreach (var (name, _) in ZoneNames.Of(key, _settings.Domain))
-            {
-                if (ZoneNames.Problem(name) is { } problem)
-                {
-                    reasons.Add(problem);
-                }
-                else if (_zone.Winner(name) is { } winner && winner != key)
-                {
-                    reasons.Add($"{name} is served for {winner}");
-                }
-                else if (assignment is not null)
-                {
-                    names.Add(name);
-                }
-            }
-
-            entries.Add(new VipEntry(key.ToString(), key.Origin, assignment?.Vip?.ToString(), assignment?.VipV6?.ToString(),
-                PortsOf(key), names, reasons.Count == 0 ? null : string.Join("; ", reasons)));
-        }
-
-        return entries;
-    }
-
-    private List<int> PortsOf(EntryKey key)
-    {
-        if (key.Origin == EntryKey.ServiceOrigin)
-        {
-            return [_settings.ServiceVipPort];
-        }
-
-        var host = key.Name;
-        return _state.Catalog.Of(ResourceKind.ExternalService).Values
-            .Where(r => r.Host == host)
-            .Select(r => (string?)r.ToJson()["networking"]?["address"]?.GetValue<string>())
-            .Select(a => int.TryParse(a?[(a.LastIndexOf(':') + 1)..], out var port) ? port : 0)
-            .Where(p => p > 0).Distinct().Order().ToList();
     }
 
     /// <summary>The entity stops (Akka's rule for a failed write); every change not yet acknowledged fails, none was applied.</summary>

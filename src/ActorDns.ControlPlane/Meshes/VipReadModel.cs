@@ -1,0 +1,65 @@
+using ActorDns.ControlPlane.Allocation;
+using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Zones;
+using static ActorDns.ControlPlane.Meshes.MeshProtocol;
+
+namespace ActorDns.ControlPlane.Meshes;
+
+/// <summary>
+/// <c>GET /meshes/{mesh}/vips</c> (SPEC §2): every entry that has a VIP or wants one, with its addresses, ports, the
+/// names it is served under, and why it lacks a VIP or a name. A pure function of the stored state and its DNS view.
+/// </summary>
+public static class VipReadModel
+{
+    public static List<VipEntry> Entries(MeshState state, ZoneState zone)
+    {
+        var keys = state.Allocator.Assignments.Keys.Concat(state.Catalog.References.Keys.Where(state.IsWanted)).Distinct().Order();
+        var entries = new List<VipEntry>();
+        foreach (var key in keys)
+        {
+            state.Allocator.Assignments.TryGetValue(key, out var assignment);
+            var names = new List<string>();
+            var reasons = new List<string>();
+            if (state.Allocator.LacksVip(key))
+            {
+                reasons.Add($"no free address in {state.Settings.Allocation.PoolNamed(VipPools.For(key).V4)?.Cidr}");
+            }
+
+            foreach (var (name, _) in ZoneNames.Of(key, state.Settings.Domain))
+            {
+                if (ZoneNames.Problem(name) is { } problem)
+                {
+                    reasons.Add(problem);
+                }
+                else if (zone.Winner(name) is { } winner && winner != key)
+                {
+                    reasons.Add($"{name} is served for {winner}");
+                }
+                else if (assignment is not null)
+                {
+                    names.Add(name);
+                }
+            }
+
+            entries.Add(new VipEntry(key.ToString(), key.Origin, assignment?.Vip?.ToString(), assignment?.VipV6?.ToString(),
+                PortsOf(state, key), names, reasons.Count == 0 ? null : string.Join("; ", reasons)));
+        }
+
+        return entries;
+    }
+
+    /// <summary>A service answers on the service VIP port; a host on the ports of the ExternalServices naming it.</summary>
+    private static List<int> PortsOf(MeshState state, EntryKey key)
+    {
+        if (key.Origin == EntryKey.ServiceOrigin)
+        {
+            return [state.Settings.ServiceVipPort];
+        }
+
+        return state.Catalog.Of(ResourceKind.ExternalService).Values
+            .Where(r => r.Host == key.Name)
+            .Select(r => (string?)r.ToJson()["networking"]?["address"]?.GetValue<string>())
+            .Select(a => int.TryParse(a?[(a.LastIndexOf(':') + 1)..], out var port) ? port : 0)
+            .Where(p => p > 0).Distinct().Order().ToList();
+    }
+}
