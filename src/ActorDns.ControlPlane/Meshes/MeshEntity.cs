@@ -34,15 +34,13 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     private readonly HashSet<EntryKey> _touched = [];
     private MeshState _state;
     private MeshState _projected;
-    private ZoneState _zone;
-    private long _zoneVersion;
+    private ZoneProjection _view;
 
     /// <summary>
     /// The sequence number of the last event in <c>_state</c>. Not <c>LastSequenceNr</c>: Akka advances that for a
     /// rejected write too, and a zone version must only ever name a stored event.
     /// </summary>
     private long _stateSequenceNr;
-    private HashSet<EntryKey> _pending = [];
     private int _sinceSnapshot;
     private readonly Queue<IActorRef?> _waiting = new();
     private readonly Queue<(List<EntryKey> Touched, MeshState State)> _unconfirmed = new();
@@ -58,7 +56,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         _mediator = mediator;
         _state = MeshState.Empty(mesh, settings);
         _projected = _state;
-        _zone = new ZoneState(settings.Domain);
+        _view = new ZoneProjection(new ZoneState(settings.Domain), 0, new HashSet<EntryKey>());
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -73,20 +71,20 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         Command<UpsertResource>(c =>
         {
             var created = !_projected.Catalog.Of(c.Resource.Kind).ContainsKey(c.Resource.Name);
-            Change(_projected.DecideUpsert(c.Resource, _pending, _clock.GetUtcNow()), new ResourceStored(created));
+            Change(_projected.DecideUpsert(c.Resource, _view.Pending, _clock.GetUtcNow()), new ResourceStored(created));
         });
         Command<DeleteResource>(c =>
         {
-            var events = _projected.DecideDelete(c.Kind, c.Name, _pending, _clock.GetUtcNow());
+            var events = _projected.DecideDelete(c.Kind, c.Name, _view.Pending, _clock.GetUtcNow());
             Change(events, new ResourceRemoved(events.Count > 0));
         });
         Command<ClearMesh>(_ => Change(_projected.DecideClear(_clock.GetUtcNow()), new ResourceRemoved(true)));
         Command<Reconcile>(_ => Change(_projected.DecideReconcile(_clock.GetUtcNow()), reply: null));
         Command<GetResource>(c => Sender.Tell(_state.Catalog.Of(c.Kind).GetValueOrDefault(c.Name) is { } r ? new ResourceList([r]) : new ResourceList([])));
         Command<ListResources>(c => Sender.Tell(new ResourceList([.. _state.Catalog.Of(c.Kind).Values])));
-        Command<GetVips>(_ => Sender.Tell(new VipTable(VipReadModel.Entries(_state, _zone), _zoneVersion)));
-        Command<GetZone>(_ => Sender.Tell(new ZoneSnapshot(_mesh, _zoneVersion, _settings.Ttl, [.. _zone.Records.Values])));
-        Command<GetZoneVersion>(_ => Sender.Tell(new ZoneVersion(_mesh, _zoneVersion)));
+        Command<GetVips>(_ => Sender.Tell(new VipTable(VipReadModel.Entries(_state, _view.Zone), _view.Version)));
+        Command<GetZone>(_ => Sender.Tell(new ZoneSnapshot(_mesh, _view.Version, _settings.Ttl, [.. _view.Zone.Records.Values])));
+        Command<GetZoneVersion>(_ => Sender.Tell(new ZoneVersion(_mesh, _view.Version)));
         Command<Flush>(_ => OnFlush());
         Command<Wake>(_ => { });
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
@@ -107,16 +105,13 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         // The state was built under today's settings; if they changed since the events were written (a new
         // CIDR, a shorter delay), the reconcile below re-addresses what no longer fits.
         _projected = _state;
-        var keys = _state.Allocator.Assignments.Keys.Concat(_state.Catalog.References.Keys).ToList();
-        _zone = ZoneState.Build(_settings.Domain, keys, AssignmentOf);
-        _pending = keys.Where(k => _state.IsWanted(k) && _state.Allocator.LacksVip(k)).ToHashSet();
-        UpdateGauges();
-        _zoneVersion = LastSequenceNr;
+        _view = ZoneProjection.Recover(_state, LastSequenceNr);
         _stateSequenceNr = LastSequenceNr;
+        UpdateGauges();
         Timers.StartPeriodicTimer(ReconcileTimer, Reconcile.Instance, _settings.ReconcileInterval);
         Self.Tell(Reconcile.Instance);
         _log.Info("Mesh {0} recovered {1} VIPs, {2} names at sequence {3} in {4:F0} ms",
-            _mesh, _state.Allocator.Assignments.Count, _zone.Records.Count, LastSequenceNr, Stopwatch.GetElapsedTime(_startedAt).TotalMilliseconds);
+            _mesh, _state.Allocator.Assignments.Count, _view.Zone.Records.Count, LastSequenceNr, Stopwatch.GetElapsedTime(_startedAt).TotalMilliseconds);
     }
 
     private void Change(IReadOnlyList<IMeshEvent> events, object? reply)
@@ -214,31 +209,22 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     /// <summary>Updates the DNS view for the touched entries; publishes the delta when a record changed.</summary>
     private void CommitZone()
     {
-        var keys = _touched.Concat(_pending).ToList();
+        var (view, delta, newlyExhausted) = _view.Commit(_touched, _state, _stateSequenceNr);
         _touched.Clear();
-        var (zone, upserts, removals) = _zone.Update(keys, AssignmentOf);
-        _zone = zone;
-        var pending = keys.Where(k => _state.IsWanted(k) && _state.Allocator.LacksVip(k)).ToHashSet();
-        var newlyExhausted = pending.Count(k => !_pending.Contains(k));
+        _view = view;
         if (newlyExhausted > 0)
         {
             _metrics.Exhaustion.WithLabels(_mesh).Inc(newlyExhausted);
-            _log.Warning("Mesh {0}: {1} entries have no VIP, the pool is exhausted", _mesh, pending.Count);
+            _log.Warning("Mesh {0}: {1} entries have no VIP, the pool is exhausted", _mesh, view.Pending.Count);
         }
 
-        _pending = pending;
-        if (upserts.Count > 0 || removals.Count > 0)
+        if (delta is not null)
         {
-            var from = _zoneVersion;
-            _zoneVersion = _stateSequenceNr;
-            _mediator.Tell(new Publish(Topic(_mesh), new ZoneChanged(_mesh, new ZoneDelta(from, _zoneVersion, upserts, removals), _clock.GetUtcNow())));
+            _mediator.Tell(new Publish(Topic(_mesh), new ZoneChanged(_mesh, delta, _clock.GetUtcNow())));
         }
 
         UpdateGauges();
     }
-
-    private VipAssignment? AssignmentOf(EntryKey key) =>
-        _state.IsWanted(key) && _state.Allocator.Assignments.TryGetValue(key, out var assignment) ? assignment : null;
 
     private void UpdateGauges()
     {
@@ -251,8 +237,8 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
             _metrics.VipsFree.WithLabels(_mesh, "ipv6").Set(Free(v6, allocator.V6));
         }
 
-        _metrics.ZoneVersion.WithLabels(_mesh).Set(_zoneVersion);
-        _metrics.ZoneRecords.WithLabels(_mesh).Set(_zone.Records.Count);
+        _metrics.ZoneVersion.WithLabels(_mesh).Set(_view.Version);
+        _metrics.ZoneRecords.WithLabels(_mesh).Set(_view.Zone.Records.Count);
     }
 
     /// <summary>Addresses neither used nor quarantined; after a CIDR shrinks, old addresses may outnumber the pool.</summary>
