@@ -13,13 +13,13 @@ using static ActorDns.ControlPlane.Meshes.MeshProtocol;
 namespace ActorDns.ControlPlane.Meshes;
 
 /// <summary>
-/// The single writer of one mesh: a thin persistent actor around <see cref="MeshState"/>. A change is
-/// decided against the state including changes still being written (<c>_projected</c>), persisted as events
-/// in one atomic write, and acknowledged once stored; meanwhile the next commands are decided, so their
-/// writes queue up and the journal stores them together (group commit). Only stored events reach
-/// <c>_state</c>, which reads, the DNS view and snapshots use. Once per group commit the DNS view is updated for
-/// the touched entries, one delta is published on the mesh's topic, and then the group's clients are
-/// acknowledged. A failed write stops the entity, which recovers from the journal.
+/// The single writer of one mesh, and only wiring: a command is decided by <see cref="MeshState"/> against the state
+/// including changes still being written (<c>_projected</c>), persisted as events in one atomic write, and
+/// acknowledged once stored; meanwhile the next commands are decided, so their writes queue up and the journal stores
+/// them together (<see cref="GroupCommit"/>). Only stored events reach <c>_state</c>, which reads
+/// (<see cref="VipReadModel"/>), the DNS view and snapshots use. Once per group commit <see cref="ZoneProjection"/>
+/// updates the view for the touched entries, its delta is published on the mesh's topic, and then the group's
+/// clients are acknowledged. A failed write stops the entity, which recovers from the journal.
 /// </summary>
 internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
 {
@@ -31,7 +31,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     private readonly ControlPlaneMetrics _metrics;
     private readonly IActorRef _mediator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly HashSet<EntryKey> _touched = [];
+    private readonly GroupCommit _commit = new();
     private MeshState _state;
     private MeshState _projected;
     private ZoneProjection _view;
@@ -42,9 +42,6 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     /// </summary>
     private long _stateSequenceNr;
     private int _sinceSnapshot;
-    private readonly Queue<IActorRef?> _waiting = new();
-    private readonly Queue<(List<EntryKey> Touched, MeshState State)> _unconfirmed = new();
-    private readonly List<(IActorRef? Client, object Reply, long Started)> _stored = [];
     private readonly long _startedAt = Stopwatch.GetTimestamp();
 
     public MeshEntity(string mesh, MeshSettings settings, TimeProvider clock, ControlPlaneMetrics metrics, IActorRef mediator)
@@ -129,22 +126,12 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
             return;
         }
 
-        foreach (var e in events)
-        {
-            // Stored events are confirmed in this order, so each one's state is computed once, here.
-            var touched = _projected.KeysTouchedBy(e).ToList();
-            _projected = _projected.Apply(e);
-            _unconfirmed.Enqueue((touched, _projected));
-        }
-
         var sender = reply is null ? null : Sender;
         var started = Stopwatch.GetTimestamp();
-        _waiting.Enqueue(sender);
+        _projected = _commit.Write(events, _projected, sender);
         PersistAllAsync(events, e =>
         {
-            var (touched, state) = _unconfirmed.Dequeue();
-            _touched.UnionWith(touched);
-            _state = state;
+            _state = _commit.Confirm();
             _stateSequenceNr = LastSequenceNr;
             _sinceSnapshot++;
             switch (e)
@@ -159,8 +146,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         });
         DeferAsync(reply ?? Reconcile.Instance, r =>
         {
-            // Writes complete in order, so this change's client is the oldest still waiting.
-            _waiting.Dequeue();
+            _commit.Written();
             Acknowledge(sender, r, started);
         });
     }
@@ -168,8 +154,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     /// <summary>Queues the acknowledgement of a stored change (or of a command that changed nothing) for the next flush.</summary>
     private void Acknowledge(IActorRef? client, object reply, long started)
     {
-        _stored.Add((client, reply, started));
-        if (_stored.Count == 1)
+        if (_commit.Answer(client, reply, started))
         {
             // The journal confirms a whole group commit at once: its confirmations are already in the mailbox,
             // ahead of this message, so one zone update and one delta cover the whole group.
@@ -196,21 +181,19 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     /// </summary>
     private void PublishStored()
     {
-        CommitZone();
-        foreach (var (client, reply, started) in _stored)
+        var (touched, answers) = _commit.Flush();
+        CommitZone(touched);
+        foreach (var (client, reply, started) in answers)
         {
             _metrics.CommandDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             client?.Tell(reply);
         }
-
-        _stored.Clear();
     }
 
     /// <summary>Updates the DNS view for the touched entries; publishes the delta when a record changed.</summary>
-    private void CommitZone()
+    private void CommitZone(List<EntryKey> touched)
     {
-        var (view, delta, newlyExhausted) = _view.Commit(_touched, _state, _stateSequenceNr);
-        _touched.Clear();
+        var (view, delta, newlyExhausted) = _view.Commit(touched, _state, _stateSequenceNr);
         _view = view;
         if (newlyExhausted > 0)
         {
@@ -271,7 +254,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     {
         PublishStored();
         _metrics.JournalFailures.WithLabels(_mesh).Inc();
-        while (_waiting.TryDequeue(out var client))
+        foreach (var client in _commit.Abandon())
         {
             client?.Tell(new Failed(reason));
         }
