@@ -47,7 +47,7 @@ public class ZoneSnapshotBenchmark
     }
 
     [Benchmark]
-    public ZoneState BuildZoneState() => ZoneState.Build(Domain, _keys, AssignmentOf);
+    public ZoneState BuildZoneState() => ZoneState.Build(Domain, _keys, AssignmentOf, _state.NamesOf);
 
     [Benchmark]
     public ZoneTable CreateZoneTable() => ZoneTable.Create(_zoneSettings, 1, _records);

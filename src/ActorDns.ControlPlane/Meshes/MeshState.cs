@@ -2,6 +2,7 @@ using ActorDns.ControlPlane.Allocation;
 using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Catalog.Kinds;
 using ActorDns.ControlPlane.Events;
+using ActorDns.ControlPlane.Zones;
 
 namespace ActorDns.ControlPlane.Meshes;
 
@@ -20,6 +21,9 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
         + Allocator.Books.Values.Sum(b => b.Quarantined.Count);
 
     public bool IsWanted(EntryKey key) => Catalog.IsWanted(key, Settings.ServiceVipEnabled);
+
+    /// <summary>The DNS names an entry is served under, with their rank (SPEC §4.1).</summary>
+    public IEnumerable<(string Name, int Rank)> NamesOf(EntryKey key) => ZoneNames.Of(key, Settings.Domain);
 
     /// <summary>Create-or-replace: the resource event, then the VIP changes of every entry it had or has.</summary>
     public IReadOnlyList<IMeshEvent> DecideUpsert(MeshResource resource, IEnumerable<EntryKey> pending, DateTimeOffset now)

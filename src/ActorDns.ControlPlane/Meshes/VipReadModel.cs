@@ -25,7 +25,7 @@ public static class VipReadModel
                 reasons.Add($"no free address in {state.Settings.Allocation.PoolNamed(VipPools.For(key).V4)?.Cidr}");
             }
 
-            foreach (var (name, _) in ZoneNames.Of(key, state.Settings.Domain))
+            foreach (var (name, _) in state.NamesOf(key))
             {
                 if (ZoneNames.Problem(name) is { } problem)
                 {

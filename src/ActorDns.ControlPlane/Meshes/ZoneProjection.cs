@@ -16,7 +16,7 @@ public sealed record ZoneProjection(ZoneState Zone, long Version, IReadOnlySet<E
     public static ZoneProjection Recover(MeshState state, long version)
     {
         var keys = state.Allocator.Assignments.Keys.Concat(state.Catalog.References.Keys).ToList();
-        return new ZoneProjection(ZoneState.Build(state.Settings.Domain, keys, k => AssignmentOf(state, k)), version, Lacking(state, keys));
+        return new ZoneProjection(ZoneState.Build(state.Settings.Domain, keys, k => AssignmentOf(state, k), state.NamesOf), version, Lacking(state, keys));
     }
 
     /// <summary>
@@ -27,7 +27,7 @@ public sealed record ZoneProjection(ZoneState Zone, long Version, IReadOnlySet<E
     public (ZoneProjection Next, ZoneDelta? Delta, int NewlyExhausted) Commit(IEnumerable<EntryKey> touched, MeshState state, long version)
     {
         var keys = touched.Concat(Pending).ToList();
-        var (zone, upserts, removals) = Zone.Update(keys, k => AssignmentOf(state, k));
+        var (zone, upserts, removals) = Zone.Update(keys, k => AssignmentOf(state, k), state.NamesOf);
         var pending = Lacking(state, keys);
         var newlyExhausted = pending.Count(k => !Pending.Contains(k));
         if (upserts.Count == 0 && removals.Count == 0)

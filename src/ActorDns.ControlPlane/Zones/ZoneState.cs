@@ -11,7 +11,9 @@ namespace ActorDns.ControlPlane.Zones;
 /// </summary>
 /// <remarks>
 /// Invariant: <see cref="Records"/> holds, for each lower-cased name, the record of its best claim — lowest
-/// rank (an exact service name beats a dotted alias), then the oldest entry, then the key.
+/// rank (an exact service name beats a dotted alias), then the oldest entry, then the key. An entry's names come
+/// from the caller (<c>namesOf</c>) and may change between calls (a label, a hostname generator); the names each
+/// entry claims are kept, so a name it no longer has loses its claim.
 /// </remarks>
 public sealed record ZoneState(string Domain)
 {
@@ -21,13 +23,18 @@ public sealed record ZoneState(string Domain)
     public ImmutableSortedDictionary<string, ZoneRecord> Records { get; init; } =
         ImmutableSortedDictionary.Create<string, ZoneRecord>(StringComparer.Ordinal);
 
+    /// <summary>The lower-cased names each entry claims now.</summary>
+    public ImmutableDictionary<EntryKey, ImmutableArray<string>> Claimed { get; init; } = ImmutableDictionary<EntryKey, ImmutableArray<string>>.Empty;
+
     /// <summary>
     /// The view of all <paramref name="keys"/> at once (recovery): the same result as <see cref="Update"/> on an
     /// empty view, built in mutable collections and frozen once instead of copied per key.
     /// </summary>
-    public static ZoneState Build(string domain, IEnumerable<EntryKey> keys, Func<EntryKey, VipAssignment?> assignmentOf)
+    public static ZoneState Build(
+        string domain, IEnumerable<EntryKey> keys, Func<EntryKey, VipAssignment?> assignmentOf, Func<EntryKey, IEnumerable<(string Name, int Rank)>> namesOf)
     {
         var claims = new Dictionary<string, List<ZoneClaim>>(StringComparer.Ordinal);
+        var claimed = ImmutableDictionary.CreateBuilder<EntryKey, ImmutableArray<string>>();
         foreach (var key in keys.Distinct())
         {
             if (assignmentOf(key) is not { } assignment)
@@ -36,7 +43,8 @@ public sealed record ZoneState(string Domain)
             }
 
             IReadOnlyList<System.Net.IPAddress> addresses = new[] { assignment.Vip, assignment.VipV6 }.OfType<System.Net.IPAddress>().ToList();
-            foreach (var (name, rank) in ZoneNames.Of(key, domain))
+            var names = ImmutableArray.CreateBuilder<string>();
+            foreach (var (name, rank) in namesOf(key))
             {
                 if (addresses.Count > 0 && ZoneNames.Problem(name) is null)
                 {
@@ -47,31 +55,61 @@ public sealed record ZoneState(string Domain)
                     }
 
                     list.Add(new ZoneClaim(key, name, rank, assignment.Since, addresses));
+                    names.Add(lower);
                 }
+            }
+
+            if (names.Count > 0)
+            {
+                claimed[key] = names.ToImmutable();
             }
         }
 
         var frozen = claims.ToImmutableDictionary(p => p.Key, p => p.Value.ToImmutableList(), StringComparer.Ordinal);
         var records = frozen.Select(p => (p.Key, Best: Best(p.Value)!))
             .ToImmutableSortedDictionary(p => p.Key, p => new ZoneRecord(p.Best.Name, p.Best.Addresses), StringComparer.Ordinal);
-        return new ZoneState(domain) { Claims = frozen, Records = records };
+        return new ZoneState(domain) { Claims = frozen, Records = records, Claimed = claimed.ToImmutable() };
     }
 
     /// <summary>
     /// Re-derives the claims of <paramref name="keys"/> from their assignments (null = not wanted or no VIP)
     /// and returns the new state with the records that changed and the names that disappeared.
     /// </summary>
-    public (ZoneState State, List<ZoneRecord> Upserts, List<string> Removals) Update(IEnumerable<EntryKey> keys, Func<EntryKey, VipAssignment?> assignmentOf)
+    public (ZoneState State, List<ZoneRecord> Upserts, List<string> Removals) Update(
+        IEnumerable<EntryKey> keys, Func<EntryKey, VipAssignment?> assignmentOf, Func<EntryKey, IEnumerable<(string Name, int Rank)>> namesOf)
     {
         var claims = Claims.ToBuilder();
+        var claimed = Claimed.ToBuilder();
         var touched = new HashSet<string>(StringComparer.Ordinal);
         foreach (var key in keys.Distinct())
         {
+            // The key's claims on the names it had are dropped first, then made again on the names it has now.
+            foreach (var lower in claimed.GetValueOrDefault(key, []))
+            {
+                touched.Add(lower);
+                var remaining = claims.GetValueOrDefault(lower, []).RemoveAll(c => c.Key == key);
+                if (remaining.IsEmpty)
+                {
+                    claims.Remove(lower);
+                }
+                else
+                {
+                    claims[lower] = remaining;
+                }
+            }
+
+            claimed.Remove(key);
             var assignment = assignmentOf(key);
             IReadOnlyList<System.Net.IPAddress> addresses = assignment is null
                 ? []
                 : new[] { assignment.Vip, assignment.VipV6 }.OfType<System.Net.IPAddress>().ToList();
-            foreach (var (name, rank) in ZoneNames.Of(key, Domain))
+            if (addresses.Count == 0)
+            {
+                continue;
+            }
+
+            var names = ImmutableArray.CreateBuilder<string>();
+            foreach (var (name, rank) in namesOf(key))
             {
                 if (ZoneNames.Problem(name) is not null)
                 {
@@ -80,20 +118,13 @@ public sealed record ZoneState(string Domain)
 
                 var lower = ZoneNames.Key(name);
                 touched.Add(lower);
-                var list = claims.GetValueOrDefault(lower, []).RemoveAll(c => c.Key == key);
-                if (addresses.Count > 0)
-                {
-                    list = list.Add(new ZoneClaim(key, name, rank, assignment!.Since, addresses));
-                }
+                names.Add(lower);
+                claims[lower] = claims.GetValueOrDefault(lower, []).RemoveAll(c => c.Key == key).Add(new ZoneClaim(key, name, rank, assignment!.Since, addresses));
+            }
 
-                if (list.IsEmpty)
-                {
-                    claims.Remove(lower);
-                }
-                else
-                {
-                    claims[lower] = list;
-                }
+            if (names.Count > 0)
+            {
+                claimed[key] = names.ToImmutable();
             }
         }
 
@@ -123,7 +154,7 @@ public sealed record ZoneState(string Domain)
             }
         }
 
-        return (this with { Claims = claims.ToImmutable(), Records = records.ToImmutable() }, upserts, removals);
+        return (this with { Claims = claims.ToImmutable(), Records = records.ToImmutable(), Claimed = claimed.ToImmutable() }, upserts, removals);
     }
 
     /// <summary>The key whose claim serves <paramref name="name"/>, if any.</summary>

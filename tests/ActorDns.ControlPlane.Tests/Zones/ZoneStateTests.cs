@@ -13,20 +13,52 @@ public sealed class ZoneStateTests
 {
     private static readonly DateTimeOffset T0 = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The names of an entry in the domain <c>mesh</c>, as a mesh derives them.</summary>
+    private static IEnumerable<(string Name, int Rank)> NamesOf(EntryKey key) => ZoneNames.Of(key, "mesh");
+
     private static VipAssignment Vip(string key, string vip, int since = 0, string? vipV6 = null) =>
         new(EntryKey.Parse(key), IPAddress.Parse(vip), vipV6 is null ? null : IPAddress.Parse(vipV6), T0 + TimeSpan.FromSeconds(since));
 
     private static (ZoneState State, List<ZoneRecord> Upserts, List<string> Removals) Set(ZoneState state, params VipAssignment[] assignments) =>
-        state.Update(assignments.Select(a => a.Key), key => assignments.First(a => a.Key == key));
+        state.Update(assignments.Select(a => a.Key), key => assignments.First(a => a.Key == key), k => ZoneNames.Of(k, state.Domain));
 
     private static (ZoneState State, List<ZoneRecord> Upserts, List<string> Removals) Drop(ZoneState state, params string[] keys) =>
-        state.Update(keys.Select(EntryKey.Parse), _ => null);
+        state.Update(keys.Select(EntryKey.Parse), _ => null, k => ZoneNames.Of(k, state.Domain));
 
     private static IEnumerable<string> Show(IEnumerable<ZoneRecord> records) =>
         records.Select(r => $"{r.Name} {string.Join(",", r.Addresses)}").Order(StringComparer.Ordinal);
 
     private static string Served(ZoneState state, string name) =>
         Assert.Single(Show([state.Records[ZoneNames.Key(name)]]));
+
+    [Fact]
+    public void Update_EntryWhoseNamesChanged_DropsTheOldNameAndServesTheNew()
+    {
+        var key = K("meshservice:redis");
+        var vip = new VipAssignment(key, IPAddress.Parse("241.0.0.1"), null, T0);
+        var (state, _, _) = new ZoneState("mesh").Update([key], _ => vip, _ => [("redis.svc.mesh.local", 0)]);
+
+        var (after, upserts, removals) = state.Update([key], _ => vip, _ => [("cache.svc.mesh.local", 0)]);
+
+        Assert.Equal(["cache.svc.mesh.local 241.0.0.1"], Show(upserts));
+        Assert.Equal(["redis.svc.mesh.local"], removals);
+        Assert.Equal(["cache.svc.mesh.local"], after.Records.Keys);
+        Assert.False(after.Claims.ContainsKey("redis.svc.mesh.local"));
+        Assert.Equal(["cache.svc.mesh.local"], after.Claimed[key].ToArray());
+    }
+
+    [Fact]
+    public void Update_EntryLosingItsVip_ForgetsTheNamesItClaimed()
+    {
+        var key = K("meshservice:redis");
+        var (state, _, _) = new ZoneState("mesh").Update([key], _ => new VipAssignment(key, IPAddress.Parse("241.0.0.1"), null, T0), _ => [("redis.svc.mesh.local", 0)]);
+
+        var (after, _, removals) = state.Update([key], _ => null, _ => [("redis.svc.mesh.local", 0)]);
+
+        Assert.Equal(["redis.svc.mesh.local"], removals);
+        Assert.Empty(after.Claimed);
+        Assert.Empty(after.Claims);
+    }
 
     [Fact]
     public void Build_SameAssignments_GivesTheSameClaimsAndRecordsAsUpdate()
@@ -40,12 +72,13 @@ public sealed class ZoneStateTests
         ];
         var byKey = assignments.ToDictionary(a => a.Key);
 
-        var built = ZoneState.Build("mesh", byKey.Keys.Append(K("service:gone")), k => byKey.GetValueOrDefault(k));
+        var built = ZoneState.Build("mesh", byKey.Keys.Append(K("service:gone")), k => byKey.GetValueOrDefault(k), NamesOf);
         var updated = Set(new ZoneState("mesh"), assignments).State;
 
         Assert.Equal(updated.Records.Keys, built.Records.Keys);
         Assert.All(updated.Records, p => Assert.Equal(Show([p.Value]), Show([built.Records[p.Key]])));
         Assert.Equal(updated.Claims.Keys.Order(), built.Claims.Keys.Order());
+        Assert.Equal(updated.Claimed.OrderBy(p => p.Key).Select(p => (p.Key, string.Join(",", p.Value))), built.Claimed.OrderBy(p => p.Key).Select(p => (p.Key, string.Join(",", p.Value))));
     }
 
     [Fact]
@@ -246,7 +279,7 @@ public sealed class ZoneStateTests
     {
         var state = Set(new ZoneState("mesh"), Vip("service:backend", "240.0.0.1")).State;
 
-        var (after, _, removals) = state.Update([K("service:backend")], key => new VipAssignment(key, null, null, T0));
+        var (after, _, removals) = state.Update([K("service:backend")], key => new VipAssignment(key, null, null, T0), NamesOf);
 
         Assert.Equal(["backend.mesh"], removals);
         Assert.Empty(after.Records);
