@@ -15,8 +15,18 @@ namespace ActorDns.ControlPlane.Tests.Schema;
 /// a release wrote them (a mesh's journal and snapshot, the mesh directory's journal). They must read back, and
 /// recover the same VIPs, after any change to the code; a sample is never edited, a new shape adds new samples.
 /// </summary>
-public sealed class JournalSchemaTests : Akka.TestKit.Xunit2.TestKit
+public sealed class JournalSchemaTests(JournalSchemaTests.Serializer serializer) : IClassFixture<JournalSchemaTests.Serializer>
 {
+    /// <summary>The journal's serializer, on one actor system for the whole class.</summary>
+    public sealed class Serializer : IDisposable
+    {
+        private readonly ActorSystem _system = ActorSystem.Create("schema");
+
+        public MeshEventSerializer Events => new((ExtendedActorSystem)_system);
+
+        public void Dispose() => _system.Dispose();
+    }
+
     private static readonly DateTimeOffset T0 = new(2026, 11, 26, 9, 30, 0, TimeSpan.Zero);
 
     /// <summary>The settings the samples were written under: the default IPv4 pool and an IPv6 pool.</summary>
@@ -34,7 +44,7 @@ public sealed class JournalSchemaTests : Akka.TestKit.Xunit2.TestKit
         return name[(name.IndexOf('.', StringComparison.Ordinal) + 1)..];
     }
 
-    private object Read(string path) => new MeshEventSerializer((ExtendedActorSystem)Sys).FromBinary(File.ReadAllBytes(path), ManifestOf(path));
+    private object Read(string path) => serializer.Events.FromBinary(File.ReadAllBytes(path), ManifestOf(path));
 
     private List<IMeshEvent> Journal(string journal) =>
         [.. Directory.GetFiles(SamplesOf(journal), "??.*.json").Order(StringComparer.Ordinal).Select(Read).Cast<IMeshEvent>()];
@@ -77,9 +87,7 @@ public sealed class JournalSchemaTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void TodaysSnapshot_IsWrittenUnderTheNewestManifest()
     {
-        var serializer = new MeshEventSerializer((ExtendedActorSystem)Sys);
-
-        Assert.Equal("mesh-snapshot.v2", serializer.Manifest(MeshSnapshot.From(MeshState.Empty("default", Settings))));
+        Assert.Equal("mesh-snapshot.v2", serializer.Events.Manifest(MeshSnapshot.From(MeshState.Empty("default", Settings))));
     }
 
     [Fact]
