@@ -8,11 +8,13 @@ namespace ActorDns.ControlPlane.Allocation;
 /// </summary>
 public sealed record AllocatorSettings(ImmutableSortedDictionary<string, IpPool> Pools, TimeSpan ReuseDelay)
 {
+    /// <summary>The service pools given; the MeshService and MeshExternalService pools at their defaults (SPEC §3).</summary>
     public AllocatorSettings(IpPool pool, IpPool? poolV6, TimeSpan reuseDelay)
         : this(ImmutableSortedDictionary.Create<string, IpPool>(StringComparer.Ordinal), reuseDelay)
     {
         Pool = pool;
         PoolV6 = poolV6;
+        Pools = Pools.SetItem(VipPools.MeshService, IpPool.Parse("241.0.0.0/8")).SetItem(VipPools.MeshExternalService, IpPool.Parse("242.0.0.0/8"));
     }
 
     public static AllocatorSettings Default { get; } = new(IpPool.Parse("240.0.0.0/4"), null, TimeSpan.FromSeconds(120));

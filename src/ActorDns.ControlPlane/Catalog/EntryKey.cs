@@ -16,6 +16,12 @@ public readonly record struct EntryKey(string Origin, string Name) : IComparable
     /// <summary>An ExternalService host that is a DNS name.</summary>
     public const string HostOrigin = "host";
 
+    /// <summary>A MeshService: one VIP from <c>ipam.meshService.CIDR</c>, served under its generated hostnames.</summary>
+    public const string MeshServiceOrigin = "meshservice";
+
+    /// <summary>A MeshExternalService: one VIP from <c>ipam.meshExternalService.CIDR</c>.</summary>
+    public const string MeshExternalServiceOrigin = "meshexternalservice";
+
     public static EntryKey Service(string name) => new(ServiceOrigin, name);
 
     public static EntryKey Host(string name) => new(HostOrigin, name);

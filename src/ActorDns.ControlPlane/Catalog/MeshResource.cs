@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ActorDns.ControlPlane.Catalog.Kinds;
 
 namespace ActorDns.ControlPlane.Catalog;
 
@@ -10,22 +11,9 @@ public sealed record MeshResource(ResourceKind Kind, string Mesh, string Name, s
 {
     public const string ServiceTag = "kuma.io/service";
 
-    /// <summary>Entry keys of this resource: <c>service:&lt;svc&gt;</c> (when service VIPs are on) and <c>host:&lt;h&gt;</c>.</summary>
-    public IEnumerable<EntryKey> EntryKeys(bool serviceVipEnabled)
-    {
-        if (serviceVipEnabled)
-        {
-            foreach (var service in Services)
-            {
-                yield return EntryKey.Service(service);
-            }
-        }
-
-        if (Host is not null)
-        {
-            yield return EntryKey.Host(Host);
-        }
-    }
+    /// <summary>The entries this resource wants a VIP for, as its kind derives them; service entries only when service VIPs are on.</summary>
+    public IEnumerable<EntryKey> EntryKeys(bool serviceVipEnabled) =>
+        ResourceKinds.Of(Kind).EntriesOf(this).Where(k => serviceVipEnabled || k.Origin != EntryKey.ServiceOrigin);
 
     public JsonNode ToJson() => JsonNode.Parse(Json)!;
 }

@@ -77,8 +77,10 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         });
         Command<ClearMesh>(_ => Change(_projected.DecideClear(_clock.GetUtcNow()), new ResourceRemoved(true)));
         Command<Reconcile>(_ => Change(_projected.DecideReconcile(_clock.GetUtcNow()), reply: null));
-        Command<GetResource>(c => Sender.Tell(_state.Catalog.Of(c.Kind).GetValueOrDefault(c.Name) is { } r ? new ResourceList([r]) : new ResourceList([])));
-        Command<ListResources>(c => Sender.Tell(new ResourceList([.. _state.Catalog.Of(c.Kind).Values])));
+        Command<GetResource>(c => Sender.Tell(_state.Catalog.Of(c.Kind).GetValueOrDefault(c.Name) is { } r
+            ? new ResourceList([ResourceStatus.Present(_state, _view.Zone, r)])
+            : new ResourceList([])));
+        Command<ListResources>(c => Sender.Tell(new ResourceList([.. _state.Catalog.Of(c.Kind).Values.Select(r => ResourceStatus.Present(_state, _view.Zone, r))])));
         Command<GetVips>(_ => Sender.Tell(new VipTable(VipReadModel.Entries(_state, _view.Zone), _view.Version)));
         Command<GetZone>(_ => Sender.Tell(new ZoneSnapshot(_mesh, _view.Version, _settings.Ttl, [.. _view.Zone.Records.Values])));
         Command<GetZoneVersion>(_ => Sender.Tell(new ZoneVersion(_mesh, _view.Version)));

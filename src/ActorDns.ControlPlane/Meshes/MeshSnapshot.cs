@@ -59,7 +59,7 @@ public sealed record MeshSnapshot(
             Assignments = assignments.ToImmutableSortedDictionary(a => a.Key, a => a),
             Books = Pools.ToImmutableSortedDictionary(p => p.Key, p => FromBook(p.Value, used[p.Key]), StringComparer.Ordinal),
         };
-        return state with { Catalog = catalog, Allocator = allocator };
+        return (state with { Catalog = catalog, Allocator = allocator }).WithAllHostnames();
     }
 
     private static Book ToBook(AddressBook book, AddressFamily family) => new(

@@ -1,17 +1,28 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
 using ActorDns.ControlPlane.Allocation;
 using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Catalog.Kinds;
+using ActorDns.ControlPlane.Catalog.Kinds.HostnameGenerator;
 using ActorDns.ControlPlane.Events;
 using ActorDns.ControlPlane.Zones;
 
 namespace ActorDns.ControlPlane.Meshes;
 
 /// <summary>
-/// Everything one mesh persists: its catalog and its allocations, as pure state. Commands become events in
-/// the <c>Decide*</c> methods; <see cref="Apply"/> folds an event in. The clock is a parameter.
+/// Everything one mesh persists: its catalog and its allocations, as pure state, and what is derived from them (the
+/// generated hostnames). Commands become events in the <c>Decide*</c> methods; <see cref="Apply"/> folds an event
+/// in. The clock is a parameter.
 /// </summary>
 public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState Catalog, AllocatorState Allocator)
 {
+    /// <summary>
+    /// What each generator gave each entry of a kind named by HostnameGenerators (MeshService, MeshExternalService),
+    /// in Kuma's generator order; kept up to date for exactly the resources a change touches.
+    /// </summary>
+    public ImmutableDictionary<EntryKey, ImmutableArray<GeneratedHostname>> Hostnames { get; init; } =
+        ImmutableDictionary<EntryKey, ImmutableArray<GeneratedHostname>>.Empty;
+
     public static MeshState Empty(string mesh, MeshSettings settings) =>
         new(mesh, settings, CatalogState.Empty, AllocatorState.Empty(settings.Allocation));
 
@@ -22,13 +33,24 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
 
     public bool IsWanted(EntryKey key) => Catalog.IsWanted(key, Settings.ServiceVipEnabled);
 
-    /// <summary>The DNS names an entry is served under, with their rank (SPEC §4.1).</summary>
-    public IEnumerable<(string Name, int Rank)> NamesOf(EntryKey key) => ZoneNames.Of(key, Settings.Domain);
+    /// <summary>
+    /// The DNS names an entry is served under, with their rank (SPEC §4.1): a service's and a host's follow from the key;
+    /// a MeshService's or MeshExternalService's are its generated hostnames.
+    /// </summary>
+    public IEnumerable<(string Name, int Rank)> NamesOf(EntryKey key) =>
+        Hostnames.TryGetValue(key, out var generated)
+            ? generated.Where(g => g.Hostname is not null).Select(g => (g.Hostname!, 0))
+            : ZoneNames.Of(key, Settings.Domain);
 
-    /// <summary>Create-or-replace: the resource event, then the VIP changes of every entry it had or has.</summary>
+    /// <summary>
+    /// Create-or-replace: the resource event (the document as its kind stores it), then the VIP changes of every entry
+    /// it had or has.
+    /// </summary>
     public IReadOnlyList<IMeshEvent> DecideUpsert(MeshResource resource, IEnumerable<EntryKey> pending, DateTimeOffset now)
     {
-        var upserted = new ResourceUpserted(resource.Kind.TypeName, resource.Name, resource.Json, resource.Services, resource.Host);
+        var existing = Catalog.Of(resource.Kind).GetValueOrDefault(resource.Name);
+        var json = ResourceKinds.Of(resource.Kind).Stamp(resource, existing, new StampContext(Settings.Zone, now));
+        var upserted = new ResourceUpserted(resource.Kind.TypeName, resource.Name, json, resource.Services, resource.Host);
         return [upserted, .. DecideAfter(upserted, pending, now)];
     }
 
@@ -75,16 +97,64 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
     public IEnumerable<EntryKey> KeysTouchedBy(IMeshEvent @event) => @event switch
     {
         ResourceUpserted e when ResourceKinds.FromTypeName(e.Kind) is { } kind =>
-            Catalog.KeysOf(kind, e.Name).Concat(e.Services.Select(EntryKey.Service)).Concat(e.Host is null ? [] : [EntryKey.Host(e.Host)]),
+            Catalog.KeysOf(kind, e.Name).Concat(new MeshResource(kind, Mesh, e.Name, e.Json, e.Services, e.Host).EntryKeys(serviceVipEnabled: true)),
         ResourceDeleted e when ResourceKinds.FromTypeName(e.Kind) is { } kind => Catalog.KeysOf(kind, e.Name),
         VipAllocated e => [EntryKey.Parse(e.Key)],
         VipReleased e => [EntryKey.Parse(e.Key)],
         _ => [],
     };
 
-    public MeshState Apply(IMeshEvent @event) => this with
+    public MeshState Apply(IMeshEvent @event)
     {
-        Catalog = Catalog.Apply(@event, Mesh),
-        Allocator = Allocator.Apply(@event),
-    };
+        var next = this with { Catalog = Catalog.Apply(@event, Mesh), Allocator = Allocator.Apply(@event) };
+        return @event switch
+        {
+            ResourceUpserted e when ResourceKinds.FromTypeName(e.Kind) is { } kind && ResourceKinds.Of(kind).NamedByGenerators =>
+                next.WithHostnames(KeysTouchedBy(e)),
+            ResourceDeleted e when ResourceKinds.FromTypeName(e.Kind) is { } kind && ResourceKinds.Of(kind).NamedByGenerators =>
+                next.WithHostnames(KeysTouchedBy(e)),
+            _ => next,
+        };
+    }
+
+    /// <summary>The hostnames of every named resource derived again (recovery from a snapshot, changed generators).</summary>
+    public MeshState WithAllHostnames() =>
+        WithHostnames(ResourceKinds.All.Where(k => k.NamedByGenerators).SelectMany(k => Catalog.Of(k.Kind).Values).SelectMany(r => r.EntryKeys(serviceVipEnabled: true)));
+
+    /// <summary>The hostnames of <paramref name="keys"/> derived again from the catalog (none for a key no resource wants).</summary>
+    private MeshState WithHostnames(IEnumerable<EntryKey> keys)
+    {
+        var hostnames = Hostnames.ToBuilder();
+        foreach (var key in keys)
+        {
+            // A named resource's entry carries its name; the kinds named by generators are few.
+            var resource = ResourceKinds.All.Where(k => k.NamedByGenerators)
+                .Select(k => Catalog.Of(k.Kind).GetValueOrDefault(key.Name))
+                .FirstOrDefault(r => r is not null && r.EntryKeys(serviceVipEnabled: true).Contains(key));
+            if (resource is null)
+            {
+                hostnames.Remove(key);
+            }
+            else
+            {
+                hostnames[key] = Generate(resource);
+            }
+        }
+
+        return this with { Hostnames = hostnames.ToImmutable() };
+    }
+
+    private ImmutableArray<GeneratedHostname> Generate(MeshResource resource)
+    {
+        var labels = (JsonNode.Parse(resource.Json)?["labels"] as JsonObject ?? [])
+            .Where(p => p.Value is JsonValue v && v.TryGetValue<string>(out _))
+            .ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal);
+        return [.. HostnameGenerator.InOrder(Settings.HostnameGenerators)
+            .Where(g => g.Selects(resource.Kind.TypeName, labels))
+            .Select(g =>
+            {
+                var (hostname, error) = g.Generate(resource.Name, Mesh, labels, Settings.Zone);
+                return new GeneratedHostname(g.Name, hostname, error);
+            })];
+    }
 }

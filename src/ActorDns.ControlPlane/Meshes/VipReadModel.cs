@@ -1,5 +1,7 @@
 using ActorDns.ControlPlane.Allocation;
 using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Catalog.Kinds.MeshExternalService;
+using ActorDns.ControlPlane.Catalog.Kinds.MeshService;
 using ActorDns.ControlPlane.Zones;
 using static ActorDns.ControlPlane.Meshes.MeshProtocol;
 
@@ -25,6 +27,11 @@ public static class VipReadModel
                 reasons.Add($"no free address in {state.Settings.Allocation.PoolNamed(VipPools.For(key).V4)?.Cidr}");
             }
 
+            foreach (var failed in state.Hostnames.GetValueOrDefault(key, []).Where(g => g.Error is not null))
+            {
+                reasons.Add($"hostname generator {failed.Generator}: {failed.Error}");
+            }
+
             foreach (var (name, _) in state.NamesOf(key))
             {
                 if (ZoneNames.Problem(name) is { } problem)
@@ -48,12 +55,20 @@ public static class VipReadModel
         return entries;
     }
 
-    /// <summary>A service answers on the service VIP port; a host on the ports of the ExternalServices naming it.</summary>
+    /// <summary>
+    /// A service answers on the service VIP port; a host on the ports of the ExternalServices naming it; a MeshService
+    /// on its ports, a MeshExternalService on its match port.
+    /// </summary>
     private static List<int> PortsOf(MeshState state, EntryKey key)
     {
-        if (key.Origin == EntryKey.ServiceOrigin)
+        switch (key.Origin)
         {
-            return [state.Settings.ServiceVipPort];
+            case EntryKey.ServiceOrigin:
+                return [state.Settings.ServiceVipPort];
+            case EntryKey.MeshServiceOrigin:
+                return state.Catalog.Of(MeshServiceKind.Resource).TryGetValue(key.Name, out var service) ? [.. MeshServiceKind.PortsOf(service.ToJson()).Distinct().Order()] : [];
+            case EntryKey.MeshExternalServiceOrigin:
+                return state.Catalog.Of(MeshExternalServiceKind.Resource).TryGetValue(key.Name, out var external) ? [.. MeshExternalServiceKind.PortsOf(external.ToJson())] : [];
         }
 
         return state.Catalog.Of(ResourceKind.ExternalService).Values

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using ActorDns.ControlPlane.Allocation;
+using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Catalog.Kinds.HostnameGenerator;
 using ActorDns.ControlPlane.Meshes;
 using ActorDns.Server.Forwarding;
 using ActorDns.Server.Query;
@@ -53,16 +55,44 @@ public sealed class OptionsLoader(
             throw new OptionsException($"{Setting.CidrV6.Flag} '{poolV6.Cidr}': must be an IPv6 CIDR");
         }
 
-        var reuseDelay = Single(Setting.VipReuseDelay) is { } delay ? ParseDuration(Setting.VipReuseDelay, delay) : TimeSpan.FromSeconds(2 * zone.Ttl);
-        var serviceVips = (Single(Setting.ServiceVipEnabled) ?? "true").ToLowerInvariant() switch
+        var meshServicePool = ParsePool(Setting.MeshServiceCidr, Single(Setting.MeshServiceCidr) ?? "241.0.0.0/8");
+        var meshExternalServicePool = ParsePool(Setting.MeshExternalServiceCidr, Single(Setting.MeshExternalServiceCidr) ?? "242.0.0.0/8");
+        foreach (var (setting, ipv4) in new[] { (Setting.MeshServiceCidr, meshServicePool), (Setting.MeshExternalServiceCidr, meshExternalServicePool) })
         {
-            "true" => true,
-            "false" => false,
-            var other => throw new OptionsException($"{Setting.ServiceVipEnabled.Flag} '{other}': expected true or false"),
-        };
+            if (ipv4.Family != System.Net.Sockets.AddressFamily.InterNetwork)
+            {
+                throw new OptionsException($"{setting.Flag} '{ipv4.Cidr}': must be an IPv4 CIDR");
+            }
+        }
+
+        var zoneName = Single(Setting.ZoneName) ?? "default";
+        if (ResourceParser.NameProblem(zoneName) is { } zoneProblem)
+        {
+            throw new OptionsException($"{Setting.ZoneName.Flag} '{zoneName}': {zoneProblem}");
+        }
+
+        var skipGenerators = ParseBool(Setting.SkipHostnameGenerators, Single(Setting.SkipHostnameGenerators) ?? "false");
+        var reuseDelay = Single(Setting.VipReuseDelay) is { } delay ? ParseDuration(Setting.VipReuseDelay, delay) : TimeSpan.FromSeconds(2 * zone.Ttl);
+        var serviceVips = ParseBool(Setting.ServiceVipEnabled, Single(Setting.ServiceVipEnabled) ?? "true");
         var port = Single(Setting.ServiceVipPort) is { } p ? ParseInt(Setting.ServiceVipPort, p, 1, 65535) : 80;
-        return new MeshSettings(new AllocatorSettings(pool, poolV6, reuseDelay), zone.Domain, serviceVips, zone.Ttl, port);
+        var allocation = new AllocatorSettings(pool, poolV6, reuseDelay);
+        allocation = allocation with
+        {
+            Pools = allocation.Pools.SetItem(VipPools.MeshService, meshServicePool).SetItem(VipPools.MeshExternalService, meshExternalServicePool),
+        };
+        return new MeshSettings(allocation, zone.Domain, serviceVips, zone.Ttl, port)
+        {
+            Zone = zoneName,
+            HostnameGenerators = skipGenerators ? [] : HostnameGenerator.Defaults,
+        };
     }
+
+    private static bool ParseBool(Setting setting, string text) => text.ToLowerInvariant() switch
+    {
+        "true" => true,
+        "false" => false,
+        var other => throw new OptionsException($"{setting.Flag} '{other}': expected true or false"),
+    };
 
     private static IpPool ParsePool(Setting setting, string text) =>
         IpPool.TryParse(text, out var pool, out var error) ? pool : throw new OptionsException($"{setting.Flag}: {error}");

@@ -40,13 +40,26 @@ public sealed record Setting(string Key, string Flag, string Env, string Format,
     public static readonly Setting VipReuseDelay = new("dnsServer.vipReuseDelay", "--vip-reuse-delay", "ACTORDNS_DNS_SERVER_VIP_REUSE_DELAY", "DURATION",
         "how long a freed VIP waits before another entry may get it (120s, 2m, 1h)", "2 × --dns-ttl");
 
+    public static readonly Setting MeshServiceCidr = new("ipam.meshService.CIDR", "--ipam-mesh-service-cidr", "ACTORDNS_IPAM_MESH_SERVICE_CIDR", "CIDR",
+        "the IPv4 pool MeshService VIPs come from", "241.0.0.0/8", "KUMA_IPAM_MESH_SERVICE_CIDR");
+    public static readonly Setting MeshExternalServiceCidr = new("ipam.meshExternalService.CIDR", "--ipam-mesh-external-service-cidr",
+        "ACTORDNS_IPAM_MESH_EXTERNAL_SERVICE_CIDR", "CIDR", "the IPv4 pool MeshExternalService VIPs come from", "242.0.0.0/8", "KUMA_IPAM_MESH_EXTERNAL_SERVICE_CIDR");
+    public static readonly Setting ZoneName = new("zone", "--zone", "ACTORDNS_ZONE", "NAME",
+        "this zone's name: the kuma.io/zone label of the resources it creates and .Zone in hostname templates", "default", "KUMA_MULTIZONE_ZONE_NAME");
+    public static readonly Setting SkipHostnameGenerators = new("defaults.skipHostnameGenerators", "--skip-hostname-generators",
+        "ACTORDNS_DEFAULTS_SKIP_HOSTNAME_GENERATORS", "true|false", "leave out the default HostnameGenerators (*.svc.mesh.local, *.extsvc.mesh.local)", "false",
+        "KUMA_DEFAULTS_SKIP_HOSTNAME_GENERATORS");
+
     public static readonly Setting SeedNode = new("seedNode", "--seed-node", "ACTORDNS_SEED_NODE", "akka.tcp://actordns@HOST:PORT",
         "a cluster seed node (a control-plane node's --remoting); repeatable, needed by control-plane and resolver", "none: standalone joins itself");
     public static readonly Setting Remoting = new("remoting", "--remoting", "ACTORDNS_REMOTING", "ADDR:PORT",
         "this node's Akka remoting address, advertised to the cluster", "control-plane 127.0.0.1:4053, others a free port");
 
     public static IReadOnlyList<Setting> All { get; } =
-        [DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay, SeedNode, Remoting];
+        [
+            DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay,
+            MeshServiceCidr, MeshExternalServiceCidr, ZoneName, SkipHostnameGenerators, SeedNode, Remoting,
+        ];
 
     /// <summary>One line for <c>--help</c>: meaning, default, then where else it can be set.</summary>
     public string HelpText =>

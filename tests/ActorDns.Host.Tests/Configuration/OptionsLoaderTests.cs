@@ -1,4 +1,5 @@
 using System.Net;
+using ActorDns.ControlPlane.Allocation;
 using ActorDns.Host.Configuration;
 using ActorDns.Server.Query;
 using Xunit;
@@ -42,6 +43,10 @@ public sealed class OptionsLoaderTests
         Assert.Equal(TimeSpan.FromSeconds(120), options.Meshes.Allocation.ReuseDelay);
         Assert.True(options.Meshes.ServiceVipEnabled);
         Assert.Equal(80, options.Meshes.ServiceVipPort);
+        Assert.Equal("241.0.0.0/8", options.Meshes.Allocation.PoolNamed(VipPools.MeshService)?.Cidr);
+        Assert.Equal("242.0.0.0/8", options.Meshes.Allocation.PoolNamed(VipPools.MeshExternalService)?.Cidr);
+        Assert.Equal("default", options.Meshes.Zone);
+        Assert.Equal(["local-mesh-external-service", "local-universal-mesh-service"], options.Meshes.HostnameGenerators.Select(g => g.Name));
         Assert.Empty(options.SeedNodes);
         Assert.Equal(Remoting, options.Remoting);
     }
@@ -101,6 +106,10 @@ public sealed class OptionsLoaderTests
             ["KUMA_DNS_SERVER_CIDR"] = "10.10.0.0/16",
             ["KUMA_DNS_SERVER_SERVICE_VIP_ENABLED"] = "false",
             ["KUMA_DNS_SERVER_SERVICE_VIP_PORT"] = "8080",
+            ["KUMA_IPAM_MESH_SERVICE_CIDR"] = "10.241.0.0/16",
+            ["KUMA_IPAM_MESH_EXTERNAL_SERVICE_CIDR"] = "10.242.0.0/16",
+            ["KUMA_MULTIZONE_ZONE_NAME"] = "zone-1",
+            ["KUMA_DEFAULTS_SKIP_HOSTNAME_GENERATORS"] = "true",
         };
 
         var options = Load(environment: environment);
@@ -110,6 +119,10 @@ public sealed class OptionsLoaderTests
         Assert.Equal("10.10.0.0/16", options.Meshes.Allocation.Pool.Cidr);
         Assert.False(options.Meshes.ServiceVipEnabled);
         Assert.Equal(8080, options.Meshes.ServiceVipPort);
+        Assert.Equal("10.241.0.0/16", options.Meshes.Allocation.PoolNamed(VipPools.MeshService)?.Cidr);
+        Assert.Equal("10.242.0.0/16", options.Meshes.Allocation.PoolNamed(VipPools.MeshExternalService)?.Cidr);
+        Assert.Equal("zone-1", options.Meshes.Zone);
+        Assert.Empty(options.Meshes.HostnameGenerators);
         Assert.All(Setting.All.Where(s => s.KumaEnv is not null), s => Assert.Contains(s.KumaEnv!, environment.Keys));
     }
 

@@ -105,6 +105,71 @@ public static partial class Document
         return 0;
     }
 
+    /// <summary>
+    /// Checks that <paramref name="node"/>, when present, is a map of string labels; returns the labels (empty when absent).
+    /// </summary>
+    public static Dictionary<string, string> Labels(JsonNode? node, string field, List<ValidationCause> causes)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (node is null)
+        {
+            return labels;
+        }
+
+        if (node is not JsonObject map)
+        {
+            causes.Add(new ValidationCause(field, "must be a map of strings"));
+            return labels;
+        }
+
+        foreach (var (key, value) in map)
+        {
+            if (String(value) is { } text)
+            {
+                labels[key] = text;
+            }
+            else
+            {
+                causes.Add(new ValidationCause($"{field}[\"{key}\"]", "must be a string"));
+            }
+        }
+
+        return labels;
+    }
+
+    /// <summary>
+    /// A resource a zone control plane owns, as Kuma stores it: the labels it adds when absent
+    /// (<c>kuma.io/origin: zone</c>, <c>kuma.io/env: universal</c>, <c>kuma.io/mesh</c>, <c>kuma.io/zone</c>,
+    /// <c>kuma.io/display-name</c>, SPEC §3.1) and its creation and modification times. A <c>status</c> sent with it (a
+    /// document read back with GET) is dropped: the status is computed when read.
+    /// </summary>
+    public static string StampZoneResource(MeshResource resource, MeshResource? existing, StampContext context)
+    {
+        var root = (JsonObject)JsonNode.Parse(resource.Json)!;
+        root.Remove("status");
+        if (root["labels"] is not JsonObject labels)
+        {
+            root["labels"] = labels = [];
+        }
+
+        foreach (var (key, value) in new[]
+        {
+            ("kuma.io/origin", "zone"), ("kuma.io/env", "universal"), ("kuma.io/mesh", resource.Mesh), ("kuma.io/zone", context.Zone),
+            ("kuma.io/display-name", resource.Name),
+        })
+        {
+            if (!labels.ContainsKey(key))
+            {
+                labels[key] = value;
+            }
+        }
+
+        var now = context.Now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        root["creationTime"] = existing is not null && JsonNode.Parse(existing.Json)?["creationTime"] is JsonValue created ? created.DeepClone() : now;
+        root["modificationTime"] = now;
+        return root.ToJsonString();
+    }
+
     public static string? String(JsonNode? node) =>
         node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

@@ -20,7 +20,33 @@ public abstract class MeshKind
     /// derived from the document; every problem is added to <paramref name="causes"/> with its field.
     /// </summary>
     public abstract Derivation Validate(JsonObject root, List<ValidationCause> causes);
+
+    /// <summary>True when HostnameGenerators name this kind's resources: their hostnames answer the resource's VIP.</summary>
+    public virtual bool NamedByGenerators => false;
+
+    /// <summary>The entries a resource of this kind wants a VIP for: by default its services and its host.</summary>
+    public virtual IEnumerable<EntryKey> EntriesOf(MeshResource resource)
+    {
+        foreach (var service in resource.Services)
+        {
+            yield return EntryKey.Service(service);
+        }
+
+        if (resource.Host is not null)
+        {
+            yield return EntryKey.Host(resource.Host);
+        }
+    }
+
+    /// <summary>
+    /// The document as the mesh stores it when it is accepted at <see cref="StampContext.Now"/>, replacing
+    /// <paramref name="existing"/> if any: by default exactly as applied.
+    /// </summary>
+    public virtual string Stamp(MeshResource resource, MeshResource? existing, StampContext context) => resource.Json;
 }
+
+/// <summary>What a kind may add to a document it accepts: the mesh's zone and the time of acceptance.</summary>
+public sealed record StampContext(string Zone, DateTimeOffset Now);
 
 /// <summary>What a resource asks of the mesh when it is accepted: its services and the host that needs a VIP.</summary>
 public sealed record Derivation(IReadOnlyList<string> Services, string? Host)

@@ -1,12 +1,14 @@
 using ActorDns.ControlPlane.Catalog.Kinds.Dataplane;
 using ActorDns.ControlPlane.Catalog.Kinds.ExternalService;
+using ActorDns.ControlPlane.Catalog.Kinds.MeshExternalService;
+using ActorDns.ControlPlane.Catalog.Kinds.MeshService;
 
 namespace ActorDns.ControlPlane.Catalog.Kinds;
 
 /// <summary>The registry of mesh-scoped resource kinds: a new kind is its own folder and one line here.</summary>
 public static class ResourceKinds
 {
-    public static IReadOnlyList<MeshKind> All { get; } = [new DataplaneKind(), new ExternalServiceKind()];
+    public static IReadOnlyList<MeshKind> All { get; } = [new DataplaneKind(), new ExternalServiceKind(), new MeshServiceKind(), new MeshExternalServiceKind()];
 
     public static MeshKind Of(ResourceKind kind) => All.First(k => k.Kind == kind);
 

@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+
+namespace ActorDns.ControlPlane.Catalog.Kinds.MeshService;
+
+/// <summary>
+/// Kuma's <c>MeshService</c> (SPEC §3.1): one VIP from <c>ipam.meshService.CIDR</c>, answered under the hostnames
+/// the HostnameGenerators give it; <c>spec.selector.dataplaneTags</c> and <c>spec.ports[]</c>.
+/// </summary>
+public sealed class MeshServiceKind : MeshKind
+{
+    public static readonly ResourceKind Resource = new("MeshService", "meshservices");
+
+    public override ResourceKind Kind => Resource;
+
+    public override string CliName => "meshservice";
+
+    public override bool NamedByGenerators => true;
+
+    public override Derivation Validate(JsonObject root, List<ValidationCause> causes)
+    {
+        Document.Labels(root["labels"], "labels", causes);
+        if (root["spec"] is not JsonObject spec)
+        {
+            causes.Add(new ValidationCause("spec", "must be defined"));
+            return Derivation.None;
+        }
+
+        if (spec["selector"] is { } selector)
+        {
+            if (selector is not JsonObject selectorObject)
+            {
+                causes.Add(new ValidationCause("spec.selector", "must be an object"));
+            }
+            else
+            {
+                Document.Labels(selectorObject["dataplaneTags"], "spec.selector.dataplaneTags", causes);
+            }
+        }
+
+        if (spec["ports"] is not { } portsNode)
+        {
+            return Derivation.None;
+        }
+
+        if (portsNode is not JsonArray ports)
+        {
+            causes.Add(new ValidationCause("spec.ports", "must be a list"));
+            return Derivation.None;
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < ports.Count; i++)
+        {
+            var field = $"spec.ports[{i}]";
+            if (ports[i] is not JsonObject port)
+            {
+                causes.Add(new ValidationCause(field, "must be an object"));
+                continue;
+            }
+
+            Document.Port(port["port"], $"{field}.port", causes, required: true);
+            if (port["targetPort"] is JsonValue target && target.TryGetValue<string>(out var targetName))
+            {
+                if (targetName.Length == 0)
+                {
+                    causes.Add(new ValidationCause($"{field}.targetPort", "must be a port number or a non-empty port name"));
+                }
+            }
+            else
+            {
+                Document.Port(port["targetPort"], $"{field}.targetPort", causes, required: false);
+            }
+
+            if (port["appProtocol"] is { } protocol && Document.String(protocol) is null)
+            {
+                causes.Add(new ValidationCause($"{field}.appProtocol", "must be a string"));
+            }
+
+            if (port["name"] is { } nameNode && (Document.String(nameNode) is not { Length: > 0 } name || !names.Add(name)))
+            {
+                causes.Add(new ValidationCause($"{field}.name", "must be a non-empty string, unique among the ports"));
+            }
+        }
+
+        return Derivation.None;
+    }
+
+    public override IEnumerable<EntryKey> EntriesOf(MeshResource resource) => [new EntryKey(EntryKey.MeshServiceOrigin, resource.Name)];
+
+    public override string Stamp(MeshResource resource, MeshResource? existing, StampContext context) =>
+        Document.StampZoneResource(resource, existing, context);
+
+    /// <summary>The ports listed with its VIP in <c>/vips</c>: <c>spec.ports[].port</c>.</summary>
+    public static IEnumerable<int> PortsOf(JsonNode root) =>
+        (root["spec"]?["ports"] as JsonArray ?? []).Select(p => p?["port"] is JsonValue v && v.TryGetValue<int>(out var port) ? port : 0).Where(p => p > 0);
+}

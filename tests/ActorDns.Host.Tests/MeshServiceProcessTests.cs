@@ -1,0 +1,139 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using ActorDns.Host.Tests.Support;
+using ActorDns.Testing;
+using Xunit;
+
+namespace ActorDns.Host.Tests;
+
+/// <summary>
+/// MeshService and MeshExternalService through the real standalone process (SPEC §3.1): Kuma's resource files applied
+/// unchanged, their generated names answered to dig, the status a GET shows, a deleted and recreated MeshService
+/// given a new VIP while the old one waits, and every VIP of every pool kept across a graceful restart and a kill -9.
+/// </summary>
+[Collection(ProcessClusters.Name)]
+public sealed class MeshServiceProcessTests
+{
+    private const string Redis = """
+        type: MeshService
+        name: redis
+        mesh: default
+        labels:
+          team: db
+        spec:
+          selector:
+            dataplaneTags:
+              kuma.io/service: redis
+          ports:
+          - port: 6379
+            targetPort: 6379
+            appProtocol: tcp
+            name: main
+        """;
+
+    private const string Httpbin = """
+        type: MeshExternalService
+        name: httpbin
+        mesh: default
+        spec:
+          match:
+            type: HostnameGenerator
+            port: 80
+            protocol: http
+          endpoints:
+          - address: httpbin.org
+            port: 80
+        """;
+
+    [Fact]
+    public async Task KumaFiles_Applied_AnswerTheirGeneratedNames_AndKeepTheirVipsAcrossRestarts()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("actordns-meshservice-").FullName;
+        var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        var dns = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        string[] args = ["--dns-address", $"{dns}=default", "--api-address", api.ToString(), "--upstream", "127.0.0.1:9", "--data-dir", dataDir];
+        try
+        {
+            var process = ActorDnsProcess.Start(args);
+            await using (process)
+            {
+                await process.WaitReadyAsync(api);
+                using var client = new ApiTestClient(api);
+                Assert.Equal(HttpStatusCode.Created, (await client.PutForBodyAsync("meshes/default/meshservices/redis", Redis, "application/yaml")).Status);
+                Assert.Equal(HttpStatusCode.Created, (await client.PutForBodyAsync("meshes/default/meshexternalservices/httpbin", Httpbin, "application/yaml")).Status);
+
+                Assert.Equal("241.0.0.1", await Dig.ShortUntilAsync(dns, "redis.svc.mesh.local", a => a.Length > 0));
+                Assert.Equal("242.0.0.1", await Dig.ShortUntilAsync(dns, "httpbin.extsvc.mesh.local", a => a.Length > 0));
+
+                var redis = await client.GetJsonAsync("meshes/default/meshservices/redis");
+                Assert.Equal("241.0.0.1", redis["status"]!["vips"]![0]!["ip"]!.GetValue<string>());
+                Assert.Equal("redis.svc.mesh.local", redis["status"]!["addresses"]![0]!["hostname"]!.GetValue<string>());
+                Assert.Equal("local-universal-mesh-service", redis["status"]!["hostnameGenerators"]![0]!["hostnameGeneratorRef"]!["coreName"]!.GetValue<string>());
+                Assert.Equal("zone", redis["labels"]!["kuma.io/origin"]!.GetValue<string>());
+                Assert.Equal("db", redis["labels"]!["team"]!.GetValue<string>());
+                var httpbin = await client.GetJsonAsync("meshes/default/meshexternalservices/httpbin");
+                Assert.Equal("242.0.0.1", httpbin["status"]!["vip"]!["ip"]!.GetValue<string>());
+                var listed = await client.GetJsonAsync("meshes/default/meshservices");
+                Assert.Equal(["redis"], listed["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()));
+
+                // Deleted and created again: a new VIP; the old one waits its quarantine (Kuma issue #13463).
+                Assert.Equal(HttpStatusCode.OK, await client.DeleteAsync("meshes/default/meshservices/redis"));
+                Assert.Equal("", await Dig.ShortUntilAsync(dns, "redis.svc.mesh.local", a => a.Length == 0));
+                Assert.Equal(HttpStatusCode.Created, (await client.PutForBodyAsync("meshes/default/meshservices/redis", Redis, "application/yaml")).Status);
+                Assert.Equal("241.0.0.2", await Dig.ShortUntilAsync(dns, "redis.svc.mesh.local", a => a == "241.0.0.2"));
+                Assert.Equal(0, await process.StopGracefullyAsync(TimeSpan.FromSeconds(20)));
+            }
+
+            var vips = await RestartAndReadVipsAsync(args, api, kill: true);
+            Assert.Equal([("meshexternalservice:httpbin", "242.0.0.1"), ("meshservice:redis", "241.0.0.2")], vips);
+            Assert.Equal(vips, await RestartAndReadVipsAsync(args, api, kill: false));
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task InvalidMeshService_Is400NamingTheField()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("actordns-meshservice-").FullName;
+        var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        try
+        {
+            await using var process = ActorDnsProcess.Start("--dns-address", $"127.0.0.1:{FreePort.Next()}=default", "--api-address", api.ToString(),
+                "--upstream", "127.0.0.1:9", "--data-dir", dataDir);
+            await process.WaitReadyAsync(api);
+            using var client = new ApiTestClient(api);
+
+            var (status, body) = await client.PutForBodyAsync(
+                "meshes/default/meshservices/redis", """{"type":"MeshService","name":"redis","mesh":"default","spec":{"ports":[{"port":70000}]}}""");
+
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Equal([("spec.ports[0].port", "port must be in the range [1, 65535]")], ApiTestClient.Causes(body));
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    /// <summary>Starts the process again on the same journal, reads the named pools' VIPs, then stops it gracefully or with kill -9.</summary>
+    private static async Task<List<(string Key, string? Vip)>> RestartAndReadVipsAsync(string[] args, IPEndPoint api, bool kill)
+    {
+        await using var process = ActorDnsProcess.Start(args);
+        await process.WaitReadyAsync(api);
+        using var client = new ApiTestClient(api);
+        var vips = (await client.VipsAsync("default")).Where(v => v.Key.StartsWith("mesh", StringComparison.Ordinal)).OrderBy(v => v.Key, StringComparer.Ordinal).ToList();
+        if (kill)
+        {
+            await process.KillAsync();
+        }
+        else
+        {
+            Assert.Equal(0, await process.StopGracefullyAsync(TimeSpan.FromSeconds(20)));
+        }
+
+        return vips;
+    }
+}
