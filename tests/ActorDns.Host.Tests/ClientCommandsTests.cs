@@ -36,6 +36,30 @@ public sealed class ClientCommandsTests(ClientCommandsTests.Fixture fixture) : I
           kuma.io/service: httpbin
         networking:
           address: httpbin.org:443
+        ---
+        type: MeshService
+        mesh: cli
+        name: redis
+        spec:
+          selector:
+            dataplaneTags:
+              kuma.io/service: redis
+          ports:
+          - port: 6379
+            targetPort: 6379
+            appProtocol: tcp
+        ---
+        type: MeshExternalService
+        mesh: cli
+        name: example
+        spec:
+          match:
+            type: HostnameGenerator
+            port: 443
+            protocol: tcp
+          endpoints:
+          - address: example.com
+            port: 443
         """;
 
     public sealed class Fixture : IAsyncLifetime
@@ -74,7 +98,7 @@ public sealed class ClientCommandsTests(ClientCommandsTests.Fixture fixture) : I
     [Fact]
     public void ApplyFromStandardInput_CreatesEveryDocument()
     {
-        Assert.Equal("created Mesh cli\ncreated Dataplane web-1\ncreated ExternalService httpbin\n", fixture.ApplyOutput);
+        Assert.Equal("created Mesh cli\ncreated Dataplane web-1\ncreated ExternalService httpbin\ncreated MeshService redis\ncreated MeshExternalService example\n", fixture.ApplyOutput);
     }
 
     [Fact]
@@ -83,12 +107,14 @@ public sealed class ClientCommandsTests(ClientCommandsTests.Fixture fixture) : I
         await using var apply = ActorDnsProcess.StartWithInput(Resources, "apply", "-f", "-", "--api-address", fixture.Api.ToString());
 
         Assert.Equal(0, await apply.WaitForExitAsync(ExitTimeout));
-        Assert.Equal("updated Mesh cli\nupdated Dataplane web-1\nupdated ExternalService httpbin\n", apply.StandardOutput);
+        Assert.Equal("updated Mesh cli\nupdated Dataplane web-1\nupdated ExternalService httpbin\nupdated MeshService redis\nupdated MeshExternalService example\n", apply.StandardOutput);
     }
 
     [Theory]
     [InlineData("dataplanes", "meshes/cli/dataplanes")]
     [InlineData("external-services", "meshes/cli/external-services")]
+    [InlineData("meshservices", "meshes/cli/meshservices")]
+    [InlineData("meshexternalservices", "meshes/cli/meshexternalservices")]
     [InlineData("vips", "meshes/cli/vips")]
     [InlineData("dns-records", "meshes/cli/dns-records")]
     [InlineData("meshes", "meshes")]
@@ -137,6 +163,35 @@ public sealed class ClientCommandsTests(ClientCommandsTests.Fixture fixture) : I
         Assert.Equal(HttpStatusCode.NotFound, await api.GetStatusAsync("meshes/cli/dataplanes/gone-1"));
         Assert.Equal(1, again.Exit);
         Assert.Equal("actordns delete dataplane gone-1: 404: Dataplane gone-1 not found\n", again.Err);
+    }
+
+    [Fact]
+    public async Task GetOneMeshServiceAsYaml_ShowsItsStatus_AndAppliesBackUnchanged()
+    {
+        using var api = new ApiTestClient(fixture.Api);
+        var before = await api.GetJsonAsync("meshes/cli/meshservices/redis");
+
+        var yaml = await fixture.RunAsync("get", "meshservice", "redis", "--mesh", "cli", "-o", "yaml");
+        await using var apply = ActorDnsProcess.StartWithInput(yaml.Out, "apply", "-f", "-", "--api-address", fixture.Api.ToString());
+
+        Assert.Equal((0, ""), (yaml.Exit, yaml.Err));
+        Assert.Contains("hostname: redis.svc.mesh.local", yaml.Out, StringComparison.Ordinal);
+        Assert.Equal(0, await apply.WaitForExitAsync(ExitTimeout));
+        Assert.Equal("updated MeshService redis\n", apply.StandardOutput);
+        var after = await api.GetJsonAsync("meshes/cli/meshservices/redis");
+        Assert.Equal(before["status"]!.ToJsonString(), after["status"]!.ToJsonString());
+        Assert.Equal(before["creationTime"]!.GetValue<string>(), after["creationTime"]!.GetValue<string>());
+        Assert.Equal(before["spec"]!.ToJsonString(), after["spec"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData(new[] { "get", "meshservice" }, "actordns get meshservice: name the meshservice to show, or ask for the list\n")]
+    [InlineData(new[] { "get", "meshservices", "redis" }, "actordns get meshservices: a list takes no name; ask for one resource by its kind, e.g. dataplane NAME\n")]
+    public async Task Get_KindAndNameThatDoNotGoTogether_IsOneErrorLine(string[] args, string error)
+    {
+        var result = await fixture.RunAsync([.. args, "--mesh", "cli"]);
+
+        Assert.Equal((1, "", error), (result.Exit, result.Out, result.Err));
     }
 
     [Fact]

@@ -30,10 +30,12 @@ public static class ClientCommands
         apply.SetAction((result, _) => ApplyAsync(result.GetValue(file)!, result.GetValue(api)!));
 
         string[] collections = ["meshes", .. ResourceKinds.All.Select(k => k.Kind.UrlSegment), "vips", "dns-records"];
-        var what = new Argument<string>("what") { Description = Either(collections) };
-        what.AcceptOnlyFromAmong(collections);
-        var get = new Command("get", "Show resources, VIPs or the DNS records of a mesh.") { what, mesh, output, api };
-        get.SetAction((result, _) => GetAsync(result.GetValue(what)!, result.GetValue(mesh)!, result.GetValue(output)!, result.GetValue(api)!));
+        string[] singulars = ["mesh", .. ResourceKinds.All.Select(k => k.CliName)];
+        var what = new Argument<string>("what") { Description = $"{Either(collections)}; or one resource: {Either(singulars)} with its name" };
+        what.AcceptOnlyFromAmong([.. collections, .. singulars]);
+        var item = new Argument<string?>("name") { Description = "the resource to show, after a singular kind", Arity = ArgumentArity.ZeroOrOne };
+        var get = new Command("get", "Show resources (one with its status), VIPs or the DNS records of a mesh.") { what, item, mesh, output, api };
+        get.SetAction((result, _) => GetAsync(result.GetValue(what)!, result.GetValue(item), result.GetValue(mesh)!, result.GetValue(output)!, result.GetValue(api)!));
 
         string[] kinds = ["mesh", .. ResourceKinds.All.Select(k => k.CliName)];
         var kind = new Argument<string>("kind") { Description = Either(kinds) };
@@ -90,10 +92,25 @@ public static class ClientCommands
         return failures == 0 ? 0 : 1;
     }
 
-    private static async Task<int> GetAsync(string what, string mesh, string output, string apiAddress)
+    private static async Task<int> GetAsync(string what, string? name, string mesh, string output, string apiAddress)
     {
+        var singular = what == "mesh" || ResourceKinds.FromCliName(what) is not null;
+        if (singular != (name is not null))
+        {
+            await Console.Error.WriteLineAsync(singular
+                ? $"actordns get {what}: name the {what} to show, or ask for the list"
+                : $"actordns get {what}: a list takes no name; ask for one resource by its kind, e.g. {ResourceKinds.All[0].CliName} NAME");
+            return 1;
+        }
+
         using var client = new ApiClient(apiAddress);
-        var route = what == "meshes" ? "meshes" : $"meshes/{mesh}/{what}";
+        var route = (what, name) switch
+        {
+            ("meshes", _) => "meshes",
+            ("mesh", { } meshName) => $"meshes/{meshName}",
+            (_, { } resource) => $"meshes/{mesh}/{ResourceKinds.FromCliName(what)!.Kind.UrlSegment}/{resource}",
+            _ => $"meshes/{mesh}/{what}",
+        };
         var (ok, status, body) = await client.SendAsync(HttpMethod.Get, route);
         if (!ok)
         {
@@ -106,6 +123,7 @@ public static class ClientCommands
         {
             "json" => node.ToJsonString(Indented) + "\n",
             "yaml" => Yaml.Write(node),
+            _ when singular => Table(what == "mesh" ? "meshes" : "resources", new JsonObject { ["items"] = new JsonArray(node.DeepClone()) }),
             _ => Table(what, node),
         });
         return 0;
