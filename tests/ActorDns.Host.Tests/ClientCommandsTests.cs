@@ -184,6 +184,25 @@ public sealed class ClientCommandsTests(ClientCommandsTests.Fixture fixture) : I
         Assert.Equal(before["spec"]!.ToJsonString(), after["spec"]!.ToJsonString());
     }
 
+    [Fact]
+    public async Task HostnameGenerator_AppliedShownAndDeleted_ThroughTheGlobalRoutes()
+    {
+        const string generator = "type: HostnameGenerator\nname: cli-static\nspec:\n  selector:\n    meshService:\n      matchLabels:\n        team: cli\n  template: \"{{ .Name }}.cli.mesh\"\n";
+        await using (var apply = ActorDnsProcess.StartWithInput(generator, "apply", "-f", "-", "--api-address", fixture.Api.ToString()))
+        {
+            Assert.Equal(0, await apply.WaitForExitAsync(ExitTimeout));
+            Assert.Equal("created HostnameGenerator cli-static\n", apply.StandardOutput);
+        }
+
+        var table = await fixture.RunAsync("get", "hostnamegenerators");
+        var one = await fixture.RunAsync("get", "hostnamegenerator", "cli-static", "-o", "json");
+        var deleted = await fixture.RunAsync("delete", "hostnamegenerator", "cli-static");
+
+        Assert.Matches(@"\ncli-static +\{\{ \.Name \}\}\.cli\.mesh\n", table.Out);
+        Assert.Equal("{{ .Name }}.cli.mesh", JsonNode.Parse(one.Out)!["spec"]!["template"]!.GetValue<string>());
+        Assert.Equal((0, "deleted hostnamegenerator cli-static\n"), (deleted.Exit, deleted.Out));
+    }
+
     [Theory]
     [InlineData(new[] { "get", "meshservice" }, "actordns get meshservice: name the meshservice to show, or ask for the list\n")]
     [InlineData(new[] { "get", "meshservices", "redis" }, "actordns get meshservices: a list takes no name; ask for one resource by its kind, e.g. dataplane NAME\n")]

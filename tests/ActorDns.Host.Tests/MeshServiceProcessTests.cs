@@ -95,6 +95,58 @@ public sealed class MeshServiceProcessTests
     }
 
     [Fact]
+    public async Task HostnameGenerators_AddedAndDeleted_RenameTheMeshServicesOfEveryMesh()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("actordns-generators-").FullName;
+        var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        var dns = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        var dnsPayments = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        try
+        {
+            await using var process = ActorDnsProcess.Start("--dns-address", $"{dns}=default", "--dns-address", $"{dnsPayments}=payments",
+                "--api-address", api.ToString(), "--upstream", "127.0.0.1:9", "--data-dir", dataDir);
+            await process.WaitReadyAsync(api);
+            using var client = new ApiTestClient(api);
+            Assert.Equal(HttpStatusCode.Created, await client.PutAsync("meshes/payments", """{"type":"Mesh","name":"payments"}"""));
+            Assert.Equal(HttpStatusCode.Created, (await client.PutForBodyAsync("meshes/default/meshservices/redis", Redis, "application/yaml")).Status);
+            Assert.Equal(HttpStatusCode.Created, (await client.PutForBodyAsync("meshes/payments/meshservices/ledger", Redis.Replace("redis", "ledger", StringComparison.Ordinal).Replace("mesh: default", "mesh: payments", StringComparison.Ordinal), "application/yaml")).Status);
+            Assert.Equal(
+                ["local-mesh-external-service", "local-universal-mesh-service"],
+                (await client.GetJsonAsync("hostnamegenerators"))["items"]!.AsArray().Select(g => g!["name"]!.GetValue<string>()));
+
+            const string ByMesh = """
+                type: HostnameGenerator
+                name: by-mesh
+                spec:
+                  selector:
+                    meshService:
+                      matchLabels:
+                        kuma.io/origin: zone
+                  template: "{{ .DisplayName }}.{{ .Mesh }}.internal"
+                """;
+            Assert.Equal(HttpStatusCode.Created, (await client.PutForBodyAsync("hostnamegenerators/by-mesh", ByMesh, "application/yaml")).Status);
+
+            Assert.Equal("241.0.0.1", await Dig.ShortUntilAsync(dns, "redis.default.internal", a => a.Length > 0));
+            Assert.Equal("241.0.0.1", await Dig.ShortUntilAsync(dnsPayments, "ledger.payments.internal", a => a.Length > 0));
+            Assert.Equal("241.0.0.1", await Dig.ShortAsync(dns, "redis.svc.mesh.local"));
+            var addresses = (await client.GetJsonAsync("meshes/default/meshservices/redis"))["status"]!["addresses"]!.AsArray();
+            Assert.Equal(["redis.default.internal", "redis.svc.mesh.local"], addresses.Select(a => a!["hostname"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+
+            Assert.Equal(HttpStatusCode.OK, await client.DeleteAsync("hostnamegenerators/local-universal-mesh-service"));
+            Assert.Equal("", await Dig.ShortUntilAsync(dns, "redis.svc.mesh.local", a => a.Length == 0));
+            Assert.Equal("241.0.0.1", await Dig.ShortAsync(dns, "redis.default.internal"));
+
+            var (status, body) = await client.PutForBodyAsync("hostnamegenerators/bad", """{"type":"HostnameGenerator","name":"bad","spec":{"selector":{"meshService":{}},"template":"{{ .Name }}_x.mesh"}}""");
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Equal("spec.template", Assert.Single(ApiTestClient.Causes(body)).Field);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task InvalidMeshService_Is400NamingTheField()
     {
         var dataDir = Directory.CreateTempSubdirectory("actordns-meshservice-").FullName;

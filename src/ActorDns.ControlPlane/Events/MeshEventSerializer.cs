@@ -25,6 +25,9 @@ public sealed class MeshEventSerializer(ExtendedActorSystem system) : Serializer
         ["vip-released.v1"] = typeof(VipReleased),
         ["mesh-created.v1"] = typeof(MeshCreated),
         ["mesh-deleted.v1"] = typeof(MeshDeleted),
+        ["hostname-generator-upserted.v1"] = typeof(HostnameGeneratorUpserted),
+        ["hostname-generator-deleted.v1"] = typeof(HostnameGeneratorDeleted),
+        ["hostname-generators-set.v1"] = typeof(HostnameGeneratorsSet),
         ["mesh-snapshot.v1"] = typeof(MeshSnapshotV1),
         ["mesh-snapshot.v2"] = typeof(MeshSnapshot),
     };

@@ -2,15 +2,18 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Persistence;
+using ActorDns.ControlPlane.Catalog.Kinds.HostnameGenerator;
 using ActorDns.ControlPlane.Events;
 using static ActorDns.ControlPlane.Meshes.MeshDirectoryProtocol;
 
 namespace ActorDns.ControlPlane.Meshes;
 
 /// <summary>
-/// The list of meshes, persisted. On start it wakes every mesh entity, so each recovers, reconciles and
-/// can serve its resolvers without waiting for a request. It publishes the list after recovery and after every
-/// change, so each node's <see cref="KnownMeshes"/> answers "does this mesh exist" without a round trip here.
+/// The list of meshes and the HostnameGenerators (global resources), persisted. On start it wakes every mesh entity,
+/// so each recovers, reconciles and can serve its resolvers without waiting for a request. It publishes the list
+/// after recovery and after every change, so each node's <see cref="KnownMeshes"/> answers "does this mesh exist"
+/// without a round trip here. It creates the default generators that are absent, and sends the generators to every
+/// mesh at start and after each change, versioned by its own sequence number.
 /// </summary>
 internal sealed class MeshDirectory : ReceivePersistentActor
 {
@@ -18,14 +21,21 @@ internal sealed class MeshDirectory : ReceivePersistentActor
 
     private readonly IActorRef _meshRegion;
     private readonly IActorRef _mediator;
+    private readonly IReadOnlyList<string> _defaultGenerators;
+    private readonly TimeProvider _clock;
     private ImmutableSortedSet<string> _meshes = ImmutableSortedSet.Create(StringComparer.Ordinal, DefaultMesh);
+    private ImmutableSortedDictionary<string, string> _generators = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
 
-    public MeshDirectory(IActorRef meshRegion, IActorRef mediator)
+    public MeshDirectory(IActorRef meshRegion, IActorRef mediator, IReadOnlyList<string> defaultGenerators, TimeProvider clock)
     {
         _meshRegion = meshRegion;
         _mediator = mediator;
+        _defaultGenerators = defaultGenerators;
+        _clock = clock;
         Recover<MeshCreated>(e => _meshes = _meshes.Add(e.Name));
         Recover<MeshDeleted>(e => _meshes = _meshes.Remove(e.Name));
+        Recover<HostnameGeneratorUpserted>(e => _generators = _generators.SetItem(e.Name, e.Json));
+        Recover<HostnameGeneratorDeleted>(e => _generators = _generators.Remove(e.Name));
         Recover<RecoveryCompleted>(_ =>
         {
             foreach (var mesh in _meshes)
@@ -34,6 +44,56 @@ internal sealed class MeshDirectory : ReceivePersistentActor
             }
 
             Announce();
+
+            // As Kuma: a default generator is created at start when absent (by name), so deleting one lasts until the next start.
+            var missing = _defaultGenerators
+                .Select(json => (Name: HostnameGeneratorDocument.FromStored(json)!.Name, Json: json))
+                .Where(d => !_generators.ContainsKey(d.Name))
+                .Select(d => new HostnameGeneratorUpserted(d.Name, d.Json))
+                .ToList();
+            if (missing.Count == 0)
+            {
+                SendGenerators(_meshes);
+                return;
+            }
+
+            PersistAll(missing, e =>
+            {
+                _generators = _generators.SetItem(e.Name, e.Json);
+                if (e == missing[^1])
+                {
+                    SendGenerators(_meshes);
+                }
+            });
+        });
+
+        Command<ListHostnameGenerators>(_ => Sender.Tell(new HostnameGeneratorList([.. _generators.Values])));
+        Command<UpsertHostnameGenerator>(c =>
+        {
+            var sender = Sender;
+            var created = !_generators.ContainsKey(c.Name);
+            Persist(new HostnameGeneratorUpserted(c.Name, HostnameGeneratorDocument.Stamp(c.Json, _generators.GetValueOrDefault(c.Name), _clock.GetUtcNow())), e =>
+            {
+                _generators = _generators.SetItem(e.Name, e.Json);
+                SendGenerators(_meshes);
+                sender.Tell(new HostnameGeneratorStored(created));
+            });
+        });
+        Command<DeleteHostnameGenerator>(c =>
+        {
+            if (!_generators.ContainsKey(c.Name))
+            {
+                Sender.Tell(new HostnameGeneratorRemoved(false));
+                return;
+            }
+
+            var sender = Sender;
+            Persist(new HostnameGeneratorDeleted(c.Name), e =>
+            {
+                _generators = _generators.Remove(e.Name);
+                SendGenerators(_meshes);
+                sender.Tell(new HostnameGeneratorRemoved(true));
+            });
         });
 
         Command<ListMeshes>(_ => Sender.Tell(List()));
@@ -50,6 +110,7 @@ internal sealed class MeshDirectory : ReceivePersistentActor
             {
                 _meshes = _meshes.Add(e.Name);
                 _meshRegion.Tell(new MeshProtocol.Wake(e.Name));
+                SendGenerators([e.Name]);
                 Announce();
                 sender.Tell(new MeshStored(true));
             });
@@ -78,7 +139,18 @@ internal sealed class MeshDirectory : ReceivePersistentActor
 
     public override string PersistenceId => PersistenceIds.Directory;
 
-    public static Props Props(IActorRef meshRegion, IActorRef mediator) => Akka.Actor.Props.Create(() => new MeshDirectory(meshRegion, mediator));
+    public static Props Props(IActorRef meshRegion, IActorRef mediator, IReadOnlyList<string> defaultGenerators, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new MeshDirectory(meshRegion, mediator, defaultGenerators, clock));
+
+    /// <summary>The generators as of this directory's last stored event, to every mesh named.</summary>
+    private void SendGenerators(IEnumerable<string> meshes)
+    {
+        var set = new HostnameGeneratorsSet(LastSequenceNr, [.. _generators.Values]);
+        foreach (var mesh in meshes)
+        {
+            _meshRegion.Tell(new MeshProtocol.SetHostnameGenerators(mesh, set));
+        }
+    }
 
     private MeshList List() => new([.. _meshes], LastSequenceNr);
 

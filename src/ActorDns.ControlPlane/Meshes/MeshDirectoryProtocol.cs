@@ -25,8 +25,31 @@ public static class MeshDirectoryProtocol
     /// <summary>The meshes, as of the directory's <paramref name="Version"/> (its journal sequence number).</summary>
     public sealed record MeshList(IReadOnlyList<string> Names, long Version);
 
+    /// <summary>Create or replace a HostnameGenerator (global). Replies <see cref="HostnameGeneratorStored"/> once persisted.</summary>
+    public sealed record UpsertHostnameGenerator(string Name, string Json);
+
+    public sealed record HostnameGeneratorStored(bool Created);
+
+    /// <summary>Delete a HostnameGenerator. Replies <see cref="HostnameGeneratorRemoved"/> once persisted.</summary>
+    public sealed record DeleteHostnameGenerator(string Name);
+
+    public sealed record HostnameGeneratorRemoved(bool Existed);
+
+    public sealed record ListHostnameGenerators
+    {
+        public static readonly ListHostnameGenerators Instance = new();
+    }
+
+    /// <summary>Every HostnameGenerator, as stored, by name.</summary>
+    public sealed record HostnameGeneratorList(IReadOnlyList<string> Documents);
+
     /// <summary>The topic the directory publishes its <see cref="MeshList"/> on after every change (see <see cref="KnownMeshes"/>).</summary>
     public const string ListTopic = "mesh-directory";
 
-    public static Props Props(IActorRef meshRegion, IActorRef mediator) => MeshDirectory.Props(meshRegion, mediator);
+    /// <summary>
+    /// The directory; <paramref name="defaultGenerators"/> are the HostnameGenerator documents it creates at start when
+    /// absent (empty with <c>defaults.skipHostnameGenerators</c>).
+    /// </summary>
+    public static Props Props(IActorRef meshRegion, IActorRef mediator, IReadOnlyList<string> defaultGenerators, TimeProvider clock) =>
+        MeshDirectory.Props(meshRegion, mediator, defaultGenerators, clock);
 }

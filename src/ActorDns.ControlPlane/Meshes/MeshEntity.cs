@@ -75,6 +75,13 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
             var events = _projected.DecideDelete(c.Kind, c.Name, _view.Pending, _clock.GetUtcNow());
             Change(events, new ResourceRemoved(events.Count > 0));
         });
+        Command<SetHostnameGenerators>(c =>
+        {
+            if (c.Set.Version > (_projected.GeneratorsSet?.Version ?? 0))
+            {
+                Change([c.Set], reply: null);
+            }
+        });
         Command<ClearMesh>(_ => Change(_projected.DecideClear(_clock.GetUtcNow()), new ResourceRemoved(true)));
         Command<Reconcile>(_ => Change(_projected.DecideReconcile(_clock.GetUtcNow()), reply: null));
         Command<GetResource>(c => Sender.Tell(_state.Catalog.Of(c.Kind).GetValueOrDefault(c.Name) is { } r

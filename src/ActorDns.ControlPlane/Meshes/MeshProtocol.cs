@@ -49,6 +49,12 @@ public static class MeshProtocol
     /// </summary>
     public sealed record ZoneChanged(string Mesh, ZoneDelta Delta, DateTimeOffset? PersistedAt);
 
+    /// <summary>
+    /// The directory's HostnameGenerators, sent to every mesh after each change and at the directory's start; a mesh
+    /// persists a set newer than the one it holds and names its resources again.
+    /// </summary>
+    public sealed record SetHostnameGenerators(string Mesh, Events.HostnameGeneratorsSet Set) : IWithMeshId;
+
     /// <summary>Starts (recovers) the entity without asking anything.</summary>
     public sealed record Wake(string Mesh) : IWithMeshId;
 

@@ -44,6 +44,13 @@ public sealed class MeshProtocolSerializer(ExtendedActorSystem system) : Seriali
         ["mesh-removed"] = typeof(MeshRemoved),
         ["list-meshes"] = typeof(ListMeshes),
         ["mesh-list"] = typeof(MeshList),
+        ["set-hostname-generators"] = typeof(SetHostnameGenerators),
+        ["upsert-hostname-generator"] = typeof(UpsertHostnameGenerator),
+        ["hostname-generator-stored"] = typeof(HostnameGeneratorStored),
+        ["delete-hostname-generator"] = typeof(DeleteHostnameGenerator),
+        ["hostname-generator-removed"] = typeof(HostnameGeneratorRemoved),
+        ["list-hostname-generators"] = typeof(ListHostnameGenerators),
+        ["hostname-generator-list"] = typeof(HostnameGeneratorList),
     };
 
     private static readonly Dictionary<Type, string> Manifests = Types.ToDictionary(p => p.Value, p => p.Key);

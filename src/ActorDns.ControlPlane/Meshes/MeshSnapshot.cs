@@ -18,6 +18,9 @@ public sealed record MeshSnapshot(
     IReadOnlyList<MeshSnapshot.Assignment> Assignments,
     IReadOnlyDictionary<string, MeshSnapshot.Book> Pools)
 {
+    /// <summary>The directory's HostnameGenerators the mesh took last; absent until it took any.</summary>
+    public HostnameGeneratorsSet? Generators { get; init; }
+
     public sealed record Assignment(string Key, string? Vip, string? VipV6, DateTimeOffset Since);
 
     public sealed record Release(string Address, DateTimeOffset At);
@@ -33,7 +36,7 @@ public sealed record MeshSnapshot(
             .Select(a => new Assignment(a.Key.ToString(), a.Vip?.ToString(), a.VipV6?.ToString(), a.Since))
             .ToList();
         var pools = state.Allocator.Books.ToDictionary(p => p.Key, p => ToBook(p.Value, VipPools.FamilyOf(p.Key)), StringComparer.Ordinal);
-        return new MeshSnapshot(resources, assignments, pools);
+        return new MeshSnapshot(resources, assignments, pools) { Generators = state.GeneratorsSet };
     }
 
     public MeshState ToState(string mesh, MeshSettings settings)
@@ -59,7 +62,8 @@ public sealed record MeshSnapshot(
             Assignments = assignments.ToImmutableSortedDictionary(a => a.Key, a => a),
             Books = Pools.ToImmutableSortedDictionary(p => p.Key, p => FromBook(p.Value, used[p.Key]), StringComparer.Ordinal),
         };
-        return (state with { Catalog = catalog, Allocator = allocator }).WithAllHostnames();
+        state = state with { Catalog = catalog, Allocator = allocator };
+        return Generators is null ? state.WithAllHostnames() : state.WithGenerators(Generators);
     }
 
     private static Book ToBook(AddressBook book, AddressFamily family) => new(

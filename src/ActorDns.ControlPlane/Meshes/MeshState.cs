@@ -23,6 +23,12 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
     public ImmutableDictionary<EntryKey, ImmutableArray<GeneratedHostname>> Hostnames { get; init; } =
         ImmutableDictionary<EntryKey, ImmutableArray<GeneratedHostname>>.Empty;
 
+    /// <summary>The directory's HostnameGenerators this mesh took last; null until it took any (then the settings' defaults apply).</summary>
+    public HostnameGeneratorsSet? GeneratorsSet { get; init; }
+
+    /// <summary>The generators that name this mesh's resources.</summary>
+    public IReadOnlyList<HostnameGenerator> Generators { get; init; } = Settings.HostnameGenerators;
+
     public static MeshState Empty(string mesh, MeshSettings settings) =>
         new(mesh, settings, CatalogState.Empty, AllocatorState.Empty(settings.Allocation));
 
@@ -99,6 +105,7 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
         ResourceUpserted e when ResourceKinds.FromTypeName(e.Kind) is { } kind =>
             Catalog.KeysOf(kind, e.Name).Concat(new MeshResource(kind, Mesh, e.Name, e.Json, e.Services, e.Host).EntryKeys(serviceVipEnabled: true)),
         ResourceDeleted e when ResourceKinds.FromTypeName(e.Kind) is { } kind => Catalog.KeysOf(kind, e.Name),
+        HostnameGeneratorsSet => NamedKeys(),
         VipAllocated e => [EntryKey.Parse(e.Key)],
         VipReleased e => [EntryKey.Parse(e.Key)],
         _ => [],
@@ -113,13 +120,23 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
                 next.WithHostnames(KeysTouchedBy(e)),
             ResourceDeleted e when ResourceKinds.FromTypeName(e.Kind) is { } kind && ResourceKinds.Of(kind).NamedByGenerators =>
                 next.WithHostnames(KeysTouchedBy(e)),
+            HostnameGeneratorsSet e => next.WithGenerators(e),
             _ => next,
         };
     }
 
+    /// <summary>Takes the directory's generators (an older set than the one held changes nothing) and names every resource again.</summary>
+    public MeshState WithGenerators(HostnameGeneratorsSet set) =>
+        set.Version <= (GeneratorsSet?.Version ?? 0)
+            ? this
+            : (this with { GeneratorsSet = set, Generators = [.. set.Documents.Select(HostnameGeneratorDocument.FromStored).OfType<HostnameGenerator>()] }).WithAllHostnames();
+
     /// <summary>The hostnames of every named resource derived again (recovery from a snapshot, changed generators).</summary>
-    public MeshState WithAllHostnames() =>
-        WithHostnames(ResourceKinds.All.Where(k => k.NamedByGenerators).SelectMany(k => Catalog.Of(k.Kind).Values).SelectMany(r => r.EntryKeys(serviceVipEnabled: true)));
+    public MeshState WithAllHostnames() => WithHostnames(NamedKeys());
+
+    /// <summary>The entries of every resource HostnameGenerators name.</summary>
+    private IEnumerable<EntryKey> NamedKeys() =>
+        ResourceKinds.All.Where(k => k.NamedByGenerators).SelectMany(k => Catalog.Of(k.Kind).Values).SelectMany(r => r.EntryKeys(serviceVipEnabled: true));
 
     /// <summary>The hostnames of <paramref name="keys"/> derived again from the catalog (none for a key no resource wants).</summary>
     private MeshState WithHostnames(IEnumerable<EntryKey> keys)
@@ -149,7 +166,7 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
         var labels = (JsonNode.Parse(resource.Json)?["labels"] as JsonObject ?? [])
             .Where(p => p.Value is JsonValue v && v.TryGetValue<string>(out _))
             .ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal);
-        return [.. HostnameGenerator.InOrder(Settings.HostnameGenerators)
+        return [.. HostnameGenerator.InOrder(Generators)
             .Where(g => g.Selects(resource.Kind.TypeName, labels))
             .Select(g =>
             {

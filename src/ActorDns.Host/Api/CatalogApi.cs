@@ -1,8 +1,10 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Hosting;
 using ActorDns.Host.ControlPlane;
 using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Catalog.Kinds.HostnameGenerator;
 using ActorDns.ControlPlane.Catalog.Kinds;
 using ActorDns.ControlPlane.Meshes;
 using Microsoft.AspNetCore.Builder;
@@ -82,6 +84,8 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
             }
         });
 
+        MapHostnameGenerators(app);
+
         // Every route below names a mesh: one rule, checked before the mesh's entity is asked anything, so a
         // request for a mesh that does not exist never starts an entity for it.
         var inMesh = app.MapGroup("/meshes/{mesh}").AddEndpointFilter(RequireMeshAsync);
@@ -126,6 +130,43 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
         return HttpMethods.IsPut(context.HttpContext.Request.Method)
             ? ApiErrors.Invalid([new ValidationCause("mesh", $"mesh \"{mesh}\" does not exist")])
             : ApiErrors.NotFound($"mesh {mesh}");
+    }
+
+    /// <summary>Kuma's HostnameGenerators: global resources, kept by the mesh directory.</summary>
+    private void MapHostnameGenerators(IEndpointRouteBuilder app)
+    {
+        async Task<List<JsonNode>> ListAsync() =>
+            [.. (await directory.Ask<HostnameGeneratorList>(ListHostnameGenerators.Instance, AskTimeout)).Documents.Select(d => JsonNode.Parse(d)!)];
+
+        app.MapGet("/hostnamegenerators", async () =>
+        {
+            var items = await ListAsync();
+            return Results.Json(new { total = items.Count, items, next = (string?)null });
+        });
+        app.MapGet("/hostnamegenerators/{name}", async (string name) =>
+            (await ListAsync()).FirstOrDefault(g => g["name"]?.GetValue<string>() == name) is { } generator
+                ? Results.Json(generator)
+                : ApiErrors.NotFound($"{HostnameGeneratorDocument.TypeName} {name}"));
+        app.MapPut("/hostnamegenerators/{name}", async (string name, HttpRequest request) =>
+        {
+            var (json, error) = await ReadBodyAsync(request);
+            if (error is not null)
+            {
+                return ApiErrors.BadRequest(error);
+            }
+
+            if (!HostnameGeneratorDocument.TryParse(name, json!, out _, out var causes))
+            {
+                return ApiErrors.Invalid(causes);
+            }
+
+            var stored = await directory.Ask<HostnameGeneratorStored>(new UpsertHostnameGenerator(name, JsonNode.Parse(json!)!.ToJsonString()), AskTimeout);
+            return stored.Created ? Results.StatusCode(StatusCodes.Status201Created) : Results.Ok();
+        });
+        app.MapDelete("/hostnamegenerators/{name}", async (string name) =>
+            (await directory.Ask<HostnameGeneratorRemoved>(new DeleteHostnameGenerator(name), AskTimeout)).Existed
+                ? Results.Ok(new { })
+                : ApiErrors.NotFound($"{HostnameGeneratorDocument.TypeName} {name}"));
     }
 
     private void MapKind(IEndpointRouteBuilder app, ResourceKind kind)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActorDns.ControlPlane.Catalog.Kinds;
+using ActorDns.ControlPlane.Catalog.Kinds.HostnameGenerator;
 using ActorDns.Host.Api;
 using YamlDotNet.Core;
 
@@ -11,6 +12,11 @@ namespace ActorDns.Host.Cli;
 public static class ClientCommands
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>The global kind: not in a mesh, so not in the registry of mesh kinds.</summary>
+    private const string Generator = "hostnamegenerator";
+
+    private const string Generators = "hostnamegenerators";
 
 
     public static IEnumerable<Command> Build()
@@ -29,15 +35,15 @@ public static class ClientCommands
         var apply = new Command("apply", "Create or replace the resources of a file (multi-document YAML or JSON), as kumactl apply.") { file, api };
         apply.SetAction((result, _) => ApplyAsync(result.GetValue(file)!, result.GetValue(api)!));
 
-        string[] collections = ["meshes", .. ResourceKinds.All.Select(k => k.Kind.UrlSegment), "vips", "dns-records"];
-        string[] singulars = ["mesh", .. ResourceKinds.All.Select(k => k.CliName)];
+        string[] collections = ["meshes", .. ResourceKinds.All.Select(k => k.Kind.UrlSegment), Generators, "vips", "dns-records"];
+        string[] singulars = ["mesh", .. ResourceKinds.All.Select(k => k.CliName), Generator];
         var what = new Argument<string>("what") { Description = $"{Either(collections)}; or one resource: {Either(singulars)} with its name" };
         what.AcceptOnlyFromAmong([.. collections, .. singulars]);
         var item = new Argument<string?>("name") { Description = "the resource to show, after a singular kind", Arity = ArgumentArity.ZeroOrOne };
         var get = new Command("get", "Show resources (one with its status), VIPs or the DNS records of a mesh.") { what, item, mesh, output, api };
         get.SetAction((result, _) => GetAsync(result.GetValue(what)!, result.GetValue(item), result.GetValue(mesh)!, result.GetValue(output)!, result.GetValue(api)!));
 
-        string[] kinds = ["mesh", .. ResourceKinds.All.Select(k => k.CliName)];
+        string[] kinds = ["mesh", .. ResourceKinds.All.Select(k => k.CliName), Generator];
         var kind = new Argument<string>("kind") { Description = Either(kinds) };
         kind.AcceptOnlyFromAmong(kinds);
         var name = new Argument<string>("name") { Description = "the name of the resource" };
@@ -66,12 +72,15 @@ public static class ClientCommands
         {
             var type = document["type"]?.GetValue<string>() ?? "";
             var resourceName = document["name"]?.GetValue<string>() ?? "";
-            var route = type == "Mesh"
-                ? $"meshes/{resourceName}"
-                : ResourceKinds.FromTypeName(type) is { } ofType ? $"meshes/{document["mesh"]?.GetValue<string>() ?? "default"}/{ofType.UrlSegment}/{resourceName}" : null;
+            var route = type switch
+            {
+                "Mesh" => $"meshes/{resourceName}",
+                HostnameGeneratorDocument.TypeName => $"{Generators}/{resourceName}",
+                _ => ResourceKinds.FromTypeName(type) is { } ofType ? $"meshes/{document["mesh"]?.GetValue<string>() ?? "default"}/{ofType.UrlSegment}/{resourceName}" : null,
+            };
             if (route is null || resourceName.Length == 0)
             {
-                var types = string.Join(", ", ["Mesh", .. ResourceKinds.All.Select(k => k.Kind.TypeName)]);
+                var types = string.Join(", ", ["Mesh", .. ResourceKinds.All.Select(k => k.Kind.TypeName), HostnameGeneratorDocument.TypeName]);
                 await Console.Error.WriteLineAsync($"actordns apply: a document has type '{type}' and name '{resourceName}'; expected one of {types}, with a name");
                 failures++;
                 continue;
@@ -94,7 +103,7 @@ public static class ClientCommands
 
     private static async Task<int> GetAsync(string what, string? name, string mesh, string output, string apiAddress)
     {
-        var singular = what == "mesh" || ResourceKinds.FromCliName(what) is not null;
+        var singular = what is "mesh" or Generator || ResourceKinds.FromCliName(what) is not null;
         if (singular != (name is not null))
         {
             await Console.Error.WriteLineAsync(singular
@@ -107,7 +116,9 @@ public static class ClientCommands
         var route = (what, name) switch
         {
             ("meshes", _) => "meshes",
+            (Generators, _) => Generators,
             ("mesh", { } meshName) => $"meshes/{meshName}",
+            (Generator, { } generator) => $"{Generators}/{generator}",
             (_, { } resource) => $"meshes/{mesh}/{ResourceKinds.FromCliName(what)!.Kind.UrlSegment}/{resource}",
             _ => $"meshes/{mesh}/{what}",
         };
@@ -123,7 +134,7 @@ public static class ClientCommands
         {
             "json" => node.ToJsonString(Indented) + "\n",
             "yaml" => Yaml.Write(node),
-            _ when singular => Table(what == "mesh" ? "meshes" : "resources", new JsonObject { ["items"] = new JsonArray(node.DeepClone()) }),
+            _ when singular => Table(what is "mesh" or Generator ? "meshes" : "resources", new JsonObject { ["items"] = new JsonArray(node.DeepClone()) }),
             _ => Table(what, node),
         });
         return 0;
@@ -132,7 +143,12 @@ public static class ClientCommands
     private static async Task<int> DeleteAsync(string kind, string name, string mesh, string apiAddress)
     {
         using var client = new ApiClient(apiAddress);
-        var route = kind == "mesh" ? $"meshes/{name}" : $"meshes/{mesh}/{ResourceKinds.FromCliName(kind)!.Kind.UrlSegment}/{name}";
+        var route = kind switch
+        {
+            "mesh" => $"meshes/{name}",
+            Generator => $"{Generators}/{name}",
+            _ => $"meshes/{mesh}/{ResourceKinds.FromCliName(kind)!.Kind.UrlSegment}/{name}",
+        };
         var (ok, status, body) = await client.SendAsync(HttpMethod.Delete, route);
         if (!ok)
         {
@@ -151,6 +167,7 @@ public static class ClientCommands
             "vips" => Rows(node["entries"], ["KEY", "VIP", "VIPV6", "NAMES", "REASON"], e => [S(e["key"]), S(e["vip"]), S(e["vipV6"]), string.Join(",", (e["names"] as JsonArray ?? []).Select(S)), S(e["reason"])]),
             "dns-records" => Rows(node["records"], ["NAME", "IPS"], r => [S(r["name"]), string.Join(",", (r["ips"] as JsonArray ?? []).Select(S))]),
             "meshes" => Rows(node["items"], ["NAME"], m => [S(m["name"])]),
+            Generators => Rows(node["items"], ["NAME", "TEMPLATE"], g => [S(g["name"]), S(g["spec"]?["template"])]),
             _ => Rows(node["items"], ["MESH", "NAME", "ADDRESS"], r => [S(r["mesh"]), S(r["name"]), S(r["networking"]?["address"])]),
         };
         var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();

@@ -7,6 +7,7 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
+using ActorDns.ControlPlane.Catalog.Kinds.HostnameGenerator;
 using ActorDns.ControlPlane.Events;
 using ActorDns.ControlPlane.Meshes;
 using ActorDns.ControlPlane.Resolution;
@@ -110,7 +111,11 @@ public static class ControlPlaneHosting
                         new ShardOptions { Role = ControlPlaneRole, StateStoreMode = StateStoreMode.DData, RememberEntities = false })
                     .WithSingleton<MeshDirectoryKey>(
                         "mesh-directory",
-                        (system, registry, _) => MeshDirectoryProtocol.Props(registry.Get<MeshRegionKey>(), DistributedPubSub.Get(system).Mediator),
+                        (system, registry, _) => MeshDirectoryProtocol.Props(
+                            registry.Get<MeshRegionKey>(),
+                            DistributedPubSub.Get(system).Mediator,
+                            [.. options.Meshes.HostnameGenerators.Select(HostnameGeneratorDocument.ToDocument)],
+                            TimeProvider.System),
                         new ClusterSingletonOptions { Role = ControlPlaneRole });
             }
             else

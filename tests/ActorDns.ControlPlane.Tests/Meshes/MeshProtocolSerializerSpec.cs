@@ -66,6 +66,17 @@ public sealed class MeshProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
         { "mesh-removed", new MeshRemoved(true), """{"existed":true}""" },
         { "list-meshes", ListMeshes.Instance, "{}" },
         { "mesh-list", new MeshList(["default", "other"], 7), """{"names":["default","other"],"version":7}""" },
+        {
+            "set-hostname-generators",
+            new SetHostnameGenerators("payments", new Events.HostnameGeneratorsSet(4, ["{}"])),
+            """{"mesh":"payments","set":{"version":4,"documents":["{}"]}}"""
+        },
+        { "upsert-hostname-generator", new UpsertHostnameGenerator("static", "{}"), """{"name":"static","json":"{}"}""" },
+        { "hostname-generator-stored", new HostnameGeneratorStored(true), """{"created":true}""" },
+        { "delete-hostname-generator", new DeleteHostnameGenerator("static"), """{"name":"static"}""" },
+        { "hostname-generator-removed", new HostnameGeneratorRemoved(false), """{"existed":false}""" },
+        { "list-hostname-generators", ListHostnameGenerators.Instance, "{}" },
+        { "hostname-generator-list", new HostnameGeneratorList(["{}"]), """{"documents":["{}"]}""" },
     };
 
     [Fact]

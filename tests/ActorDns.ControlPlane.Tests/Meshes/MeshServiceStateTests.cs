@@ -147,6 +147,24 @@ public sealed class MeshServiceStateTests
         Assert.Equal("241.0.0.1", Vip(restored, "meshservice:redis"));
     }
 
+    [Fact]
+    public void GeneratorsSet_NewerSet_RenamesEveryMeshService_AnOlderOneChangesNothing()
+    {
+        var state = Upsert(Upsert(Empty(), MeshService("redis"), T0), MeshService("web"), T0);
+        string[] documents = ["""{"type":"HostnameGenerator","name":"by-mesh","spec":{"selector":{"meshService":{"matchLabels":{}}},"template":"{{ .Name }}.{{ .Mesh }}.internal"}}"""];
+
+        var renamed = state.Apply(new HostnameGeneratorsSet(5, documents));
+        var older = renamed.Apply(new HostnameGeneratorsSet(4, []));
+
+        Assert.Equal([("redis.default.internal", 0)], renamed.NamesOf(K("meshservice:redis")));
+        Assert.Equal([("web.default.internal", 0)], renamed.NamesOf(K("meshservice:web")));
+        Assert.Equal([K("meshservice:redis"), K("meshservice:web")], state.KeysTouchedBy(new HostnameGeneratorsSet(5, documents)).Order());
+        Assert.Equal(5, older.GeneratorsSet?.Version);
+        Assert.Equal([("redis.default.internal", 0)], older.NamesOf(K("meshservice:redis")));
+        Assert.Equal(5, MeshSnapshot.From(renamed).ToState("default", renamed.Settings).GeneratorsSet?.Version);
+        Assert.Equal([("redis.default.internal", 0)], MeshSnapshot.From(renamed).ToState("default", renamed.Settings).NamesOf(K("meshservice:redis")));
+    }
+
     private static JsonNode Status(MeshState state, string name)
     {
         var zone = ZoneProjection.Recover(state, 1).Zone;

@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using ActorDns.ControlPlane.Allocation;
 using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Catalog.Kinds.HostnameGenerator;
 using ActorDns.ControlPlane.Events;
 using ActorDns.ControlPlane.Meshes;
 using ActorDns.Testing;
@@ -63,6 +64,8 @@ public sealed class JournalSchemaTests(JournalSchemaTests.Serializer serializer)
         var state = Journal("mesh-default").Aggregate(MeshState.Empty("default", Settings), (s, e) => s.Apply(e));
 
         AssertRecordedState(state);
+        Assert.Equal(3, state.GeneratorsSet?.Version);
+        Assert.Equal([("static", "MeshService", "db")], state.Generators.Select(g => (g.Name, g.TargetType, g.MatchLabels["team"])));
     }
 
     /// <summary>v1 (one book per family, before named pools) is upgraded as it is read; v2 is today's shape.</summary>
@@ -93,7 +96,13 @@ public sealed class JournalSchemaTests(JournalSchemaTests.Serializer serializer)
     [Fact]
     public void DirectoryJournalSample_ReadsAsTheMeshesCreatedAndDeleted()
     {
-        Assert.Equal([new MeshCreated("payments"), new MeshDeleted("payments")], Journal("mesh-directory"));
+        var journal = Journal("mesh-directory");
+
+        Assert.Equal([new MeshCreated("payments"), new MeshDeleted("payments")], journal.Take(2));
+        var upserted = Assert.IsType<HostnameGeneratorUpserted>(journal[2]);
+        Assert.Equal("static", upserted.Name);
+        Assert.Equal("{{ .Name }}.static.mesh", HostnameGeneratorDocument.FromStored(upserted.Json)!.Template);
+        Assert.Equal(new HostnameGeneratorDeleted("static"), journal[3]);
     }
 
     /// <summary>
