@@ -12,8 +12,11 @@ public sealed record MeshResource(ResourceKind Kind, string Mesh, string Name, s
     public const string ServiceTag = "kuma.io/service";
 
     /// <summary>The entries this resource wants a VIP for, as its kind derives them; service entries only when service VIPs are on.</summary>
-    public IEnumerable<EntryKey> EntryKeys(bool serviceVipEnabled) =>
-        ResourceKinds.Of(Kind).EntriesOf(this).Where(k => serviceVipEnabled || k.Origin != EntryKey.ServiceOrigin);
+    public IEnumerable<EntryKey> EntryKeys(bool serviceVipEnabled)
+    {
+        var entries = ResourceKinds.Of(Kind).EntriesOf(this);
+        return serviceVipEnabled ? entries : entries.Where(k => k.Origin != EntryKey.ServiceOrigin);
+    }
 
     public JsonNode ToJson() => JsonNode.Parse(Json)!;
 }
