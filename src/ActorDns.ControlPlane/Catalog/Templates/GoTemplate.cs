@@ -4,24 +4,34 @@ using System.Text;
 namespace ActorDns.ControlPlane.Catalog.Templates;
 
 /// <summary>
-/// The subset of Go's <c>text/template</c> that Kuma's hostname templates use: literal text, fields
-/// (<c>{{ .Name }}</c>), the function <c>label "key"</c>, and the trim markers <c>{{-</c> and <c>-}}</c>. Parse and
-/// execution errors read as Go's (<c>template: :1: bad character U+005B '['</c>), which Kuma's messages embed.
+/// The subset of Go's <c>text/template</c> that Kuma's templates use: literal text, fields (<c>{{ .Name }}</c>), the
+/// function <c>label "key"</c>, <c>{{if .x}}…{{else}}…{{end}}</c>, and the trim markers <c>{{-</c> and <c>-}}</c>.
+/// Parse and execution errors read as Go's (<c>template: :1: bad character U+005B '['</c>), which Kuma's messages
+/// embed.
 /// </summary>
 public sealed class GoTemplate
 {
-    private readonly IReadOnlyList<Part> _parts;
+    private readonly List<Node> _nodes;
 
-    private GoTemplate(IReadOnlyList<Part> parts) => _parts = parts;
+    private GoTemplate(List<Node> nodes) => _nodes = nodes;
 
-    /// <summary>A literal, a field (<c>.Name</c>) or a call of <c>label</c> with its argument.</summary>
-    private sealed record Part(string? Text, string? Field, string? Label, int Line);
+    private abstract record Node(int Line);
+
+    private sealed record Text(string Value, int Line) : Node(Line);
+
+    private sealed record Field(string Name, int Line) : Node(Line);
+
+    private sealed record Label(string Key, int Line) : Node(Line);
+
+    private sealed record If(string Field, List<Node> Then, List<Node> Else, int Line) : Node(Line);
 
     public static bool TryParse(string text, out GoTemplate template, out string error)
     {
         template = null!;
         error = "";
-        var parts = new List<Part>();
+        var root = new List<Node>();
+        var open = new Stack<(If Node, bool InElse)>();
+        List<Node> Current() => open.Count == 0 ? root : open.Peek().InElse ? open.Peek().Node.Else : open.Peek().Node.Then;
         var literal = new StringBuilder();
         var i = 0;
         var line = 1;
@@ -45,24 +55,47 @@ public sealed class GoTemplate
             var trimLeft = action.StartsWith("- ", StringComparison.Ordinal);
             var trimRight = action.EndsWith(" -", StringComparison.Ordinal);
             action = action[(trimLeft ? 1 : 0)..(action.Length - (trimRight ? 1 : 0))];
-            var flushed = literal.ToString();
-            if (trimLeft)
-            {
-                flushed = flushed.TrimEnd();
-            }
-
+            var flushed = trimLeft ? literal.ToString().TrimEnd() : literal.ToString();
             if (flushed.Length > 0)
             {
-                parts.Add(new Part(flushed, null, null, line));
+                Current().Add(new Text(flushed, line));
             }
 
             literal.Clear();
-            if (!TryParseAction(action, line, out var part, out error))
+            if (!TryTokenize(action, line, out var tokens, out error))
             {
                 return false;
             }
 
-            parts.Add(part);
+            switch (tokens)
+            {
+                case ["if", var field] when field.StartsWith('.') && field.Length > 1:
+                    var node = new If(field[1..], [], [], line);
+                    Current().Add(node);
+                    open.Push((node, false));
+                    break;
+                case ["if", ..]:
+                    error = $"template: :{line}: missing value for if";
+                    return false;
+                case ["else"] when open.Count > 0 && !open.Peek().InElse:
+                    open.Push((open.Pop().Node, true));
+                    break;
+                case ["else"] or ["end"] when open.Count == 0 || tokens[0] == "else":
+                    error = $"template: :{line}: unexpected {{{{{tokens[0]}}}}}";
+                    return false;
+                case ["end"]:
+                    open.Pop();
+                    break;
+                default:
+                    if (!TryParseCommand(tokens, line, out var command, out error))
+                    {
+                        return false;
+                    }
+
+                    Current().Add(command);
+                    break;
+            }
+
             i = close + 2;
             if (trimRight)
             {
@@ -76,58 +109,84 @@ public sealed class GoTemplate
 
         if (literal.Length > 0)
         {
-            parts.Add(new Part(literal.ToString(), null, null, line));
+            Current().Add(new Text(literal.ToString(), line));
         }
 
-        template = new GoTemplate(parts);
+        if (open.Count > 0)
+        {
+            error = $"template: :{line}: unexpected EOF";
+            return false;
+        }
+
+        template = new GoTemplate(root);
         return true;
     }
 
     /// <summary>
-    /// Renders with <paramref name="fields"/> (null for a field the data does not have) and <paramref name="labels"/>
-    /// (null for a label the resource does not have, which fails as Kuma's <c>label</c> does).
+    /// Renders with <paramref name="fields"/> and <paramref name="labels"/> (null for a label the resource does not
+    /// have, which fails as Kuma's <c>label</c> does). A field <paramref name="fields"/> does not have fails, as a
+    /// missing struct field does in Go; with <paramref name="missingField"/> it renders as that text instead and
+    /// is false in <c>if</c>, as a missing map key does (Go writes <c>&lt;no value&gt;</c>).
     /// </summary>
-    public bool TryRender(Func<string, string?> fields, Func<string, string?> labels, out string result, out string error)
+    public bool TryRender(Func<string, string?> fields, Func<string, string?> labels, out string result, out string error, string? missingField = null)
     {
         var text = new StringBuilder();
-        error = "";
         result = "";
-        foreach (var part in _parts)
+        if (!TryRender(_nodes, fields, labels, missingField, text, out error))
         {
-            if (part.Text is not null)
-            {
-                text.Append(part.Text);
-            }
-            else if (part.Field is not null)
-            {
-                if (fields(part.Field) is not { } value)
-                {
-                    error = $"template: :{part.Line}: executing \"\" at <.{part.Field}>: can't evaluate field {part.Field}";
-                    return false;
-                }
-
-                text.Append(value);
-            }
-            else if (labels(part.Label!) is { } label)
-            {
-                text.Append(label);
-            }
-            else
-            {
-                error = $"template: :{part.Line}: executing \"\" at <label \"{part.Label}\">: error calling label: label {part.Label} not found";
-                return false;
-            }
+            return false;
         }
 
         result = text.ToString();
         return true;
     }
 
-    private static bool TryParseAction(string action, int line, out Part part, out string error)
+    private static bool TryRender(List<Node> nodes, Func<string, string?> fields, Func<string, string?> labels, string? missingField, StringBuilder text, out string error)
     {
-        part = null!;
         error = "";
-        var tokens = new List<string>();
+        foreach (var node in nodes)
+        {
+            switch (node)
+            {
+                case Text literal:
+                    text.Append(literal.Value);
+                    break;
+                case Field field when (fields(field.Name) ?? missingField) is { } value:
+                    text.Append(value);
+                    break;
+                case Field field:
+                    error = $"template: :{field.Line}: executing \"\" at <.{field.Name}>: can't evaluate field {field.Name}";
+                    return false;
+                case Label label when labels(label.Key) is { } value:
+                    text.Append(value);
+                    break;
+                case Label label:
+                    error = $"template: :{label.Line}: executing \"\" at <label \"{label.Key}\">: error calling label: label {label.Key} not found";
+                    return false;
+                case If branch:
+                    var condition = fields(branch.Field);
+                    if (condition is null && missingField is null)
+                    {
+                        error = $"template: :{branch.Line}: executing \"\" at <.{branch.Field}>: can't evaluate field {branch.Field}";
+                        return false;
+                    }
+
+                    if (!TryRender(string.IsNullOrEmpty(condition) ? branch.Else : branch.Then, fields, labels, missingField, text, out error))
+                    {
+                        return false;
+                    }
+
+                    break;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryTokenize(string action, int line, out List<string> tokens, out string error)
+    {
+        tokens = [];
+        error = "";
         var i = 0;
         while (i < action.Length)
         {
@@ -165,16 +224,23 @@ public sealed class GoTemplate
             }
         }
 
+        return true;
+    }
+
+    private static bool TryParseCommand(List<string> tokens, int line, out Node node, out string error)
+    {
+        node = null!;
+        error = "";
         switch (tokens)
         {
             case []:
                 error = $"template: :{line}: missing value for command";
                 return false;
             case [var field] when field.StartsWith('.') && field.Length > 1:
-                part = new Part(null, field[1..], null, line);
+                node = new Field(field[1..], line);
                 return true;
             case ["label", var key] when key.StartsWith('"'):
-                part = new Part(null, null, key[1..^1], line);
+                node = new Label(key[1..^1], line);
                 return true;
             case ["label", ..]:
                 error = $"template: :{line}: wrong number of args for label: want 1 got {tokens.Count - 1}";

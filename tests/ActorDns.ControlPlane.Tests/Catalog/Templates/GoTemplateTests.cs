@@ -3,7 +3,7 @@ using Xunit;
 
 namespace ActorDns.ControlPlane.Tests.Catalog.Templates;
 
-/// <summary>The Go template subset of hostname templates (kuma-dns.md §4.2, scenarios 72–78).</summary>
+/// <summary>The Go template subset of hostname and VirtualOutbound templates (kuma-dns.md §4.2, §5.2, scenarios 72–78, 88–92).</summary>
 public sealed class GoTemplateTests
 {
     private static readonly Dictionary<string, string> Fields = new(StringComparer.Ordinal)
@@ -57,6 +57,53 @@ public sealed class GoTemplateTests
 
         Assert.False(template.TryRender(Fields.GetValueOrDefault, _ => null, out _, out var error));
         Assert.Contains("can't evaluate field Port", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("9000", "9000")]
+    [InlineData(null, "8080")]
+    [InlineData("", "8080")]
+    public void TryRender_IfElse_OnAMapOfParameters(string? port, string expected)
+    {
+        Assert.True(GoTemplate.TryParse("{{if .port}}{{.port}}{{else}}8080{{end}}", out var template, out var error), error);
+        var parameters = new Dictionary<string, string>();
+        if (port is not null)
+        {
+            parameters["port"] = port;
+        }
+
+        Assert.True(template.TryRender(parameters.GetValueOrDefault, _ => null, out var result, out error, missingField: "<no value>"), error);
+        Assert.Equal(expected, result);
+    }
+
+    [Fact]
+    public void TryRender_MissingMapKey_RendersAsGoDoes()
+    {
+        Assert.True(GoTemplate.TryParse("{{.svc}}.{{.instance}}", out var template, out _));
+
+        Assert.True(template.TryRender(k => k == "svc" ? "web" : null, _ => null, out var result, out _, missingField: "<no value>"));
+        Assert.Equal("web.<no value>", result);
+    }
+
+    [Fact]
+    public void TryRender_NestedIf_TakesTheInnerBranch()
+    {
+        Assert.True(GoTemplate.TryParse("{{if .a}}{{if .b}}ab{{else}}a{{end}}{{else}}none{{end}}", out var template, out _));
+
+        Assert.True(template.TryRender(k => k == "a" ? "1" : null, _ => null, out var result, out _, missingField: "<no value>"));
+        Assert.Equal("a", result);
+    }
+
+    [Theory]
+    [InlineData("{{end}}", "template: :1: unexpected {{end}}")]
+    [InlineData("{{else}}", "template: :1: unexpected {{else}}")]
+    [InlineData("{{if .x}}a", "template: :1: unexpected EOF")]
+    [InlineData("{{if}}a{{end}}", "template: :1: missing value for if")]
+    public void TryParse_UnbalancedIf_Fails(string text, string error)
+    {
+        Assert.False(GoTemplate.TryParse(text, out _, out var actual));
+
+        Assert.Equal(error, actual);
     }
 
     [Theory]
