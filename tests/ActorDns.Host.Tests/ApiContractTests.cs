@@ -178,6 +178,49 @@ public sealed class ApiContractTests(ApiContractTests.Fixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task VirtualOutbound_Applied_ItsHostnamesResolveAndShowInVips_FailuresAsWarnings()
+    {
+        using var api = new ApiTestClient(fixture.Api);
+        const string Instances = """
+            type: VirtualOutbound
+            mesh: default
+            name: vo-instances
+            selectors:
+            - match:
+                kuma.io/service: "*"
+                instance: "*"
+            conf:
+              host: "{{.svc}}.{{.instance}}.virtual"
+              port: "{{if .port}}{{.port}}{{else}}8080{{end}}"
+              parameters:
+              - name: svc
+                tagKey: kuma.io/service
+              - name: instance
+              - name: port
+            """;
+        Assert.Equal(HttpStatusCode.Created, (await api.PutForBodyAsync("meshes/default/virtual-outbounds/vo-instances", Instances, "application/yaml")).Status);
+        foreach (var (name, instance, port) in new[] { ("vo-dp-1", "a", "9000"), ("vo-dp-2", "b", "http") })
+        {
+            var dataplane = $$$"""{"type":"Dataplane","mesh":"default","name":"{{{name}}}","networking":{"address":"10.0.0.9","inbound":[{"port":8080,"tags":{"kuma.io/service":"vo-web","instance":"{{{instance}}}","port":"{{{port}}}"}}]}}""";
+            Assert.Equal(HttpStatusCode.Created, await api.PutAsync($"meshes/default/dataplanes/{name}", dataplane));
+        }
+
+        var vips = await api.GetJsonAsync("meshes/default/vips");
+        var entry = vips["entries"]!.AsArray().Single(e => e!["key"]!.GetValue<string>() == "fqdn:vo-web.a.virtual")!;
+        var dns = new LookupClient(new LookupClientOptions(new NameServer(fixture.Dns)) { UseCache = false, Retries = 0, Timeout = TimeSpan.FromSeconds(2) });
+        var answer = await Eventually.ValueAsync(
+            () => dns.QueryAsync("vo-web.a.virtual", QueryType.A), a => a.Answers.ARecords().Any(), TimeSpan.FromSeconds(5), "the VirtualOutbound's host resolves");
+
+        Assert.Equal("virtual-outbound:vo-instances", entry["origin"]!.GetValue<string>());
+        Assert.Equal([9000], entry["ports"]!.AsArray().Select(p => p!.GetValue<int>()));
+        Assert.Equal(entry["vip"]!.GetValue<string>(), answer.Answers.ARecords().Single().Address.ToString());
+        Assert.DoesNotContain(vips["entries"]!.AsArray(), e => e!["key"]!.GetValue<string>() == "fqdn:vo-web.b.virtual");
+        Assert.Contains(vips["warnings"]!.AsArray(), w => w!.GetValue<string>().EndsWith("didn't evaluate to a parsable number result=\"http\"", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, await api.DeleteAsync("meshes/default/virtual-outbounds/vo-instances"));
+        Assert.DoesNotContain((await api.VipsAsync("default")), v => v.Key == "fqdn:vo-web.a.virtual");
+    }
+
+    [Fact]
     public async Task Metrics_CountVipsAllocationsAndCommands()
     {
         using var api = new ApiTestClient(fixture.Api);

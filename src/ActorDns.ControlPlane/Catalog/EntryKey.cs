@@ -16,6 +16,9 @@ public readonly record struct EntryKey(string Origin, string Name) : IComparable
     /// <summary>An ExternalService host that is a DNS name.</summary>
     public const string HostOrigin = "host";
 
+    /// <summary>A hostname a VirtualOutbound renders for a Dataplane inbound.</summary>
+    public const string FqdnOrigin = "fqdn";
+
     /// <summary>A MeshService: one VIP from <c>ipam.meshService.CIDR</c>, served under its generated hostnames.</summary>
     public const string MeshServiceOrigin = "meshservice";
 

@@ -22,9 +22,11 @@ internal sealed class GroupCommit
     {
         foreach (var e in events)
         {
-            // Stored events are confirmed in this order, so each one's state is computed once, here.
+            // Stored events are confirmed in this order, so each one's state is computed once, here. An entry an event
+            // makes (a hostname a VirtualOutbound renders for a new Dataplane) shows only in the state after it.
             var touched = projected.KeysTouchedBy(e).ToList();
             projected = projected.Apply(e);
+            touched.AddRange(projected.KeysTouchedBy(e));
             _unconfirmed.Enqueue((touched, projected));
         }
 

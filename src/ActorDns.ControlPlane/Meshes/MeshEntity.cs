@@ -88,7 +88,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
             ? new ResourceList([ResourceStatus.Present(_state, _view.Zone, r)])
             : new ResourceList([])));
         Command<ListResources>(c => Sender.Tell(new ResourceList([.. _state.Catalog.Of(c.Kind).Values.Select(r => ResourceStatus.Present(_state, _view.Zone, r))])));
-        Command<GetVips>(_ => Sender.Tell(new VipTable(VipReadModel.Entries(_state, _view.Zone), _view.Version)));
+        Command<GetVips>(_ => Sender.Tell(new VipTable(VipReadModel.Entries(_state, _view.Zone), _view.Version) { Warnings = VipReadModel.Warnings(_state) }));
         Command<GetZone>(_ => Sender.Tell(new ZoneSnapshot(_mesh, _view.Version, _settings.Ttl, [.. _view.Zone.Records.Values])));
         Command<GetZoneVersion>(_ => Sender.Tell(new ZoneVersion(_mesh, _view.Version)));
         Command<Flush>(_ => OnFlush());

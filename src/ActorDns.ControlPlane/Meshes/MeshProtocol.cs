@@ -30,7 +30,11 @@ public static class MeshProtocol
 
     public sealed record VipEntry(string Key, string Origin, string? Vip, string? VipV6, IReadOnlyList<int> Ports, IReadOnlyList<string> Names, string? Reason);
 
-    public sealed record VipTable(IReadOnlyList<VipEntry> Entries, long Version);
+    public sealed record VipTable(IReadOnlyList<VipEntry> Entries, long Version)
+    {
+        /// <summary>VirtualOutbound renderings that failed and so gave no entry.</summary>
+        public IReadOnlyList<string> Warnings { get; init; } = [];
+    }
 
     /// <summary>The whole DNS view, for a resolver that is new or behind. Replies <see cref="ZoneSnapshot"/>.</summary>
     public sealed record GetZone(string Mesh) : IWithMeshId;

@@ -62,7 +62,7 @@ public sealed record MeshSnapshot(
             Assignments = assignments.ToImmutableSortedDictionary(a => a.Key, a => a),
             Books = Pools.ToImmutableSortedDictionary(p => p.Key, p => FromBook(p.Value, used[p.Key]), StringComparer.Ordinal),
         };
-        state = state with { Catalog = catalog, Allocator = allocator };
+        state = (state with { Catalog = catalog, Allocator = allocator }).WithAllVirtualHosts();
         return Generators is null ? state.WithAllHostnames() : state.WithGenerators(Generators);
     }
 

@@ -4,6 +4,7 @@ using ActorDns.ControlPlane.Allocation;
 using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Catalog.Kinds;
 using ActorDns.ControlPlane.Catalog.Kinds.HostnameGenerator;
+using ActorDns.ControlPlane.Catalog.Kinds.VirtualOutbound;
 using ActorDns.ControlPlane.Events;
 using ActorDns.ControlPlane.Zones;
 
@@ -23,6 +24,13 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
     public ImmutableDictionary<EntryKey, ImmutableArray<GeneratedHostname>> Hostnames { get; init; } =
         ImmutableDictionary<EntryKey, ImmutableArray<GeneratedHostname>>.Empty;
 
+    /// <summary>Per Dataplane, the hostnames VirtualOutbounds give its inbounds and the renderings that failed.</summary>
+    public ImmutableDictionary<string, (ImmutableArray<VirtualHost> Hosts, ImmutableArray<string> Warnings)> Virtual { get; init; } =
+        ImmutableDictionary.Create<string, (ImmutableArray<VirtualHost>, ImmutableArray<string>)>(StringComparer.Ordinal);
+
+    /// <summary>Each <c>fqdn:</c> entry and the number of Dataplanes VirtualOutbounds render it for: wanted while above zero.</summary>
+    public ImmutableDictionary<EntryKey, int> FqdnReferences { get; init; } = ImmutableDictionary<EntryKey, int>.Empty;
+
     /// <summary>The directory's HostnameGenerators this mesh took last; null until it took any (then the settings' defaults apply).</summary>
     public HostnameGeneratorsSet? GeneratorsSet { get; init; }
 
@@ -37,7 +45,10 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
         Catalog.Count + Allocator.Assignments.Count
         + Allocator.Books.Values.Sum(b => b.Quarantined.Count);
 
-    public bool IsWanted(EntryKey key) => Catalog.IsWanted(key, Settings.ServiceVipEnabled);
+    public bool IsWanted(EntryKey key) => Catalog.IsWanted(key, Settings.ServiceVipEnabled) || FqdnReferences.ContainsKey(key);
+
+    /// <summary>Every entry some resource wants (service entries even while service VIPs are off).</summary>
+    public IEnumerable<EntryKey> WantedKeys => Catalog.References.Keys.Concat(FqdnReferences.Keys);
 
     /// <summary>
     /// The DNS names an entry is served under, with their rank (SPEC §4.1): a service's and a host's follow from the key;
@@ -91,7 +102,7 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
 
     /// <summary>Every entry checked again: quarantine that ended, a changed CIDR, anything a missed event left behind.</summary>
     public IReadOnlyList<IMeshEvent> DecideReconcile(DateTimeOffset now) =>
-        Allocator.Decide(Allocator.Assignments.Keys.Concat(Catalog.References.Keys), IsWanted, now);
+        Allocator.Decide(Allocator.Assignments.Keys.Concat(WantedKeys), IsWanted, now);
 
     private IEnumerable<IMeshEvent> DecideAfter(IMeshEvent change, IEnumerable<EntryKey> pending, DateTimeOffset now)
     {
@@ -102,9 +113,10 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
     /// <summary>The entry keys whose VIP or wantedness an event may change, judged on this (the pre-event) state.</summary>
     public IEnumerable<EntryKey> KeysTouchedBy(IMeshEvent @event) => @event switch
     {
+        ResourceUpserted or ResourceDeleted when IsVirtualOutbound(@event) => FqdnReferences.Keys,
         ResourceUpserted e when ResourceKinds.FromTypeName(e.Kind) is { } kind =>
-            Catalog.KeysOf(kind, e.Name).Concat(new MeshResource(kind, Mesh, e.Name, e.Json, e.Services, e.Host).EntryKeys(serviceVipEnabled: true)),
-        ResourceDeleted e when ResourceKinds.FromTypeName(e.Kind) is { } kind => Catalog.KeysOf(kind, e.Name),
+            Catalog.KeysOf(kind, e.Name).Concat(new MeshResource(kind, Mesh, e.Name, e.Json, e.Services, e.Host).EntryKeys(serviceVipEnabled: true)).Concat(VirtualKeysOf(kind, e.Name)),
+        ResourceDeleted e when ResourceKinds.FromTypeName(e.Kind) is { } kind => Catalog.KeysOf(kind, e.Name).Concat(VirtualKeysOf(kind, e.Name)),
         HostnameGeneratorsSet => NamedKeys(),
         VipAllocated e => [EntryKey.Parse(e.Key)],
         VipReleased e => [EntryKey.Parse(e.Key)],
@@ -116,6 +128,10 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
         var next = this with { Catalog = Catalog.Apply(@event, Mesh), Allocator = Allocator.Apply(@event) };
         return @event switch
         {
+            ResourceUpserted or ResourceDeleted when IsVirtualOutbound(@event) =>
+                next.WithVirtualHosts(next.Catalog.Of(ResourceKind.Dataplane).Keys.Concat(Virtual.Keys).Distinct()),
+            ResourceUpserted { Kind: "Dataplane" } e => next.WithVirtualHosts([e.Name]),
+            ResourceDeleted { Kind: "Dataplane" } e => next.WithVirtualHosts([e.Name]),
             ResourceUpserted e when ResourceKinds.FromTypeName(e.Kind) is { } kind && ResourceKinds.Of(kind).NamedByGenerators =>
                 next.WithHostnames(KeysTouchedBy(e)),
             ResourceDeleted e when ResourceKinds.FromTypeName(e.Kind) is { } kind && ResourceKinds.Of(kind).NamedByGenerators =>
@@ -123,6 +139,72 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
             HostnameGeneratorsSet e => next.WithGenerators(e),
             _ => next,
         };
+    }
+
+    /// <summary>What every Dataplane's inbounds get from the VirtualOutbounds, derived again (recovery from a snapshot).</summary>
+    public MeshState WithAllVirtualHosts() => WithVirtualHosts(Catalog.Of(ResourceKind.Dataplane).Keys);
+
+    private static bool IsVirtualOutbound(IMeshEvent @event) =>
+        @event is ResourceUpserted { Kind: var upserted } && upserted == VirtualOutboundKind.Resource.TypeName
+        || @event is ResourceDeleted { Kind: var deleted } && deleted == VirtualOutboundKind.Resource.TypeName;
+
+    /// <summary>The <c>fqdn:</c> entries VirtualOutbounds render for the Dataplane <paramref name="name"/>.</summary>
+    private IEnumerable<EntryKey> VirtualKeysOf(ResourceKind kind, string name) =>
+        kind == ResourceKind.Dataplane && Virtual.TryGetValue(name, out var rendered) ? rendered.Hosts.Select(h => h.Key) : [];
+
+    /// <summary>
+    /// The hostnames VirtualOutbounds give the inbounds of the Dataplanes <paramref name="dataplanes"/>, derived again,
+    /// and the count of Dataplanes behind each <c>fqdn:</c> entry. Without a VirtualOutbound, nothing is done.
+    /// </summary>
+    private MeshState WithVirtualHosts(IEnumerable<string> dataplanes)
+    {
+        var outbounds = Catalog.Of(VirtualOutboundKind.Resource).Values.Select(VirtualOutboundDefinition.From).ToList();
+        if (outbounds.Count == 0 && Virtual.IsEmpty)
+        {
+            return this;
+        }
+
+        var virtualHosts = Virtual.ToBuilder();
+        var references = FqdnReferences.ToBuilder();
+        foreach (var name in dataplanes)
+        {
+            if (virtualHosts.TryGetValue(name, out var old))
+            {
+                foreach (var key in old.Hosts.Select(h => h.Key).Distinct())
+                {
+                    var count = references.GetValueOrDefault(key) - 1;
+                    if (count > 0)
+                    {
+                        references[key] = count;
+                    }
+                    else
+                    {
+                        references.Remove(key);
+                    }
+                }
+
+                virtualHosts.Remove(name);
+            }
+
+            if (!Catalog.Of(ResourceKind.Dataplane).TryGetValue(name, out var dataplane))
+            {
+                continue;
+            }
+
+            var rendered = VirtualHosts.Of(dataplane, outbounds);
+            if (rendered.Hosts.IsEmpty && rendered.Warnings.IsEmpty)
+            {
+                continue;
+            }
+
+            virtualHosts[name] = rendered;
+            foreach (var key in rendered.Hosts.Select(h => h.Key).Distinct())
+            {
+                references[key] = references.GetValueOrDefault(key) + 1;
+            }
+        }
+
+        return this with { Virtual = virtualHosts.ToImmutable(), FqdnReferences = references.ToImmutable() };
     }
 
     /// <summary>Takes the directory's generators (an older set than the one held changes nothing) and names every resource again.</summary>

@@ -2,6 +2,7 @@ using ActorDns.ControlPlane.Allocation;
 using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Catalog.Kinds.MeshExternalService;
 using ActorDns.ControlPlane.Catalog.Kinds.MeshService;
+using ActorDns.ControlPlane.Catalog.Kinds.VirtualOutbound;
 using ActorDns.ControlPlane.Zones;
 using static ActorDns.ControlPlane.Meshes.MeshProtocol;
 
@@ -15,7 +16,8 @@ public static class VipReadModel
 {
     public static List<VipEntry> Entries(MeshState state, ZoneState zone)
     {
-        var keys = state.Allocator.Assignments.Keys.Concat(state.Catalog.References.Keys.Where(state.IsWanted)).Distinct().Order();
+        var keys = state.Allocator.Assignments.Keys.Concat(state.WantedKeys.Where(state.IsWanted)).Distinct().Order();
+        var virtualHosts = state.Virtual.Values.SelectMany(v => v.Hosts).ToLookup(h => h.Host, StringComparer.Ordinal);
         var entries = new List<VipEntry>();
         foreach (var key in keys)
         {
@@ -48,12 +50,18 @@ public static class VipReadModel
                 }
             }
 
-            entries.Add(new VipEntry(key.ToString(), key.Origin, assignment?.Vip?.ToString(), assignment?.VipV6?.ToString(),
-                PortsOf(state, key), names, reasons.Count == 0 ? null : string.Join("; ", reasons)));
+            var (origin, ports) = key.Origin == EntryKey.FqdnOrigin && virtualHosts[key.Name].Any()
+                ? ($"virtual-outbound:{VirtualHosts.Winner(virtualHosts[key.Name]).VirtualOutbound}", [.. virtualHosts[key.Name].Select(h => h.Port).Distinct().Order()])
+                : (key.Origin, PortsOf(state, key));
+            entries.Add(new VipEntry(key.ToString(), origin, assignment?.Vip?.ToString(), assignment?.VipV6?.ToString(),
+                ports, names, reasons.Count == 0 ? null : string.Join("; ", reasons)));
         }
 
         return entries;
     }
+
+    /// <summary>Every VirtualOutbound rendering that failed, so gave no entry (SPEC §3.1).</summary>
+    public static List<string> Warnings(MeshState state) => [.. state.Virtual.Values.SelectMany(v => v.Warnings).Order(StringComparer.Ordinal)];
 
     /// <summary>
     /// A service answers on the service VIP port; a host on the ports of the ExternalServices naming it; a MeshService

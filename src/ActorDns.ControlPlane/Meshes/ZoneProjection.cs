@@ -15,7 +15,7 @@ public sealed record ZoneProjection(ZoneState Zone, long Version, IReadOnlySet<E
     /// <summary>The view of a recovered state, known by <paramref name="version"/>.</summary>
     public static ZoneProjection Recover(MeshState state, long version)
     {
-        var keys = state.Allocator.Assignments.Keys.Concat(state.Catalog.References.Keys).ToList();
+        var keys = state.Allocator.Assignments.Keys.Concat(state.WantedKeys).ToList();
         return new ZoneProjection(ZoneState.Build(state.Settings.Domain, keys, k => AssignmentOf(state, k), state.NamesOf), version, Lacking(state, keys));
     }
 

@@ -101,6 +101,7 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
             {
                 entries = table.Entries.Select(e => new { key = e.Key, vip = e.Vip, vipV6 = e.VipV6, ports = e.Ports, origin = e.Origin, names = e.Names, reason = e.Reason }),
                 version = table.Version,
+                warnings = table.Warnings,
             });
         });
         inMesh.MapGet("/dns-records", async (string mesh) =>

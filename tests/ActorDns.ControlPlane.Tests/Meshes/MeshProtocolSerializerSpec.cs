@@ -46,8 +46,8 @@ public sealed class MeshProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
         { "get-vips", new GetVips("m"), """{"mesh":"m"}""" },
         {
             "vip-table",
-            new VipTable([new VipEntry("service:backend", "service", "240.0.0.1", "fd00::1", [80], ["backend.mesh"], null), new VipEntry("host:x.org", "host", null, null, [], [], "pool exhausted")], 7),
-            """{"entries":[{"key":"service:backend","origin":"service","vip":"240.0.0.1","vipV6":"fd00::1","ports":[80],"names":["backend.mesh"],"reason":null},{"key":"host:x.org","origin":"host","vip":null,"vipV6":null,"ports":[],"names":[],"reason":"pool exhausted"}],"version":7}"""
+            new VipTable([new VipEntry("service:backend", "service", "240.0.0.1", "fd00::1", [80], ["backend.mesh"], null), new VipEntry("host:x.org", "host", null, null, [], [], "pool exhausted")], 7) { Warnings = ["vo failed"] },
+            """{"entries":[{"key":"service:backend","origin":"service","vip":"240.0.0.1","vipV6":"fd00::1","ports":[80],"names":["backend.mesh"],"reason":null},{"key":"host:x.org","origin":"host","vip":null,"vipV6":null,"ports":[],"names":[],"reason":"pool exhausted"}],"version":7,"warnings":["vo failed"]}"""
         },
         { "get-zone", new GetZone("m"), """{"mesh":"m"}""" },
         { "zone-snapshot", new ZoneSnapshot("default", 7, 60, [Record]), $$"""{"mesh":"default","version":7,"ttl":60,"records":[{{RecordJson}}]}""" },

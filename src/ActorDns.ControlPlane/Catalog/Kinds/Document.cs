@@ -164,6 +164,22 @@ public static partial class Document
             }
         }
 
+        return StampTimes(root, existing, context);
+    }
+
+    /// <summary>The document with its first <c>creationTime</c> (kept on a replace) and <c>modificationTime</c> now.</summary>
+    public static string StampTimes(MeshResource resource, MeshResource? existing, StampContext context) =>
+        StampTimes((JsonObject)JsonNode.Parse(resource.Json)!, existing, context);
+
+    /// <summary>When a resource was created, from its stored document; the epoch when it has none.</summary>
+    public static DateTimeOffset CreationTime(JsonNode? root) =>
+        String(root?["creationTime"]) is { } text
+        && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+            ? at
+            : DateTimeOffset.UnixEpoch;
+
+    private static string StampTimes(JsonObject root, MeshResource? existing, StampContext context)
+    {
         var now = context.Now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
         root["creationTime"] = existing is not null && JsonNode.Parse(existing.Json)?["creationTime"] is JsonValue created ? created.DeepClone() : now;
         root["modificationTime"] = now;

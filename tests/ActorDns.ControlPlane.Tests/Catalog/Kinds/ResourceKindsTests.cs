@@ -10,9 +10,9 @@ public sealed class ResourceKindsTests
     [Fact]
     public void All_NamesEveryKindOnce_ByTypeUrlSegmentAndCliName()
     {
-        Assert.Equal(["Dataplane", "ExternalService", "MeshService", "MeshExternalService"], ResourceKinds.All.Select(k => k.Kind.TypeName));
-        Assert.Equal(["dataplanes", "external-services", "meshservices", "meshexternalservices"], ResourceKinds.All.Select(k => k.Kind.UrlSegment));
-        Assert.Equal(["dataplane", "external-service", "meshservice", "meshexternalservice"], ResourceKinds.All.Select(k => k.CliName));
+        Assert.Equal(["Dataplane", "ExternalService", "VirtualOutbound", "MeshService", "MeshExternalService"], ResourceKinds.All.Select(k => k.Kind.TypeName));
+        Assert.Equal(["dataplanes", "external-services", "virtual-outbounds", "meshservices", "meshexternalservices"], ResourceKinds.All.Select(k => k.Kind.UrlSegment));
+        Assert.Equal(["dataplane", "external-service", "virtual-outbound", "meshservice", "meshexternalservice"], ResourceKinds.All.Select(k => k.CliName));
     }
 
     [Theory]
