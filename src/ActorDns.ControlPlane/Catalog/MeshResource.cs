@@ -4,7 +4,7 @@ using ActorDns.ControlPlane.Catalog.Kinds;
 namespace ActorDns.ControlPlane.Catalog;
 
 /// <summary>
-/// A validated Dataplane or ExternalService: its JSON exactly as applied (returned unchanged by GET) and
+/// A validated resource of a mesh: its JSON as stored (returned by GET, with a status for the kinds that have one) and
 /// what the control plane derives from it — the entries that need VIPs (SPEC §3).
 /// </summary>
 public sealed record MeshResource(ResourceKind Kind, string Mesh, string Name, string Json, IReadOnlyList<string> Services, string? Host)

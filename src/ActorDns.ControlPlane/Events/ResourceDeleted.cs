@@ -1,4 +1,4 @@
 namespace ActorDns.ControlPlane.Events;
 
-/// <summary>A Dataplane or ExternalService was deleted. Persisted.</summary>
+/// <summary>A resource of a mesh was deleted. Persisted.</summary>
 public sealed record ResourceDeleted(string Kind, string Name) : IMeshEvent;

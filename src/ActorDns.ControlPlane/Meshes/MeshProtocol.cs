@@ -6,7 +6,7 @@ namespace ActorDns.ControlPlane.Meshes;
 /// <summary>The messages of a mesh entity: one per mesh, sharded by mesh name, the single writer of its catalog and VIPs.</summary>
 public static class MeshProtocol
 {
-    /// <summary>Create or replace a Dataplane or ExternalService. Replies <see cref="ResourceStored"/> once persisted.</summary>
+    /// <summary>Create or replace a resource of a mesh. Replies <see cref="ResourceStored"/> once persisted.</summary>
     public sealed record UpsertResource(string Mesh, MeshResource Resource) : IWithMeshId;
 
     public sealed record ResourceStored(bool Created);

@@ -11,9 +11,10 @@ using ActorDns.ControlPlane.Zones;
 namespace ActorDns.ControlPlane.Meshes;
 
 /// <summary>
-/// Everything one mesh persists: its catalog and its allocations, as pure state, and what is derived from them (the
-/// generated hostnames). Commands become events in the <c>Decide*</c> methods; <see cref="Apply"/> folds an event
-/// in. The clock is a parameter.
+/// Everything one mesh persists: its catalog and its allocations, as pure state, and what is derived from them across
+/// resources (the hostnames HostnameGenerators give MeshServices and MeshExternalServices, the hosts VirtualOutbounds
+/// render for Dataplane inbounds), kept up to date for exactly what an event touches. Commands become events in the
+/// <c>Decide*</c> methods; <see cref="Apply"/> folds an event in. The clock is a parameter.
 /// </summary>
 public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState Catalog, AllocatorState Allocator)
 {
@@ -110,7 +111,10 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
         return after.Allocator.Decide(KeysTouchedBy(change).Concat(after.KeysTouchedBy(change)).Concat(pending), after.IsWanted, now);
     }
 
-    /// <summary>The entry keys whose VIP or wantedness an event may change, judged on this (the pre-event) state.</summary>
+    /// <summary>
+    /// The entry keys whose VIP, names or wantedness an event may change, judged on this state: on the state before the
+    /// event they are the entries it may end, on the state after it the entries it may begin.
+    /// </summary>
     public IEnumerable<EntryKey> KeysTouchedBy(IMeshEvent @event) => @event switch
     {
         ResourceUpserted or ResourceDeleted when IsVirtualOutbound(@event) => FqdnReferences.Keys,

@@ -16,7 +16,7 @@ using static ActorDns.ControlPlane.Meshes.MeshProtocol;
 namespace ActorDns.Host.Api;
 
 /// <summary>
-/// Kuma's Universal REST API for meshes, Dataplanes and ExternalServices, plus <c>/vips</c> and
+/// Kuma's Universal REST API for meshes, the resource kinds of a mesh and HostnameGenerators, plus <c>/vips</c> and
 /// <c>/dns-records</c> (SPEC §2). A change is answered 201/200 only after its events are persisted.
 /// </summary>
 public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
