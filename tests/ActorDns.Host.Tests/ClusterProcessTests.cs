@@ -72,9 +72,13 @@ public sealed class ClusterProcessTests : IAsyncLifetime
             Assert.Equal("", await AnswerAsync(0, "gone.mesh", a => a.Length == 0));
             Assert.Equal("", await AnswerAsync(1, "gone.mesh", a => a.Length == 0));
 
-            // The resolver's view of the cluster and of its table (SPEC §6).
+            // The resolver's view of the cluster and of its table (SPEC §6). Membership reaches it by gossip, which may
+            // trail the DNS answers by a round.
             using var http = new HttpClient();
-            var metrics = await http.GetStringAsync($"http://{_resolvers[0].Api}/metrics");
+            var metrics = await Eventually.ValueAsync(
+                () => http.GetStringAsync($"http://{_resolvers[0].Api}/metrics"),
+                m => m.Contains("actordns_cluster_members{role=\"resolver\",status=\"up\"} 2\n", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(10), "resolver 0 sees both resolvers up", TimeSpan.FromMilliseconds(200));
             Assert.Contains("actordns_cluster_members{role=\"control-plane\",status=\"up\"} 1\n", metrics, StringComparison.Ordinal);
             Assert.Contains("actordns_cluster_members{role=\"resolver\",status=\"up\"} 2\n", metrics, StringComparison.Ordinal);
             Assert.Contains("actordns_resolver_table_entries{mesh=\"default\"} 1\n", metrics, StringComparison.Ordinal);
