@@ -6,7 +6,7 @@ namespace ActorDns.ControlPlane.Catalog.Kinds.MeshExternalService;
 /// Kuma's <c>MeshExternalService</c> (SPEC §3.1): one VIP from <c>ipam.meshExternalService.CIDR</c>, answered under
 /// the hostnames the HostnameGenerators give it; <c>spec.match{type, port, protocol}</c> and <c>spec.endpoints[]</c>.
 /// </summary>
-public sealed class MeshExternalServiceKind : MeshKind
+public sealed class MeshExternalServiceKind : ZoneServiceKind
 {
     public static readonly ResourceKind Resource = new("MeshExternalService", "meshexternalservices");
 
@@ -16,17 +16,10 @@ public sealed class MeshExternalServiceKind : MeshKind
 
     public override string CliName => "meshexternalservice";
 
-    public override bool NamedByGenerators => true;
+    protected override string Origin => EntryKey.MeshExternalServiceOrigin;
 
-    public override Derivation Validate(JsonObject root, List<ValidationCause> causes)
+    protected override void ValidateSpec(JsonObject spec, List<ValidationCause> causes)
     {
-        Document.Labels(root["labels"], "labels", causes);
-        if (root["spec"] is not JsonObject spec)
-        {
-            causes.Add(new ValidationCause("spec", "must be defined"));
-            return Derivation.None;
-        }
-
         if (spec["match"] is not JsonObject match)
         {
             causes.Add(new ValidationCause("spec.match", "must be defined"));
@@ -50,7 +43,7 @@ public sealed class MeshExternalServiceKind : MeshKind
             if (endpointsNode is not JsonArray endpoints)
             {
                 causes.Add(new ValidationCause("spec.endpoints", "must be a list"));
-                return Derivation.None;
+                return;
             }
 
             for (var i = 0; i < endpoints.Count; i++)
@@ -65,14 +58,7 @@ public sealed class MeshExternalServiceKind : MeshKind
                 Document.Port(endpoint["port"], $"{field}.port", causes, required: false);
             }
         }
-
-        return Derivation.None;
     }
-
-    public override IEnumerable<EntryKey> EntriesOf(MeshResource resource) => [new EntryKey(EntryKey.MeshExternalServiceOrigin, resource.Name)];
-
-    public override string Stamp(MeshResource resource, MeshResource? existing, StampContext context) =>
-        Document.StampZoneResource(resource, existing, context);
 
     /// <summary>The port listed with its VIP in <c>/vips</c>: <c>spec.match.port</c>.</summary>
     public static IEnumerable<int> PortsOf(JsonNode root) =>

@@ -6,7 +6,7 @@ namespace ActorDns.ControlPlane.Catalog.Kinds.MeshService;
 /// Kuma's <c>MeshService</c> (SPEC §3.1): one VIP from <c>ipam.meshService.CIDR</c>, answered under the hostnames
 /// the HostnameGenerators give it; <c>spec.selector.dataplaneTags</c> and <c>spec.ports[]</c>.
 /// </summary>
-public sealed class MeshServiceKind : MeshKind
+public sealed class MeshServiceKind : ZoneServiceKind
 {
     public static readonly ResourceKind Resource = new("MeshService", "meshservices");
 
@@ -14,17 +14,10 @@ public sealed class MeshServiceKind : MeshKind
 
     public override string CliName => "meshservice";
 
-    public override bool NamedByGenerators => true;
+    protected override string Origin => EntryKey.MeshServiceOrigin;
 
-    public override Derivation Validate(JsonObject root, List<ValidationCause> causes)
+    protected override void ValidateSpec(JsonObject spec, List<ValidationCause> causes)
     {
-        Document.Labels(root["labels"], "labels", causes);
-        if (root["spec"] is not JsonObject spec)
-        {
-            causes.Add(new ValidationCause("spec", "must be defined"));
-            return Derivation.None;
-        }
-
         if (spec["selector"] is { } selector)
         {
             if (selector is not JsonObject selectorObject)
@@ -39,13 +32,13 @@ public sealed class MeshServiceKind : MeshKind
 
         if (spec["ports"] is not { } portsNode)
         {
-            return Derivation.None;
+            return;
         }
 
         if (portsNode is not JsonArray ports)
         {
             causes.Add(new ValidationCause("spec.ports", "must be a list"));
-            return Derivation.None;
+            return;
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -81,14 +74,7 @@ public sealed class MeshServiceKind : MeshKind
                 causes.Add(new ValidationCause($"{field}.name", "must be a non-empty string, unique among the ports"));
             }
         }
-
-        return Derivation.None;
     }
-
-    public override IEnumerable<EntryKey> EntriesOf(MeshResource resource) => [new EntryKey(EntryKey.MeshServiceOrigin, resource.Name)];
-
-    public override string Stamp(MeshResource resource, MeshResource? existing, StampContext context) =>
-        Document.StampZoneResource(resource, existing, context);
 
     /// <summary>The ports listed with its VIP in <c>/vips</c>: <c>spec.ports[].port</c>.</summary>
     public static IEnumerable<int> PortsOf(JsonNode root) =>
