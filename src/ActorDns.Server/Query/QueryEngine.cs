@@ -64,6 +64,11 @@ public static class QueryEngine
 
     private static QueryResult AnswerName(ZoneTable table, ReadOnlySpan<byte> query, Span<byte> response, in DnsQuery q, ZoneEntry entry, bool overUdp)
     {
+        if (entry.IsService)
+        {
+            return AnswerService(table, query, response, q, entry, overUdp);
+        }
+
         var useA = q.QType == DnsRecordType.A
             // RFC 8482 §4.1: one RRset is a complete answer to ANY.
             || (q.QType == DnsRecordType.ANY && entry.ACount > 0);
@@ -80,7 +85,29 @@ public static class QueryEngine
             return Reply(query, response, q, DnsRcode.NoError, authoritative: true, new Records(answers, count, -1, default, inAnswer: false), overUdp);
         }
 
-        // NODATA, never NXDOMAIN, for a name that exists (RFC 2308 §2.2, RFC 8020); the SOA when the name is in our domain.
+        return NoData(table, query, response, q, overUdp);
+    }
+
+    /// <summary>
+    /// A service name (SPEC §4.1): SRV (and ANY) get the SRV RR with the target's A and AAAA as additional records,
+    /// A and AAAA get NODATA (the name exists, its target holds the addresses), other types go to the next step.
+    /// </summary>
+    private static QueryResult AnswerService(ZoneTable table, ReadOnlySpan<byte> query, Span<byte> response, in DnsQuery q, ZoneEntry entry, bool overUdp)
+    {
+        if (q.QType is DnsRecordType.SRV or DnsRecordType.ANY)
+        {
+            var records = new Records(entry.SrvRecord, 1, -1, default, inAnswer: false, entry.AddressRecords, entry.ACount + entry.AaaaCount);
+            return Reply(query, response, q, DnsRcode.NoError, authoritative: true, records, overUdp);
+        }
+
+        return q.QType is DnsRecordType.A or DnsRecordType.AAAA
+            ? NoData(table, query, response, q, overUdp)
+            : Reply(query, response, q, DnsRcode.NotImp, authoritative: false, default, overUdp);
+    }
+
+    /// <summary>NODATA, never NXDOMAIN, for a name that exists (RFC 2308 §2.2, RFC 8020); the SOA when the name is in our domain.</summary>
+    private static QueryResult NoData(ZoneTable table, ReadOnlySpan<byte> query, Span<byte> response, in DnsQuery q, bool overUdp)
+    {
         var apexOffset = DnsName.FindSuffix(q.QName(query), table.Settings.Apex);
         var authority = apexOffset < 0
             ? default

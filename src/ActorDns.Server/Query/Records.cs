@@ -1,11 +1,13 @@
 namespace ActorDns.Server.Query;
 
 /// <summary>
-/// The records of one reply: <see cref="Answers"/> (pre-encoded RRs whose owner points at the question)
-/// and optionally one apex record (SOA or NS, from TYPE on) whose owner is a pointer to <see cref="ApexOwner"/>,
-/// placed in the answer or the authority section.
+/// The records of one reply: <see cref="Answers"/> (pre-encoded RRs whose owner points into the question),
+/// optionally one apex record (SOA or NS, from TYPE on) whose owner is a pointer to <see cref="ApexOwner"/>,
+/// placed in the answer or the authority section, and <see cref="Additional"/> RRs (an SRV target's addresses).
 /// </summary>
-internal readonly ref struct Records(ReadOnlySpan<byte> answers, int answerCount, int apexOwner, ReadOnlySpan<byte> apexRecord, bool inAnswer)
+internal readonly ref struct Records(
+    ReadOnlySpan<byte> answers, int answerCount, int apexOwner, ReadOnlySpan<byte> apexRecord, bool inAnswer,
+    ReadOnlySpan<byte> additional = default, int additionalCount = 0)
 {
     public ReadOnlySpan<byte> Answers { get; } = answers;
 
@@ -16,6 +18,10 @@ internal readonly ref struct Records(ReadOnlySpan<byte> answers, int answerCount
     public ReadOnlySpan<byte> ApexRecord { get; } = apexRecord;
 
     public bool ApexInAnswer { get; } = inAnswer;
+
+    public ReadOnlySpan<byte> Additional { get; } = additional;
+
+    public int AdditionalCount { get; } = additionalCount;
 
     public bool HasApexRecord => ApexOwner >= 0 && !ApexRecord.IsEmpty;
 }

@@ -19,7 +19,7 @@ internal static class ReplyWriter
             (ushort)(question.IsEmpty ? 0 : 1),
             (ushort)answerCount,
             (ushort)authorityCount,
-            (ushort)(hasOpt ? 1 : 0)));
+            (ushort)(records.AdditionalCount + (hasOpt ? 1 : 0))));
         writer.WriteBytes(question);
         writer.WriteBytes(records.Answers);
         if (records.HasApexRecord)
@@ -27,6 +27,8 @@ internal static class ReplyWriter
             writer.WritePointer(records.ApexOwner);
             writer.WriteBytes(records.ApexRecord);
         }
+
+        writer.WriteBytes(records.Additional);
 
         if (hasOpt)
         {

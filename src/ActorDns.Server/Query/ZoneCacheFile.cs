@@ -7,23 +7,31 @@ namespace ActorDns.Server.Query;
 
 /// <summary>
 /// A resolver's last table on disk (SPEC §4.5), so a resolver restarted while the control plane is down
-/// still answers every name it knew. Text, one name per line: <c>actordns-zone 1 &lt;version&gt;</c>, then
-/// <c>&lt;name&gt; &lt;ip&gt; [&lt;ip&gt;...]</c>. Written to a temporary file and renamed over the old one, so a
-/// reader sees either the old table or the new one, never half of one.
+/// still answers every name it knew. Text, one name per line: <c>actordns-zone 2 &lt;version&gt;</c>, then
+/// <c>&lt;name&gt; [srv=&lt;port&gt;] &lt;ip&gt; [&lt;ip&gt;...]</c> (version 1 files, without <c>srv=</c>, are read too).
+/// Written to a temporary file and renamed over the old one, so a reader sees either the old table or the new one,
+/// never half of one.
 /// </summary>
 public static class ZoneCacheFile
 {
-    private const string Magic = "actordns-zone 1";
+    private const string Magic = "actordns-zone ";
+    private const string Current = "2";
+    private const string SrvField = "srv=";
 
     public static string PathFor(string directory, string mesh) => Path.Combine(directory, $"zone-{mesh}.cache");
 
     public static void Write(string path, ZoneTable table)
     {
         var text = new StringBuilder(table.Count * 32);
-        text.Append(CultureInfo.InvariantCulture, $"{Magic} {table.Version}\n");
+        text.Append(CultureInfo.InvariantCulture, $"{Magic}{Current} {table.Version}\n");
         foreach (var entry in table.Entries())
         {
             text.Append(DnsName.ToText(entry.Name));
+            if (entry.SrvPort is { } port)
+            {
+                text.Append(CultureInfo.InvariantCulture, $" {SrvField}{port}");
+            }
+
             foreach (var address in entry.Addresses(includeSynthesizedIpv6: false))
             {
                 text.Append(' ').Append(address);
@@ -49,8 +57,8 @@ public static class ZoneCacheFile
 
         using var reader = new StreamReader(path);
         var header = reader.ReadLine();
-        if (header is null || !header.StartsWith(Magic + " ", StringComparison.Ordinal)
-            || !long.TryParse(header.AsSpan(Magic.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        if (header is null || !(header.StartsWith(Magic + "1 ", StringComparison.Ordinal) || header.StartsWith(Magic + Current + " ", StringComparison.Ordinal))
+            || !long.TryParse(header.AsSpan(Magic.Length + 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
         {
             return false;
         }
@@ -59,8 +67,21 @@ public static class ZoneCacheFile
         while (reader.ReadLine() is { } line)
         {
             var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var first = 1;
+            ushort? srvPort = null;
+            if (fields.Length > 1 && fields[1].StartsWith(SrvField, StringComparison.Ordinal))
+            {
+                if (!ushort.TryParse(fields[1].AsSpan(SrvField.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+                {
+                    return false;
+                }
+
+                srvPort = port;
+                first = 2;
+            }
+
             var addresses = new List<IPAddress>(fields.Length);
-            foreach (var field in fields.Skip(1))
+            foreach (var field in fields.Skip(first))
             {
                 if (!IPAddress.TryParse(field, out var address))
                 {
@@ -70,12 +91,12 @@ public static class ZoneCacheFile
                 addresses.Add(address);
             }
 
-            if (fields.Length < 2)
+            if (fields.Length <= first)
             {
                 return false;
             }
 
-            records.Add(new ZoneRecord(fields[0], addresses));
+            records.Add(new ZoneRecord(fields[0], addresses) { SrvPort = srvPort });
         }
 
         table = ZoneTable.Create(settings, version, records);

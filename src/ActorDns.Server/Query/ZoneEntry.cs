@@ -7,8 +7,12 @@ namespace ActorDns.Server.Query;
 
 /// <summary>
 /// One name of a <see cref="ZoneTable"/> with its answers pre-encoded, in a single array:
-/// <c>[name length][lower-case wire name][A count][A RRs][AAAA count][AAAA RRs]</c>. Every RR's owner is a
-/// compression pointer to the question (offset 12), so a hit copies bytes and builds nothing.
+/// <c>[name length][lower-case wire name][A count][AAAA count][A RRs][AAAA RRs][SRV RR]</c>. Every RR's owner is a
+/// compression pointer into the question, so a hit copies bytes and builds nothing. A service name
+/// (<c>_&lt;port&gt;._&lt;proto&gt;.&lt;hostname&gt;</c>, SPEC §4.1) is marked by the top bit of its A count and ends
+/// with one SRV RR whose target is the hostname, written out in full (RFC 2782: no compression in the target); its
+/// A/AAAA RRs are the hostname's, owned by a pointer to the hostname inside the question, for the additional section.
+/// A plain name's lookup reads its counts at fixed offsets, as before service names existed.
 /// </summary>
 public readonly struct ZoneEntry
 {
@@ -17,6 +21,9 @@ public readonly struct ZoneEntry
 
     private const int ARecordSize = 16;
     private const int AaaaRecordSize = 28;
+    private const int SrvRdataFixedSize = 6;
+    private const byte ServiceFlag = 0x80;
+    private const ushort SrvWeight = 100;
 
     private readonly byte[] _data;
 
@@ -30,18 +37,51 @@ public readonly struct ZoneEntry
 
     public ReadOnlySpan<byte> Name => _data.AsSpan(1, _data[0]);
 
-    public int ACount => _data[1 + _data[0]];
+    public int ACount => _data[1 + _data[0]] & ~ServiceFlag;
 
-    public ReadOnlySpan<byte> ARecords => _data.AsSpan(2 + _data[0], ACount * ARecordSize);
+    public int AaaaCount => _data[2 + _data[0]];
 
-    private int AaaaCountOffset => 2 + _data[0] + (ACount * ARecordSize);
+    public ReadOnlySpan<byte> ARecords => _data.AsSpan(3 + _data[0], ACount * ARecordSize);
 
-    public int AaaaCount => _data[AaaaCountOffset];
+    public ReadOnlySpan<byte> AaaaRecords => _data.AsSpan(3 + _data[0] + (ACount * ARecordSize), AaaaCount * AaaaRecordSize);
 
-    public ReadOnlySpan<byte> AaaaRecords => _data.AsSpan(AaaaCountOffset + 1, AaaaCount * AaaaRecordSize);
+    /// <summary>A service name: it answers SRV, and its A/AAAA RRs are its target's.</summary>
+    public bool IsService => (_data[1 + _data[0]] & ServiceFlag) != 0;
 
-    /// <summary>Pre-encodes a record. The name must already be valid wire format.</summary>
-    internal static ZoneEntry Create(ReadOnlySpan<byte> lowerCaseName, IReadOnlyList<IPAddress> addresses, ZoneSettings settings)
+    /// <summary>The A then the AAAA RRs, contiguous: a service name's additional section.</summary>
+    public ReadOnlySpan<byte> AddressRecords => _data.AsSpan(3 + _data[0], (ACount * ARecordSize) + (AaaaCount * AaaaRecordSize));
+
+    /// <summary>A service name's SRV RR; empty for a plain name.</summary>
+    public ReadOnlySpan<byte> SrvRecord => IsService ? _data.AsSpan(3 + _data[0] + (ACount * ARecordSize) + (AaaaCount * AaaaRecordSize)) : default;
+
+    /// <summary>The port a service name's SRV answers (for diagnostics and the cache file, never on the query path).</summary>
+    public ushort? SrvPort => IsService ? BinaryPrimitives.ReadUInt16BigEndian(SrvRecord[16..]) : null;
+
+    /// <summary>
+    /// Where a service name's target (the name without its first two labels) starts in the wire name; -1 when the
+    /// name has fewer than three labels.
+    /// </summary>
+    public static int SrvTargetOffset(ReadOnlySpan<byte> wireName)
+    {
+        var offset = 0;
+        for (var label = 0; label < 2; label++)
+        {
+            if (offset >= wireName.Length || wireName[offset] == 0)
+            {
+                return -1;
+            }
+
+            offset += 1 + wireName[offset];
+        }
+
+        return offset < wireName.Length && wireName[offset] != 0 ? offset : -1;
+    }
+
+    /// <summary>
+    /// Pre-encodes a record. The name must already be valid wire format and, with <paramref name="srvPort"/>, have
+    /// at least three labels (<see cref="SrvTargetOffset"/>).
+    /// </summary>
+    internal static ZoneEntry Create(ReadOnlySpan<byte> lowerCaseName, IReadOnlyList<IPAddress> addresses, ZoneSettings settings, ushort? srvPort = null)
     {
         Span<byte> v4 = stackalloc byte[MaxAddressesPerFamily * 4];
         Span<byte> v6 = stackalloc byte[MaxAddressesPerFamily * 16];
@@ -71,29 +111,44 @@ public readonly struct ZoneEntry
             }
         }
 
-        var data = new byte[1 + lowerCaseName.Length + 1 + (v4Count * ARecordSize) + 1 + (v6Count * AaaaRecordSize)];
+        var target = srvPort is null ? default : lowerCaseName[SrvTargetOffset(lowerCaseName)..];
+        var srvLength = srvPort is null ? 0 : 12 + SrvRdataFixedSize + target.Length;
+        var data = new byte[1 + lowerCaseName.Length + 2 + (v4Count * ARecordSize) + (v6Count * AaaaRecordSize) + srvLength];
         data[0] = (byte)lowerCaseName.Length;
         lowerCaseName.CopyTo(data.AsSpan(1));
         var position = 1 + lowerCaseName.Length;
-        data[position++] = (byte)v4Count;
+        data[position++] = (byte)(v4Count | (srvPort is null ? 0 : ServiceFlag));
+        data[position++] = (byte)v6Count;
+        // A service name's addresses are its target's: the question's name from its third label on.
+        var addressOwner = DnsHeader.Size + (srvPort is null ? 0 : lowerCaseName.Length - target.Length);
+
         for (var i = 0; i < v4Count; i++)
         {
-            position = WriteRecord(data, position, DnsRecordType.A, settings.Ttl, v4.Slice(i * 4, 4));
+            position = WriteRecord(data, position, addressOwner, DnsRecordType.A, settings.Ttl, v4.Slice(i * 4, 4));
         }
 
-        data[position++] = (byte)v6Count;
         for (var i = 0; i < v6Count; i++)
         {
-            position = WriteRecord(data, position, DnsRecordType.AAAA, settings.Ttl, v6.Slice(i * 16, 16));
+            position = WriteRecord(data, position, addressOwner, DnsRecordType.AAAA, settings.Ttl, v6.Slice(i * 16, 16));
+        }
+
+        if (srvPort is { } port)
+        {
+            Span<byte> srv = stackalloc byte[SrvRdataFixedSize + DnsName.MaxLength];
+            BinaryPrimitives.WriteUInt16BigEndian(srv, 0);
+            BinaryPrimitives.WriteUInt16BigEndian(srv[2..], SrvWeight);
+            BinaryPrimitives.WriteUInt16BigEndian(srv[4..], port);
+            target.CopyTo(srv[SrvRdataFixedSize..]);
+            WriteRecord(data, position, DnsHeader.Size, DnsRecordType.SRV, settings.Ttl, srv[..(SrvRdataFixedSize + target.Length)]);
         }
 
         return new ZoneEntry(data, DnsName.HashIgnoreCase(lowerCaseName));
     }
 
-    private static int WriteRecord(byte[] data, int position, DnsRecordType type, uint ttl, ReadOnlySpan<byte> rdata)
+    private static int WriteRecord(byte[] data, int position, int owner, DnsRecordType type, uint ttl, ReadOnlySpan<byte> rdata)
     {
         var span = data.AsSpan(position);
-        BinaryPrimitives.WriteUInt16BigEndian(span, 0xC000 | DnsHeader.Size);
+        BinaryPrimitives.WriteUInt16BigEndian(span, (ushort)(0xC000 | owner));
         BinaryPrimitives.WriteUInt16BigEndian(span[2..], (ushort)type);
         BinaryPrimitives.WriteUInt16BigEndian(span[4..], (ushort)DnsClass.IN);
         BinaryPrimitives.WriteUInt32BigEndian(span[6..], ttl);

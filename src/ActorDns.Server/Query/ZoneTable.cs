@@ -3,7 +3,7 @@ using ActorDns.Protocol;
 namespace ActorDns.Server.Query;
 
 /// <summary>
-/// The immutable DNS view of one mesh: name → pre-encoded A/AAAA answers, plus SOA and NS at the apex.
+/// The immutable DNS view of one mesh: name → pre-encoded A/AAAA (or SRV) answers, plus SOA and NS at the apex.
 /// Readers take the current instance with one volatile read and never lock.
 /// </summary>
 /// <remarks>
@@ -47,7 +47,10 @@ public sealed class ZoneTable
 
     public static ZoneTable Empty(ZoneSettings settings) => Create(settings, 0, []);
 
-    /// <summary>Builds a table; records whose name is not a valid DNS name are left out.</summary>
+    /// <summary>
+    /// Builds a table; records whose name is not a valid DNS name, and service records whose name has fewer than three
+    /// labels, are left out.
+    /// </summary>
     public static ZoneTable Create(ZoneSettings settings, long version, IEnumerable<ZoneRecord> records)
     {
         var entries = new List<ZoneEntry>();
@@ -274,7 +277,12 @@ public sealed class ZoneTable
             return false;
         }
 
-        entry = ZoneEntry.Create(ZoneSettings.LowerCase(wire), record.Addresses, settings);
+        if (record.SrvPort is not null && ZoneEntry.SrvTargetOffset(wire) < 0)
+        {
+            return false;
+        }
+
+        entry = ZoneEntry.Create(ZoneSettings.LowerCase(wire), record.Addresses, settings, record.SrvPort);
         return true;
     }
 

@@ -16,6 +16,15 @@ public sealed class ConformanceServer : IDisposable
 {
     public const string Vip = "240.0.0.1";
 
+    /// <summary>A MeshService's hostname and the service name of its named port (SPEC §4.1).</summary>
+    public const string ServiceTarget = "redis.svc.mesh.local";
+
+    public const string ServiceName = "_main._tcp." + ServiceTarget;
+
+    public const string ServiceVip = "241.0.0.1";
+
+    public const ushort ServicePort = 6379;
+
     public ConformanceServer()
     {
         var records = new List<ZoneRecord>
@@ -28,6 +37,8 @@ public sealed class ConformanceServer : IDisposable
             new(QueryBuilder.NameOfWireLength(17), Addresses(30)),
             new(QueryBuilder.NameOfWireLength(181), Addresses(64)),
             new(QueryBuilder.NameOfWireLength(182), Addresses(64)),
+            new(ServiceTarget, [IPAddress.Parse(ServiceVip)]),
+            new(ServiceName, [IPAddress.Parse(ServiceVip)]) { SrvPort = ServicePort },
         };
         Server = new TestServer(ZoneTable.Create(new ZoneSettings(), 7, records), alternateRcodes: []);
     }

@@ -32,11 +32,44 @@ public sealed class ZoneCacheFileTests : IDisposable
         Assert.Empty(Directory.GetFiles(_directory, "*.tmp"));
     }
 
+    [Fact]
+    public void WriteThenTryRead_ServiceName_KeepsItsPort()
+    {
+        var table = ZoneTable.Create(new ZoneSettings(), 5, [Record("redis.svc.mesh.local", "241.0.0.1"), Record("_main._tcp.redis.svc.mesh.local", "241.0.0.1") with { SrvPort = 6379 }]);
+        var path = ZoneCacheFile.PathFor(_directory, "default");
+
+        ZoneCacheFile.Write(path, table);
+
+        Assert.StartsWith("actordns-zone 2 5\n", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.Contains("_main._tcp.redis.svc.mesh.local. srv=6379 241.0.0.1\n", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.True(ZoneCacheFile.TryRead(path, new ZoneSettings(), out var read));
+        Assert.True(read.TryFind(DnsName.Parse("_main._tcp.redis.svc.mesh.local"), out var service));
+        Assert.Equal((ushort)6379, service.SrvPort);
+        Assert.True(read.TryFind(DnsName.Parse("redis.svc.mesh.local"), out var host));
+        Assert.Null(host.SrvPort);
+    }
+
+    [Fact]
+    public void TryRead_FileOfTheFirstFormat_IsRead()
+    {
+        // What releases before service names wrote.
+        var path = ZoneCacheFile.PathFor(_directory, "default");
+        File.WriteAllText(path, "actordns-zone 1 7\nbackend.mesh 240.0.0.1\n");
+
+        Assert.True(ZoneCacheFile.TryRead(path, new ZoneSettings(), out var read));
+        Assert.Equal(7, read.Version);
+        Assert.True(read.TryFind(DnsName.Parse("backend.mesh"), out var entry));
+        Assert.Equal([IPAddress.Parse("240.0.0.1")], entry.Addresses(includeSynthesizedIpv6: false));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("not a cache\n")]
+    [InlineData("actordns-zone 3 7\nbackend.mesh 240.0.0.1\n")]
     [InlineData("actordns-zone 1 7\nbackend.mesh not-an-ip\n")]
     [InlineData("actordns-zone 1 7\nname-without-address\n")]
+    [InlineData("actordns-zone 2 7\n_a._tcp.b.mesh srv=70000 240.0.0.1\n")]
+    [InlineData("actordns-zone 2 7\n_a._tcp.b.mesh srv=80\n")]
     public void TryRead_DamagedFile_IsRefused(string content)
     {
         var path = ZoneCacheFile.PathFor(_directory, "default");

@@ -71,6 +71,28 @@ public class ZoneTableTests
         Assert.Equal(1, table.Count);
     }
 
+    [Theory]
+    [InlineData("_http.mesh")]
+    [InlineData("mesh")]
+    public void Create_ServiceNameOfFewerThanThreeLabels_IsLeftOut(string name)
+    {
+        // A service name's target is the name without its first two labels: there must be one.
+        var table = ZoneTable.Create(Settings, 1, [Record(name, "240.0.0.1") with { SrvPort = 80 }]);
+
+        Assert.Equal(0, table.Count);
+    }
+
+    [Fact]
+    public void Create_ServiceName_KeepsPortAndTargetAddresses()
+    {
+        var table = ZoneTable.Create(Settings, 1, [Record("_http._tcp.web.mesh", "240.0.0.1") with { SrvPort = 8080 }]);
+
+        Assert.True(table.TryFind(DnsName.Parse("_HTTP._tcp.web.mesh"), out var entry));
+        Assert.Equal((ushort)8080, entry.SrvPort);
+        Assert.True(entry.IsService);
+        Assert.Equal([IPAddress.Parse("240.0.0.1"), IPAddress.Parse("::ffff:240.0.0.1")], entry.Addresses(includeSynthesizedIpv6: true));
+    }
+
     [Fact]
     public void Apply_Delta_AddsChangesAndRemovesWithoutTouchingTheOldTable()
     {
