@@ -65,6 +65,12 @@ public sealed class MeshServiceProcessTests
                 Assert.Equal("241.0.0.1", await Dig.ShortUntilAsync(dns, "redis.svc.mesh.local", a => a.Length > 0));
                 Assert.Equal("242.0.0.1", await Dig.ShortUntilAsync(dns, "httpbin.extsvc.mesh.local", a => a.Length > 0));
 
+                // The named port's service name (SPEC §4.1): SRV, with the hostname's addresses as additional records.
+                Assert.Equal("0 100 6379 redis.svc.mesh.local.", await Dig.ShortAsync(dns, "_main._tcp.redis.svc.mesh.local", "SRV"));
+                var additional = await Dig.RunAsync(dns, "_main._tcp.redis.svc.mesh.local", "SRV", "+noall", "+additional");
+                Assert.Matches(@"(?m)^redis\.svc\.mesh\.local\.\s+60\s+IN\s+A\s+241\.0\.0\.1$", additional);
+                Assert.Matches(@"(?m)^redis\.svc\.mesh\.local\.\s+60\s+IN\s+AAAA\s+::ffff:241\.0\.0\.1$", additional);
+
                 var redis = await client.GetJsonAsync("meshes/default/meshservices/redis");
                 Assert.Equal("241.0.0.1", redis["status"]!["vips"]![0]!["ip"]!.GetValue<string>());
                 Assert.Equal("redis.svc.mesh.local", redis["status"]!["addresses"]![0]!["hostname"]!.GetValue<string>());

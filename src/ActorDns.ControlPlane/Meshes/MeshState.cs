@@ -25,6 +25,10 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
     public ImmutableDictionary<EntryKey, ImmutableArray<GeneratedHostname>> Hostnames { get; init; } =
         ImmutableDictionary<EntryKey, ImmutableArray<GeneratedHostname>>.Empty;
 
+    /// <summary>The named ports of each entry named by HostnameGenerators that has any (a MeshService's <c>spec.ports[].name</c>).</summary>
+    public ImmutableDictionary<EntryKey, ImmutableArray<NamedPort>> NamedPorts { get; init; } =
+        ImmutableDictionary<EntryKey, ImmutableArray<NamedPort>>.Empty;
+
     /// <summary>Per Dataplane, the hostnames VirtualOutbounds give its inbounds and the renderings that failed.</summary>
     public ImmutableDictionary<string, (ImmutableArray<VirtualHost> Hosts, ImmutableArray<string> Warnings)> Virtual { get; init; } =
         ImmutableDictionary.Create<string, (ImmutableArray<VirtualHost>, ImmutableArray<string>)>(StringComparer.Ordinal);
@@ -53,12 +57,21 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
 
     /// <summary>
     /// The DNS names an entry is served under, with their rank (SPEC §4.1): a service's and a host's follow from the key;
-    /// a MeshService's or MeshExternalService's are its generated hostnames.
+    /// a MeshService's or MeshExternalService's are its generated hostnames, each followed by the service name of every
+    /// named port under it.
     /// </summary>
-    public IEnumerable<(string Name, int Rank)> NamesOf(EntryKey key) =>
-        Hostnames.TryGetValue(key, out var generated)
-            ? generated.Where(g => g.Hostname is not null).Select(g => (g.Hostname!, 0))
-            : ZoneNames.Of(key, Settings.Domain);
+    public IEnumerable<ZoneName> NamesOf(EntryKey key)
+    {
+        if (!Hostnames.TryGetValue(key, out var generated))
+        {
+            return ZoneNames.Of(key, Settings.Domain);
+        }
+
+        var ports = NamedPorts.GetValueOrDefault(key, []);
+        return generated.Where(g => g.Hostname is not null).SelectMany(g => ports
+            .Select(p => new ZoneName($"{p.Prefix}.{g.Hostname}", 0, p.Port))
+            .Prepend(new ZoneName(g.Hostname!, 0)));
+    }
 
     /// <summary>
     /// Create-or-replace: the resource event (the document as its kind stores it), then the VIP changes of every entry
@@ -224,32 +237,46 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
     private IEnumerable<EntryKey> NamedKeys() =>
         ResourceKinds.All.Where(k => k.NamedByGenerators).SelectMany(k => Catalog.Of(k.Kind).Values).SelectMany(r => r.EntryKeys(serviceVipEnabled: true));
 
-    /// <summary>The hostnames of <paramref name="keys"/> derived again from the catalog (none for a key no resource wants).</summary>
+    /// <summary>
+    /// The hostnames and named ports of <paramref name="keys"/> derived again from the catalog (none for a key no
+    /// resource wants).
+    /// </summary>
     private MeshState WithHostnames(IEnumerable<EntryKey> keys)
     {
         var hostnames = Hostnames.ToBuilder();
+        var ports = NamedPorts.ToBuilder();
         foreach (var key in keys)
         {
             // A named resource's entry carries its name; the kinds named by generators are few.
-            var resource = ResourceKinds.All.Where(k => k.NamedByGenerators)
-                .Select(k => Catalog.Of(k.Kind).GetValueOrDefault(key.Name))
-                .FirstOrDefault(r => r is not null && r.EntryKeys(serviceVipEnabled: true).Contains(key));
+            var (kind, resource) = ResourceKinds.All.Where(k => k.NamedByGenerators)
+                .Select(k => (Kind: k, Resource: Catalog.Of(k.Kind).GetValueOrDefault(key.Name)))
+                .FirstOrDefault(p => p.Resource is not null && p.Resource.EntryKeys(serviceVipEnabled: true).Contains(key));
             if (resource is null)
             {
                 hostnames.Remove(key);
+                ports.Remove(key);
+                continue;
+            }
+
+            var root = JsonNode.Parse(resource.Json) ?? new JsonObject();
+            hostnames[key] = Generate(resource, root);
+            var named = kind!.NamedPortsOf(root).ToImmutableArray();
+            if (named.IsEmpty)
+            {
+                ports.Remove(key);
             }
             else
             {
-                hostnames[key] = Generate(resource);
+                ports[key] = named;
             }
         }
 
-        return this with { Hostnames = hostnames.ToImmutable() };
+        return this with { Hostnames = hostnames.ToImmutable(), NamedPorts = ports.ToImmutable() };
     }
 
-    private ImmutableArray<GeneratedHostname> Generate(MeshResource resource)
+    private ImmutableArray<GeneratedHostname> Generate(MeshResource resource, JsonNode root)
     {
-        var labels = (JsonNode.Parse(resource.Json)?["labels"] as JsonObject ?? [])
+        var labels = (root["labels"] as JsonObject ?? [])
             .Where(p => p.Value is JsonValue v && v.TryGetValue<string>(out _))
             .ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal);
         return [.. HostnameGenerator.InOrder(Generators)

@@ -34,7 +34,7 @@ public static class VipReadModel
                 reasons.Add($"hostname generator {failed.Generator}: {failed.Error}");
             }
 
-            foreach (var (name, _) in state.NamesOf(key))
+            foreach (var (name, _, _) in state.NamesOf(key))
             {
                 if (ZoneNames.Problem(name) is { } problem)
                 {

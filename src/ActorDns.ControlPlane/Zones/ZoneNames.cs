@@ -11,19 +11,19 @@ public static class ZoneNames
     /// <c>service:&lt;svc&gt;</c> → <c>&lt;svc&gt;.&lt;domain&gt;</c> (rank 0) and, when different, the RFC 1035 form with
     /// every <c>_</c> replaced by <c>.</c> (rank 1); <c>host:&lt;h&gt;</c> → <c>&lt;h&gt;</c>.
     /// </summary>
-    public static IEnumerable<(string Name, int Rank)> Of(EntryKey key, string domain)
+    public static IEnumerable<ZoneName> Of(EntryKey key, string domain)
     {
         var value = key.Name;
         if (key.Origin != EntryKey.ServiceOrigin)
         {
-            yield return (value, 0);
+            yield return new ZoneName(value, 0);
             yield break;
         }
 
-        yield return ($"{value}.{domain}", 0);
+        yield return new ZoneName($"{value}.{domain}", 0);
         if (value.Contains('_', StringComparison.Ordinal))
         {
-            yield return ($"{value.Replace('_', '.')}.{domain}", 1);
+            yield return new ZoneName($"{value.Replace('_', '.')}.{domain}", 1);
         }
     }
 

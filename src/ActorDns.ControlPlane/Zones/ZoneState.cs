@@ -31,7 +31,7 @@ public sealed record ZoneState(string Domain)
     /// empty view, built in mutable collections and frozen once instead of copied per key.
     /// </summary>
     public static ZoneState Build(
-        string domain, IEnumerable<EntryKey> keys, Func<EntryKey, VipAssignment?> assignmentOf, Func<EntryKey, IEnumerable<(string Name, int Rank)>> namesOf)
+        string domain, IEnumerable<EntryKey> keys, Func<EntryKey, VipAssignment?> assignmentOf, Func<EntryKey, IEnumerable<ZoneName>> namesOf)
     {
         var claims = new Dictionary<string, List<ZoneClaim>>(StringComparer.Ordinal);
         var claimed = ImmutableDictionary.CreateBuilder<EntryKey, ImmutableArray<string>>();
@@ -44,7 +44,7 @@ public sealed record ZoneState(string Domain)
 
             IReadOnlyList<System.Net.IPAddress> addresses = new[] { assignment.Vip, assignment.VipV6 }.OfType<System.Net.IPAddress>().ToList();
             var names = ImmutableArray.CreateBuilder<string>();
-            foreach (var (name, rank) in namesOf(key))
+            foreach (var (name, rank, srvPort) in namesOf(key))
             {
                 if (addresses.Count > 0 && ZoneNames.Problem(name) is null)
                 {
@@ -54,7 +54,7 @@ public sealed record ZoneState(string Domain)
                         claims[lower] = list = [];
                     }
 
-                    list.Add(new ZoneClaim(key, name, rank, assignment.Since, addresses));
+                    list.Add(new ZoneClaim(key, name, rank, assignment.Since, addresses, srvPort));
                     names.Add(lower);
                 }
             }
@@ -67,7 +67,7 @@ public sealed record ZoneState(string Domain)
 
         var frozen = claims.ToImmutableDictionary(p => p.Key, p => p.Value.ToImmutableList(), StringComparer.Ordinal);
         var records = frozen.Select(p => (p.Key, Best: Best(p.Value)!))
-            .ToImmutableSortedDictionary(p => p.Key, p => new ZoneRecord(p.Best.Name, p.Best.Addresses), StringComparer.Ordinal);
+            .ToImmutableSortedDictionary(p => p.Key, p => RecordOf(p.Best), StringComparer.Ordinal);
         return new ZoneState(domain) { Claims = frozen, Records = records, Claimed = claimed.ToImmutable() };
     }
 
@@ -76,7 +76,7 @@ public sealed record ZoneState(string Domain)
     /// and returns the new state with the records that changed and the names that disappeared.
     /// </summary>
     public (ZoneState State, List<ZoneRecord> Upserts, List<string> Removals) Update(
-        IEnumerable<EntryKey> keys, Func<EntryKey, VipAssignment?> assignmentOf, Func<EntryKey, IEnumerable<(string Name, int Rank)>> namesOf)
+        IEnumerable<EntryKey> keys, Func<EntryKey, VipAssignment?> assignmentOf, Func<EntryKey, IEnumerable<ZoneName>> namesOf)
     {
         var claims = Claims.ToBuilder();
         var claimed = Claimed.ToBuilder();
@@ -109,7 +109,7 @@ public sealed record ZoneState(string Domain)
             }
 
             var names = ImmutableArray.CreateBuilder<string>();
-            foreach (var (name, rank) in namesOf(key))
+            foreach (var (name, rank, srvPort) in namesOf(key))
             {
                 if (ZoneNames.Problem(name) is not null)
                 {
@@ -119,7 +119,7 @@ public sealed record ZoneState(string Domain)
                 var lower = ZoneNames.Key(name);
                 touched.Add(lower);
                 names.Add(lower);
-                claims[lower] = claims.GetValueOrDefault(lower, []).RemoveAll(c => c.Key == key).Add(new ZoneClaim(key, name, rank, assignment!.Since, addresses));
+                claims[lower] = claims.GetValueOrDefault(lower, []).RemoveAll(c => c.Key == key).Add(new ZoneClaim(key, name, rank, assignment!.Since, addresses, srvPort));
             }
 
             if (names.Count > 0)
@@ -146,8 +146,8 @@ public sealed record ZoneState(string Domain)
                 continue;
             }
 
-            var record = new ZoneRecord(winner.Name, winner.Addresses);
-            if (old is null || old.Name != record.Name || !old.Addresses.SequenceEqual(record.Addresses))
+            var record = RecordOf(winner);
+            if (old is null || old.Name != record.Name || old.SrvPort != record.SrvPort || !old.Addresses.SequenceEqual(record.Addresses))
             {
                 upserts.Add(record);
                 records[lower] = record;
@@ -156,6 +156,8 @@ public sealed record ZoneState(string Domain)
 
         return (this with { Claims = claims.ToImmutable(), Records = records.ToImmutable(), Claimed = claimed.ToImmutable() }, upserts, removals);
     }
+
+    private static ZoneRecord RecordOf(ZoneClaim claim) => new(claim.Name, claim.Addresses) { SrvPort = claim.SrvPort };
 
     /// <summary>The key whose claim serves <paramref name="name"/>, if any.</summary>
     public EntryKey? Winner(string name) => Claims.TryGetValue(ZoneNames.Key(name), out var list) ? Best(list)?.Key : null;

@@ -5,6 +5,7 @@ using Akka.Persistence.TestKit;
 using Akka.TestKit;
 using ActorDns.ControlPlane.Allocation;
 using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Catalog.Kinds.MeshService;
 using ActorDns.ControlPlane.Meshes;
 using ActorDns.Server.Query;
 using Prometheus;
@@ -56,6 +57,38 @@ public sealed class MeshEntitySpec : Akka.TestKit.Xunit2.TestKit
         var record = Assert.Single(((ZoneChanged)publish.Message).Delta.Upserts);
         Assert.Equal("backend.mesh", record.Name);
         Assert.Equal("240.0.0.1", record.Addresses.Single().ToString());
+    }
+
+    [Fact]
+    public void SetHostnameGenerators_NewSet_RenamesEveryMeshService_InOneDelta()
+    {
+        const int count = 100;
+        var entity = Entity();
+        for (var i = 0; i < count; i++)
+        {
+            var json = $$$"""{"type":"MeshService","name":"ms-{{{i}}}","mesh":"default","spec":{"ports":[{"port":6379,"name":"main"}]}}""";
+            Assert.True(ResourceParser.TryParse(MeshServiceKind.Resource, "default", $"ms-{i}", json, out var resource, out _));
+            entity.Tell(new UpsertResource("default", resource));
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            ExpectMsg<ResourceStored>();
+        }
+
+        entity.Tell(new GetZoneVersion("default"));
+        var before = ExpectMsg<ZoneVersion>().Version;
+
+        string[] generators = ["""{"type":"HostnameGenerator","name":"by-mesh","spec":{"selector":{"meshService":{"matchLabels":{}}},"template":"{{ .Name }}.{{ .Mesh }}.internal"}}"""];
+        entity.Tell(new SetHostnameGenerators("default", new Events.HostnameGeneratorsSet(7, generators)));
+
+        var delta = ((ZoneChanged)_mediator.FishForMessage<Publish>(p => p.Message is ZoneChanged z && z.Delta.FromVersion == before).Message).Delta;
+        Assert.Equal(2 * count, delta.Upserts.Count);
+        Assert.Equal(2 * count, delta.Removals.Count);
+        Assert.Contains(delta.Upserts, r => r.Name == "ms-42.default.internal" && r.SrvPort is null);
+        Assert.Contains(delta.Upserts, r => r.Name == "_main._tcp.ms-42.default.internal" && r.SrvPort == 6379);
+        Assert.Contains("_main._tcp.ms-42.svc.mesh.local", delta.Removals);
+        Assert.Equal(delta.Upserts.Single(r => r.Name == "ms-42.default.internal").Addresses, Vip(entity, "meshservice:ms-42").Vip is { } vip ? [System.Net.IPAddress.Parse(vip)] : []);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using ActorDns.ControlPlane.Catalog.Kinds.MeshExternalService;
 using ActorDns.ControlPlane.Catalog.Kinds.MeshService;
 using ActorDns.ControlPlane.Events;
 using ActorDns.ControlPlane.Meshes;
+using ActorDns.ControlPlane.Zones;
 using ActorDns.ControlPlane.Tests.Catalog.Kinds;
 using Xunit;
 using static ActorDns.ControlPlane.Tests.Support.Keys;
@@ -48,8 +49,25 @@ public sealed class MeshServiceStateTests
 
         Assert.Equal("241.0.0.1", Vip(state, "meshservice:redis"));
         Assert.Equal("242.0.0.1", Vip(state, "meshexternalservice:httpbin"));
-        Assert.Equal([("redis.svc.mesh.local", 0)], state.NamesOf(K("meshservice:redis")));
-        Assert.Equal([("httpbin.extsvc.mesh.local", 0)], state.NamesOf(K("meshexternalservice:httpbin")));
+        Assert.Equal([new ZoneName("redis.svc.mesh.local", 0), new ZoneName("_main._tcp.redis.svc.mesh.local", 0, 6379)], state.NamesOf(K("meshservice:redis")));
+        Assert.Equal([new ZoneName("httpbin.extsvc.mesh.local", 0)], state.NamesOf(K("meshexternalservice:httpbin")));
+    }
+
+    [Fact]
+    public void Upsert_PortsChanged_TheServiceNamesFollow_InOneDelta()
+    {
+        var state = Upsert(Empty(), MeshService("redis"), T0);
+        var view = ZoneProjection.Recover(state, version: 3);
+        Assert.Equal((ushort)6379, view.Zone.Records["_main._tcp.redis.svc.mesh.local"].SrvPort);
+
+        var renamed = Parse(MeshServiceKind.Resource, "redis",
+            """{"type":"MeshService","name":"redis","mesh":"default","spec":{"ports":[{"port":6380,"name":"db","appProtocol":"udp"},{"port":9121}]}}""");
+        var after = Upsert(state, renamed, T0.AddMinutes(1));
+        var (_, delta, _) = view.Commit([K("meshservice:redis")], after, version: 4);
+
+        Assert.NotNull(delta);
+        Assert.Equal(["_db._udp.redis.svc.mesh.local 6380 241.0.0.1"], delta.Upserts.Select(r => $"{r.Name} {r.SrvPort} {string.Join(",", r.Addresses)}"));
+        Assert.Equal(["_main._tcp.redis.svc.mesh.local"], delta.Removals);
     }
 
     [Fact]
@@ -65,7 +83,7 @@ public sealed class MeshServiceStateTests
             stored["labels"]!.AsObject().Select(p => (p.Key, p.Value!.GetValue<string>())).OrderBy(p => p.Key, StringComparer.Ordinal));
         Assert.Equal("2026-12-01T00:00:00Z", stored["creationTime"]!.GetValue<string>());
         Assert.Equal("2026-12-01T00:01:00Z", stored["modificationTime"]!.GetValue<string>());
-        Assert.Equal([("cache.svc.mesh.local", 0)], state.NamesOf(K("meshservice:redis")));
+        Assert.Equal([new ZoneName("cache.svc.mesh.local", 0), new ZoneName("_main._tcp.cache.svc.mesh.local", 0, 6379)], state.NamesOf(K("meshservice:redis")));
     }
 
     [Fact]
@@ -75,7 +93,7 @@ public sealed class MeshServiceStateTests
 
         state = Upsert(state, MeshService("redis", """{"kuma.io/display-name":"cache"}"""), T0);
 
-        Assert.Equal([("cache.svc.mesh.local", 0)], state.NamesOf(K("meshservice:redis")));
+        Assert.Equal([new ZoneName("cache.svc.mesh.local", 0), new ZoneName("_main._tcp.cache.svc.mesh.local", 0, 6379)], state.NamesOf(K("meshservice:redis")));
         Assert.Equal([K("meshservice:redis")], state.KeysTouchedBy(new ResourceUpserted("MeshService", "redis", "{}", [], null)).Distinct());
     }
 
@@ -143,7 +161,7 @@ public sealed class MeshServiceStateTests
 
         var restored = MeshSnapshot.From(state).ToState("default", state.Settings);
 
-        Assert.Equal([("redis.svc.mesh.local", 0)], restored.NamesOf(K("meshservice:redis")));
+        Assert.Equal([new ZoneName("redis.svc.mesh.local", 0), new ZoneName("_main._tcp.redis.svc.mesh.local", 0, 6379)], restored.NamesOf(K("meshservice:redis")));
         Assert.Equal("241.0.0.1", Vip(restored, "meshservice:redis"));
     }
 
@@ -156,13 +174,13 @@ public sealed class MeshServiceStateTests
         var renamed = state.Apply(new HostnameGeneratorsSet(5, documents));
         var older = renamed.Apply(new HostnameGeneratorsSet(4, []));
 
-        Assert.Equal([("redis.default.internal", 0)], renamed.NamesOf(K("meshservice:redis")));
-        Assert.Equal([("web.default.internal", 0)], renamed.NamesOf(K("meshservice:web")));
+        Assert.Equal([new ZoneName("redis.default.internal", 0), new ZoneName("_main._tcp.redis.default.internal", 0, 6379)], renamed.NamesOf(K("meshservice:redis")));
+        Assert.Equal([new ZoneName("web.default.internal", 0), new ZoneName("_main._tcp.web.default.internal", 0, 6379)], renamed.NamesOf(K("meshservice:web")));
         Assert.Equal([K("meshservice:redis"), K("meshservice:web")], state.KeysTouchedBy(new HostnameGeneratorsSet(5, documents)).Order());
         Assert.Equal(5, older.GeneratorsSet?.Version);
-        Assert.Equal([("redis.default.internal", 0)], older.NamesOf(K("meshservice:redis")));
+        Assert.Equal([new ZoneName("redis.default.internal", 0), new ZoneName("_main._tcp.redis.default.internal", 0, 6379)], older.NamesOf(K("meshservice:redis")));
         Assert.Equal(5, MeshSnapshot.From(renamed).ToState("default", renamed.Settings).GeneratorsSet?.Version);
-        Assert.Equal([("redis.default.internal", 0)], MeshSnapshot.From(renamed).ToState("default", renamed.Settings).NamesOf(K("meshservice:redis")));
+        Assert.Equal([new ZoneName("redis.default.internal", 0), new ZoneName("_main._tcp.redis.default.internal", 0, 6379)], MeshSnapshot.From(renamed).ToState("default", renamed.Settings).NamesOf(K("meshservice:redis")));
     }
 
     private static JsonNode Status(MeshState state, string name)

@@ -11,20 +11,20 @@ public sealed class ZoneNamesTests
     public void Of_ServiceWithUnderscores_ExactNameAndDottedAlias()
     {
         Assert.Equal(
-            [("echo-server_echo-example_svc_1010.mesh", 0), ("echo-server.echo-example.svc.1010.mesh", 1)],
+            [new ZoneName("echo-server_echo-example_svc_1010.mesh", 0), new ZoneName("echo-server.echo-example.svc.1010.mesh", 1)],
             ZoneNames.Of(K("service:echo-server_echo-example_svc_1010"), "mesh"));
     }
 
     [Fact]
     public void Of_ServiceWithoutUnderscore_OnlyExactName()
     {
-        Assert.Equal([("example.mesh", 0)], ZoneNames.Of(K("service:example"), "mesh"));
+        Assert.Equal([new ZoneName("example.mesh", 0)], ZoneNames.Of(K("service:example"), "mesh"));
     }
 
     [Fact]
     public void Of_OtherDomain_UsesIt()
     {
-        Assert.Equal([("a_b.svc.cluster", 0), ("a.b.svc.cluster", 1)], ZoneNames.Of(K("service:a_b"), "svc.cluster"));
+        Assert.Equal([new ZoneName("a_b.svc.cluster", 0), new ZoneName("a.b.svc.cluster", 1)], ZoneNames.Of(K("service:a_b"), "svc.cluster"));
     }
 
     [Theory]
@@ -33,7 +33,7 @@ public sealed class ZoneNamesTests
     [InlineData("fqdn:service1.a.mesh", "service1.a.mesh")]
     public void Of_HostOrFqdn_NameAsIs(string key, string name)
     {
-        Assert.Equal([(name, 0)], ZoneNames.Of(K(key), "mesh"));
+        Assert.Equal([new ZoneName(name, 0)], ZoneNames.Of(K(key), "mesh"));
     }
 
     [Theory]

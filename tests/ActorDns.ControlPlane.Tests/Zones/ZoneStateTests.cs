@@ -14,7 +14,7 @@ public sealed class ZoneStateTests
     private static readonly DateTimeOffset T0 = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>The names of an entry in the domain <c>mesh</c>, as a mesh derives them.</summary>
-    private static IEnumerable<(string Name, int Rank)> NamesOf(EntryKey key) => ZoneNames.Of(key, "mesh");
+    private static IEnumerable<ZoneName> NamesOf(EntryKey key) => ZoneNames.Of(key, "mesh");
 
     private static VipAssignment Vip(string key, string vip, int since = 0, string? vipV6 = null) =>
         new(EntryKey.Parse(key), IPAddress.Parse(vip), vipV6 is null ? null : IPAddress.Parse(vipV6), T0 + TimeSpan.FromSeconds(since));
@@ -36,9 +36,9 @@ public sealed class ZoneStateTests
     {
         var key = K("meshservice:redis");
         var vip = new VipAssignment(key, IPAddress.Parse("241.0.0.1"), null, T0);
-        var (state, _, _) = new ZoneState("mesh").Update([key], _ => vip, _ => [("redis.svc.mesh.local", 0)]);
+        var (state, _, _) = new ZoneState("mesh").Update([key], _ => vip, _ => [new ZoneName("redis.svc.mesh.local", 0)]);
 
-        var (after, upserts, removals) = state.Update([key], _ => vip, _ => [("cache.svc.mesh.local", 0)]);
+        var (after, upserts, removals) = state.Update([key], _ => vip, _ => [new ZoneName("cache.svc.mesh.local", 0)]);
 
         Assert.Equal(["cache.svc.mesh.local 241.0.0.1"], Show(upserts));
         Assert.Equal(["redis.svc.mesh.local"], removals);
@@ -51,9 +51,9 @@ public sealed class ZoneStateTests
     public void Update_EntryLosingItsVip_ForgetsTheNamesItClaimed()
     {
         var key = K("meshservice:redis");
-        var (state, _, _) = new ZoneState("mesh").Update([key], _ => new VipAssignment(key, IPAddress.Parse("241.0.0.1"), null, T0), _ => [("redis.svc.mesh.local", 0)]);
+        var (state, _, _) = new ZoneState("mesh").Update([key], _ => new VipAssignment(key, IPAddress.Parse("241.0.0.1"), null, T0), _ => [new ZoneName("redis.svc.mesh.local", 0)]);
 
-        var (after, _, removals) = state.Update([key], _ => null, _ => [("redis.svc.mesh.local", 0)]);
+        var (after, _, removals) = state.Update([key], _ => null, _ => [new ZoneName("redis.svc.mesh.local", 0)]);
 
         Assert.Equal(["redis.svc.mesh.local"], removals);
         Assert.Empty(after.Claimed);

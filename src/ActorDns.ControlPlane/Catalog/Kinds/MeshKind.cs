@@ -24,6 +24,12 @@ public abstract class MeshKind
     /// <summary>True when HostnameGenerators name this kind's resources: their hostnames answer the resource's VIP.</summary>
     public virtual bool NamedByGenerators => false;
 
+    /// <summary>
+    /// The service names a resource of this kind is answered with under each of its generated hostnames (SPEC §4.1,
+    /// SRV): none by default.
+    /// </summary>
+    public virtual IEnumerable<NamedPort> NamedPortsOf(JsonNode root) => [];
+
     /// <summary>The entries a resource of this kind wants a VIP for: by default its services and its host.</summary>
     public virtual IEnumerable<EntryKey> EntriesOf(MeshResource resource)
     {
@@ -44,6 +50,9 @@ public abstract class MeshKind
     /// </summary>
     public virtual string Stamp(MeshResource resource, MeshResource? existing, StampContext context) => resource.Json;
 }
+
+/// <summary>A named port: <c>_&lt;port name&gt;._&lt;tcp|udp&gt;</c>, prefixed to a hostname, answers SRV with <see cref="Port"/>.</summary>
+public sealed record NamedPort(string Prefix, ushort Port);
 
 /// <summary>What a kind may add to a document it accepts: the mesh's zone and the time of acceptance.</summary>
 public sealed record StampContext(string Zone, DateTimeOffset Now);

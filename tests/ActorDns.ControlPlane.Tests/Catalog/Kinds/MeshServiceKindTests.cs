@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Catalog.Kinds;
 using ActorDns.ControlPlane.Catalog.Kinds.MeshExternalService;
 using ActorDns.ControlPlane.Catalog.Kinds.MeshService;
 using Xunit;
@@ -65,5 +67,26 @@ public sealed class MeshServiceKindTests
         Assert.False(ResourceParser.TryParse(MeshExternalServiceKind.Resource, "default", "m", json, out _, out var causes));
 
         Assert.Contains(causes, c => c.Field == field);
+    }
+
+    [Fact]
+    public void NamedPortsOf_KumasMeshService_IsItsNamedPortOverTcp()
+    {
+        Assert.True(ResourceParser.TryParse(MeshServiceKind.Resource, "default", "redis", Redis, out var resource, out _));
+
+        Assert.Equal([new NamedPort("_main._tcp", 6379)], new MeshServiceKind().NamedPortsOf(JsonNode.Parse(resource.Json)!));
+    }
+
+    [Theory]
+    [InlineData("""[{"port":53,"name":"dns","appProtocol":"udp"}]""", "_dns._udp 53")]
+    [InlineData("""[{"port":53,"name":"dns","appProtocol":"UDP"}]""", "_dns._udp 53")]
+    [InlineData("""[{"port":80,"name":"http","appProtocol":"http"},{"port":81}]""", "_http._tcp 80")]
+    [InlineData("""[{"port":80,"name":"a.b"}]""", "")]
+    [InlineData("""[{"port":80}]""", "")]
+    public void NamedPortsOf_EachNamedPort_ProtocolLabelFromAppProtocol_DottedNamesLeftOut(string ports, string expected)
+    {
+        var root = JsonNode.Parse($$$"""{"spec":{"ports":{{{ports}}}}}""")!;
+
+        Assert.Equal(expected, string.Join(";", new MeshServiceKind().NamedPortsOf(root).Select(p => $"{p.Prefix} {p.Port}")));
     }
 }

@@ -76,6 +76,24 @@ public sealed class MeshServiceKind : ZoneServiceKind
         }
     }
 
+    /// <summary>
+    /// Every named port (<c>spec.ports[].name</c>, one DNS label): <c>_&lt;name&gt;._udp</c> for <c>appProtocol: udp</c>,
+    /// else <c>_&lt;name&gt;._tcp</c>.
+    /// </summary>
+    public override IEnumerable<NamedPort> NamedPortsOf(JsonNode root)
+    {
+        foreach (var port in root["spec"]?["ports"] as JsonArray ?? [])
+        {
+            if (port?["name"] is JsonValue nameValue && nameValue.TryGetValue<string>(out var name) && name.Length > 0 && !name.Contains('.', StringComparison.Ordinal)
+                && port["port"] is JsonValue portValue && portValue.TryGetValue<int>(out var number) && number is > 0 and <= ushort.MaxValue)
+            {
+                var udp = port["appProtocol"] is JsonValue protocol && protocol.TryGetValue<string>(out var appProtocol)
+                    && string.Equals(appProtocol, "udp", StringComparison.OrdinalIgnoreCase);
+                yield return new NamedPort($"_{name}._{(udp ? "udp" : "tcp")}", (ushort)number);
+            }
+        }
+    }
+
     /// <summary>The ports listed with its VIP in <c>/vips</c>: <c>spec.ports[].port</c>.</summary>
     public static IEnumerable<int> PortsOf(JsonNode root) =>
         (root["spec"]?["ports"] as JsonArray ?? []).Select(p => p?["port"] is JsonValue v && v.TryGetValue<int>(out var port) ? port : 0).Where(p => p > 0);
