@@ -235,8 +235,8 @@ public sealed class ApiContractTests(ApiContractTests.Fixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.OK, await api.DeleteAsync("meshes/counted/dataplanes/c-0"));
         var metrics = await http.GetStringAsync($"http://{fixture.Api}/metrics");
 
-        Assert.Contains("actordns_vip_addresses_used{mesh=\"counted\",family=\"ipv4\"} 2\n", metrics, StringComparison.Ordinal);
-        Assert.Contains($"actordns_vip_addresses_free{{mesh=\"counted\",family=\"ipv4\"}} {(1L << 28) - 2 - 3}\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("actordns_vip_addresses_used{mesh=\"counted\",pool=\"service\",family=\"ipv4\"} 2\n", metrics, StringComparison.Ordinal);
+        Assert.Contains($"actordns_vip_addresses_free{{mesh=\"counted\",pool=\"service\",family=\"ipv4\"}} {(1L << 28) - 2 - 3}\n", metrics, StringComparison.Ordinal);
         Assert.Contains("actordns_vip_allocations_total{mesh=\"counted\"} 3\n", metrics, StringComparison.Ordinal);
         Assert.Contains("actordns_vip_releases_total{mesh=\"counted\"} 1\n", metrics, StringComparison.Ordinal);
         Assert.Matches("\nactordns_mesh_command_duration_seconds_count [4-9]", metrics);

@@ -10,8 +10,8 @@ public sealed class ControlPlaneMetrics
 {
     public ControlPlaneMetrics(IMetricFactory factory)
     {
-        VipsUsed = factory.CreateGauge("actordns_vip_addresses_used", "VIPs held by entries, by mesh and family.", ["mesh", "family"]);
-        VipsFree = factory.CreateGauge("actordns_vip_addresses_free", "VIPs still free in the pool (quarantined ones count as used), by mesh and family.", ["mesh", "family"]);
+        VipsUsed = factory.CreateGauge("actordns_vip_addresses_used", "VIPs held by entries, by mesh, pool and family.", ["mesh", "pool", "family"]);
+        VipsFree = factory.CreateGauge("actordns_vip_addresses_free", "VIPs still free in the pool (quarantined ones count as used), by mesh, pool and family.", ["mesh", "pool", "family"]);
         Exhaustion = factory.CreateCounter("actordns_vip_exhaustion_total", "Entries that could not get a VIP because the pool was full, by mesh.", ["mesh"]);
         Allocations = factory.CreateCounter("actordns_vip_allocations_total", "VIPs allocated, by mesh.", ["mesh"]);
         Releases = factory.CreateCounter("actordns_vip_releases_total", "VIPs released, by mesh.", ["mesh"]);

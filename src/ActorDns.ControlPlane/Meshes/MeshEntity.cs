@@ -221,12 +221,12 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     private void UpdateGauges()
     {
         var allocator = _state.Allocator;
-        _metrics.VipsUsed.WithLabels(_mesh, "ipv4").Set(allocator.V4.Used.Count);
-        _metrics.VipsFree.WithLabels(_mesh, "ipv4").Set(Free(allocator.Settings.Pool, allocator.V4));
-        if (allocator.Settings.PoolV6 is { } v6)
+        foreach (var (name, pool) in allocator.Settings.Pools)
         {
-            _metrics.VipsUsed.WithLabels(_mesh, "ipv6").Set(allocator.V6.Used.Count);
-            _metrics.VipsFree.WithLabels(_mesh, "ipv6").Set(Free(v6, allocator.V6));
+            var book = allocator.Book(name);
+            var family = VipPools.FamilyOf(name) == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "ipv6" : "ipv4";
+            _metrics.VipsUsed.WithLabels(_mesh, name, family).Set(book.Used.Count);
+            _metrics.VipsFree.WithLabels(_mesh, name, family).Set(Free(pool, book));
         }
 
         _metrics.ZoneVersion.WithLabels(_mesh).Set(_view.Version);

@@ -5,6 +5,7 @@ using Akka.Persistence.TestKit;
 using Akka.TestKit;
 using ActorDns.ControlPlane.Allocation;
 using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Catalog.Kinds.MeshService;
 using ActorDns.ControlPlane.Meshes;
 using Microsoft.Extensions.Time.Testing;
 using Prometheus;
@@ -47,9 +48,12 @@ public sealed class MeshEntityMetricsSpec : Akka.TestKit.Xunit2.TestKit
         ExpectMsg<ResourceStored>();
     }
 
-    private double Used(string family) => _metrics.VipsUsed.WithLabels("default", family).Value;
+    /// <summary>The gauges of the service pools, by family: <c>service</c> (IPv4) and <c>service-v6</c>.</summary>
+    private double Used(string family) => _metrics.VipsUsed.WithLabels("default", PoolOf(family), family).Value;
 
-    private double Free(string family) => _metrics.VipsFree.WithLabels("default", family).Value;
+    private double Free(string family) => _metrics.VipsFree.WithLabels("default", PoolOf(family), family).Value;
+
+    private static string PoolOf(string family) => family == "ipv6" ? VipPools.ServiceV6 : VipPools.Service;
 
     private double Exhausted => _metrics.Exhaustion.WithLabels("default").Value;
 
@@ -97,6 +101,22 @@ public sealed class MeshEntityMetricsSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(1, Exhausted);
         Store(entity, Dataplane("d", "delta"));
         Assert.Equal(2, Exhausted);
+    }
+
+    [Fact]
+    public void MeshService_CountedInItsOwnPool()
+    {
+        var entity = Entity(Settings("10.1.0.0/29"));
+        Assert.True(ResourceParser.TryParse(MeshServiceKind.Resource, "default", "redis",
+            """{"type":"MeshService","name":"redis","mesh":"default","spec":{"ports":[{"port":6379}]}}""", out var redis, out _));
+
+        Store(entity, Dataplane("a", "alpha"));
+        Store(entity, redis);
+
+        Assert.Equal(1, _metrics.VipsUsed.WithLabels("default", VipPools.MeshService, "ipv4").Value);
+        Assert.Equal((1L << 24) - 2 - 1, _metrics.VipsFree.WithLabels("default", VipPools.MeshService, "ipv4").Value);
+        Assert.Equal(0, _metrics.VipsUsed.WithLabels("default", VipPools.MeshExternalService, "ipv4").Value);
+        Assert.Equal((1, 5), (Used("ipv4"), Free("ipv4")));
     }
 
     [Fact]
