@@ -128,6 +128,19 @@ public sealed class VirtualOutboundStateTests
     }
 
     [Theory]
+    [InlineData(33, null)]
+    [InlineData(34, "a-service")]
+    public void Scenarios33And34_NoVirtualOutboundOrNoSelectorMatches_OnlyTheServiceEntry(int scenario, string? selected)
+    {
+        var dataplane = Dataplane("dp-1", Tags("b-service"));
+        var state = selected is null
+            ? Build(dataplane)
+            : Build(VirtualOutbound($"vob-{scenario}", "{{.srv}}.mesh", "8080", [new Dictionary<string, string> { ["kuma.io/service"] = selected }], ("srv", "kuma.io/service")), dataplane);
+
+        Assert.Equal(["service:b-service"], Vips(state).Keys);
+    }
+
+    [Theory]
     [InlineData(35)]
     [InlineData(36)]
     [InlineData(37)]
