@@ -70,6 +70,10 @@ public sealed class MeshServiceProcessTests
                 var additional = await Dig.RunAsync(dns, "_main._tcp.redis.svc.mesh.local", "SRV", "+noall", "+additional");
                 Assert.Matches(@"(?m)^redis\.svc\.mesh\.local\.\s+60\s+IN\s+A\s+241\.0\.0\.1$", additional);
                 Assert.Matches(@"(?m)^redis\.svc\.mesh\.local\.\s+60\s+IN\s+AAAA\s+::ffff:241\.0\.0\.1$", additional);
+                var records = (await client.GetJsonAsync("meshes/default/dns-records"))["records"]!.AsArray();
+                var service = records.Single(r => r!["name"]!.GetValue<string>() == "_main._tcp.redis.svc.mesh.local")!;
+                Assert.Equal((6379, "redis.svc.mesh.local"), (service["srv"]!["port"]!.GetValue<int>(), service["srv"]!["target"]!.GetValue<string>()));
+                Assert.Null(records.Single(r => r!["name"]!.GetValue<string>() == "redis.svc.mesh.local")!["srv"]);
 
                 var redis = await client.GetJsonAsync("meshes/default/meshservices/redis");
                 Assert.Equal("241.0.0.1", redis["status"]!["vips"]![0]!["ip"]!.GetValue<string>());

@@ -1,5 +1,7 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Hosting;
 using ActorDns.Host.ControlPlane;
@@ -33,6 +35,12 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
     /// persisted change normally takes milliseconds; a mesh recovering 100,000 services about 2 s.
     /// </summary>
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Web defaults, without the fields a record does not have (<c>srv</c> of a plain name).</summary>
+    private static readonly JsonSerializerOptions OmitNulls = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -111,8 +119,15 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
             {
                 version = zone.Version,
                 ttl = zone.Ttl,
-                records = zone.Records.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => new { name = r.Name, ips = r.Addresses.Select(a => a.ToString()) }),
-            });
+                records = zone.Records.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => new
+                {
+                    name = r.Name,
+                    ips = r.Addresses.Select(a => a.ToString()),
+
+                    // A service name (SPEC §4.1) answers SRV; its addresses are its target's, the name from the third label on.
+                    srv = r.SrvPort is { } port ? new { port, target = string.Join('.', r.Name.Split('.').Skip(2)) } : null,
+                }),
+            }, OmitNulls);
         });
     }
 

@@ -165,7 +165,7 @@ public static class ClientCommands
         var rows = what switch
         {
             "vips" => Rows(node["entries"], ["KEY", "VIP", "VIPV6", "NAMES", "REASON"], e => [S(e["key"]), S(e["vip"]), S(e["vipV6"]), string.Join(",", (e["names"] as JsonArray ?? []).Select(S)), S(e["reason"])]),
-            "dns-records" => Rows(node["records"], ["NAME", "IPS"], r => [S(r["name"]), string.Join(",", (r["ips"] as JsonArray ?? []).Select(S))]),
+            "dns-records" => Rows(node["records"], ["NAME", "IPS", "SRV"], r => [S(r["name"]), string.Join(",", (r["ips"] as JsonArray ?? []).Select(S)), r["srv"] is { } srv ? $"{S(srv["port"])} {S(srv["target"])}" : ""]),
             "meshes" => Rows(node["items"], ["NAME"], m => [S(m["name"])]),
             Generators => Rows(node["items"], ["NAME", "TEMPLATE"], g => [S(g["name"]), S(g["spec"]?["template"])]),
             _ => Rows(node["items"], ["MESH", "NAME", "ADDRESS"], r => [S(r["mesh"]), S(r["name"]), S(r["networking"]?["address"])]),
