@@ -78,6 +78,15 @@ public sealed class ZoneNamesTests
     }
 
     [Theory]
+    [InlineData(".a.mesh")]
+    [InlineData("a\\")]
+    public void Problem_ShortNameTheFastPathMustNotAccept_NotNull(string name)
+    {
+        // Short names skip the full parse only when nothing in them can be invalid: a leading dot, an escape.
+        Assert.NotNull(ZoneNames.Problem(name));
+    }
+
+    [Theory]
     [InlineData("Backend.MESH", "backend.mesh")]
     [InlineData("backend.mesh.", "backend.mesh")]
     public void Key_Name_LowerCasedWithoutTrailingDot(string name, string key)

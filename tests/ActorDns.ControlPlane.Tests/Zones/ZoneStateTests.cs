@@ -60,6 +60,21 @@ public sealed class ZoneStateTests
         Assert.Empty(after.Claims);
     }
 
+    [Theory]
+    [InlineData("service:a", "service:b")]
+    [InlineData("service:b", "service:a")]
+    public void Update_TwoClaimsOfTheSameRankAndAge_TheLowerKeyWins_InEitherOrder(string first, string second)
+    {
+        // Entries allocated in one batch have the same age; the key decides, whatever the order of the claims.
+        VipAssignment[] assignments = [Vip(first, first == "service:a" ? "240.0.0.1" : "240.0.0.2"), Vip(second, second == "service:a" ? "240.0.0.1" : "240.0.0.2")];
+
+        var (state, _, _) = new ZoneState("mesh").Update(
+            assignments.Select(a => a.Key), key => assignments.First(a => a.Key == key), _ => [new ZoneName("shared.mesh", 0)]);
+
+        Assert.Equal("shared.mesh 240.0.0.1", Served(state, "shared.mesh"));
+        Assert.Equal(K("service:a"), state.Winner("shared.mesh"));
+    }
+
     [Fact]
     public void Build_SameAssignments_GivesTheSameClaimsAndRecordsAsUpdate()
     {
