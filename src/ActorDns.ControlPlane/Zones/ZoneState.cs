@@ -66,8 +66,9 @@ public sealed record ZoneState(string Domain)
         }
 
         var frozen = claims.ToImmutableDictionary(p => p.Key, p => p.Value.ToImmutableList(), StringComparer.Ordinal);
-        var records = frozen.Select(p => (p.Key, Best: Best(p.Value)!))
-            .ToImmutableSortedDictionary(p => p.Key, p => RecordOf(p.Best), StringComparer.Ordinal);
+        var records = frozen.Select(p => (p.Key, Best: Serving(p.Key, frozen.GetValueOrDefault)))
+            .Where(p => p.Best is not null)
+            .ToImmutableSortedDictionary(p => p.Key, p => RecordOf(p.Best!), StringComparer.Ordinal);
         return new ZoneState(domain) { Claims = frozen, Records = records, Claimed = claimed.ToImmutable() };
     }
 
@@ -131,9 +132,19 @@ public sealed record ZoneState(string Domain)
         var records = Records.ToBuilder();
         var upserts = new List<ZoneRecord>();
         var removals = new List<string>();
+
+        // A change of who serves a hostname changes who serves the service names under it.
+        foreach (var hostname in touched.ToList())
+        {
+            foreach (var claim in claims.GetValueOrDefault(hostname, []))
+            {
+                touched.UnionWith(claimed.GetValueOrDefault(claim.Key, []).Where(n => n.EndsWith("." + hostname, StringComparison.Ordinal)));
+            }
+        }
+
         foreach (var lower in touched)
         {
-            var winner = claims.TryGetValue(lower, out var list) ? Best(list) : null;
+            var winner = Serving(lower, claims.GetValueOrDefault);
             records.TryGetValue(lower, out var old);
             if (winner is null)
             {
@@ -155,6 +166,35 @@ public sealed record ZoneState(string Domain)
         }
 
         return (this with { Claims = claims.ToImmutable(), Records = records.ToImmutable(), Claimed = claimed.ToImmutable() }, upserts, removals);
+    }
+
+    /// <summary>
+    /// The claim that serves <paramref name="lower"/>: the best one; for a service name, the claim of the entry that
+    /// serves its target hostname, so an SRV answer never points at another entry's address (none when that entry
+    /// has no such service name).
+    /// </summary>
+    private static ZoneClaim? Serving(string lower, Func<string, ImmutableList<ZoneClaim>?> claimsOf)
+    {
+        if (claimsOf(lower) is not { } claims || Best(claims) is not { } best)
+        {
+            return null;
+        }
+
+        if (best.SrvPort is null)
+        {
+            return best;
+        }
+
+        var target = TargetOf(lower);
+        var owner = claimsOf(target) is { } targetClaims ? Best(targetClaims)?.Key : null;
+        return claims.FirstOrDefault(c => c.Key == owner);
+    }
+
+    /// <summary>A service name's target: the name without its first two labels (<c>_port._proto.</c>).</summary>
+    private static string TargetOf(string serviceName)
+    {
+        var first = serviceName.IndexOf('.', StringComparison.Ordinal);
+        return serviceName[(serviceName.IndexOf('.', first + 1) + 1)..];
     }
 
     private static ZoneRecord RecordOf(ZoneClaim claim) => new(claim.Name, claim.Addresses) { SrvPort = claim.SrvPort };

@@ -76,6 +76,25 @@ public sealed class ZoneStateTests
     }
 
     [Fact]
+    public void Update_ServiceNameOfAnEntryThatLostItsHostname_IsNotServed_UntilTheHostnameIsItsAgain()
+    {
+        // A (older) and B share the hostname; only B has a named port. Its SRV would point at A's address.
+        IEnumerable<ZoneName> Names(EntryKey key) => key == K("meshservice:b")
+            ? [new ZoneName("h.mesh.local", 0), new ZoneName("_main._tcp.h.mesh.local", 0, 6379)]
+            : [new ZoneName("h.mesh.local", 0)];
+        VipAssignment[] both = [Vip("meshservice:a", "241.0.0.1", since: 0), Vip("meshservice:b", "241.0.0.2", since: 5)];
+
+        var (state, _, _) = new ZoneState("mesh").Update(both.Select(a => a.Key), k => both.First(a => a.Key == k), Names);
+        var built = ZoneState.Build("mesh", both.Select(a => a.Key), k => both.First(a => a.Key == k), Names);
+
+        Assert.Equal(["h.mesh.local"], state.Records.Keys);
+        Assert.Equal(["h.mesh.local"], built.Records.Keys);
+        var (after, upserts, _) = state.Update([K("meshservice:a")], _ => null, Names);
+        Assert.Equal(["_main._tcp.h.mesh.local 241.0.0.2", "h.mesh.local 241.0.0.2"], Show(upserts));
+        Assert.Equal((ushort)6379, after.Records["_main._tcp.h.mesh.local"].SrvPort);
+    }
+
+    [Fact]
     public void Build_SameAssignments_GivesTheSameClaimsAndRecordsAsUpdate()
     {
         VipAssignment[] assignments =
