@@ -46,6 +46,7 @@ public sealed class MeshServiceKindTests
     [InlineData("""{"type":"MeshService","name":"m","mesh":"default","spec":{"ports":[{"targetPort":80}]}}""", "spec.ports[0].port")]
     [InlineData("""{"type":"MeshService","name":"m","mesh":"default","spec":{"ports":[{"port":80,"targetPort":70000}]}}""", "spec.ports[0].targetPort")]
     [InlineData("""{"type":"MeshService","name":"m","mesh":"default","spec":{"ports":[{"port":80,"name":"a"},{"port":81,"name":"a"}]}}""", "spec.ports[1].name")]
+    [InlineData("""{"type":"MeshService","name":"m","mesh":"default","spec":{"ports":[{"port":80,"name":"http"},{"port":81,"name":"HTTP"}]}}""", "spec.ports[1].name")]
     [InlineData("""{"type":"MeshService","name":"m","mesh":"default","spec":{"ports":{}}}""", "spec.ports")]
     [InlineData("""{"type":"MeshService","name":"m","mesh":"default","spec":{"selector":{"dataplaneTags":{"app":1}}}}""", "spec.selector.dataplaneTags[\"app\"]")]
     [InlineData("""{"type":"MeshService","name":"m","mesh":"default","labels":["x"],"spec":{}}""", "labels")]

@@ -41,7 +41,8 @@ public sealed class MeshServiceKind : ZoneServiceKind
             return;
         }
 
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        // Port names become DNS labels, which compare without case.
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < ports.Count; i++)
         {
             var field = $"spec.ports[{i}]";
