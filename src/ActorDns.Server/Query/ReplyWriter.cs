@@ -37,7 +37,10 @@ internal static class ReplyWriter
 
         if (overUdp && writer.Position > q.Edns.ClientUdpLimit)
         {
-            return Truncate(response, question.Length, hasOpt, q.Edns.DnssecOkBit, rcode);
+            // RFC 2181 §9: additional records that do not fit are left out without TC; only a cut answer sets it.
+            return records.AdditionalCount > 0
+                ? Write(query, response, q, rcode, flags, new Records(records.Answers, records.AnswerCount, records.ApexOwner, records.ApexRecord, records.ApexInAnswer), overUdp)
+                : Truncate(response, question.Length, hasOpt, q.Edns.DnssecOkBit, rcode);
         }
 
         return writer.Position;

@@ -25,6 +25,11 @@ public sealed class ConformanceServer : IDisposable
 
     public const ushort ServicePort = 6379;
 
+    /// <summary>
+    /// A service name of 230 wire octets: its SRV reply without EDNS fits 512 octets only without the additional section.
+    /// </summary>
+    public static readonly string LongServiceName = "_main._tcp." + QueryBuilder.NameOfWireLength(219);
+
     public ConformanceServer()
     {
         var records = new List<ZoneRecord>
@@ -39,6 +44,7 @@ public sealed class ConformanceServer : IDisposable
             new(QueryBuilder.NameOfWireLength(182), Addresses(64)),
             new(ServiceTarget, [IPAddress.Parse(ServiceVip)]),
             new(ServiceName, [IPAddress.Parse(ServiceVip)]) { SrvPort = ServicePort },
+            new(LongServiceName, [IPAddress.Parse(ServiceVip)]) { SrvPort = ServicePort },
         };
         Server = new TestServer(ZoneTable.Create(new ZoneSettings(), 7, records), alternateRcodes: []);
     }

@@ -54,6 +54,22 @@ public sealed class SrvConformanceTests(ConformanceServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Srv_AdditionalRecordsOverTheUdpLimit_AreLeftOutWithoutTc()
+    {
+        // RFC 2181 §9: TC only when the answer itself is cut.
+        var query = new QueryBuilder { Name = ConformanceServer.LongServiceName, Type = (ushort)DnsRecordType.SRV }.Build();
+
+        var (header, message, wire) = await server.AskAsync("udp", query);
+        var (_, overTcp, _) = await server.AskAsync("tcp", query);
+
+        Assert.InRange(wire.Length, 1, 512);
+        Assert.False(header.Has(DnsHeaderFlags.TC));
+        Assert.Equal(DnsRecordType.SRV, Assert.Single(message.Answers).Type);
+        Assert.Empty(message.Additionals);
+        Assert.Equal(2, overTcp.Additionals.Count);
+    }
+
+    [Fact]
     public async Task Any_ForServiceName_IsTheSrvRRset()
     {
         // RFC 8482 §4.1: one RRset is a complete answer.
@@ -76,13 +92,22 @@ public sealed class SrvConformanceTests(ConformanceServer server) : IClassFixtur
         Assert.Empty(message.Additionals);
     }
 
-    [Theory]
-    [InlineData(ConformanceServer.ServiceName, DnsRecordType.TXT)]
-    [InlineData(ConformanceServer.ServiceTarget, DnsRecordType.SRV)]
-    [InlineData("backend.mesh", DnsRecordType.SRV)]
-    public async Task OtherTypeOnServiceName_OrSrvOnPlainName_IsNotImpForTheNextStep(string name, DnsRecordType type)
+    [Fact]
+    public async Task OtherType_ForServiceName_IsNotImpForTheNextStep()
     {
-        var (header, message, _) = await server.AskAsync("udp", new QueryBuilder { Name = name, Type = (ushort)type }.Build());
+        var (header, message, _) = await server.AskAsync("udp", new QueryBuilder { Name = ConformanceServer.ServiceName, Type = (ushort)DnsRecordType.TXT }.Build());
+
+        Assert.Equal(DnsRcode.NotImp, header.Rcode);
+        Assert.Empty(message.Answers);
+    }
+
+    [Theory]
+    [InlineData(ConformanceServer.ServiceTarget)]
+    [InlineData("backend.mesh")]
+    public async Task Srv_ForAPlainName_IsNotImpForTheNextStep(string name)
+    {
+        // As in Kuma, which never serves SRV: the pipeline sends it upstream.
+        var (header, message, _) = await server.AskAsync("udp", new QueryBuilder { Name = name, Type = (ushort)DnsRecordType.SRV }.Build());
 
         Assert.Equal(DnsRcode.NotImp, header.Rcode);
         Assert.Empty(message.Answers);
