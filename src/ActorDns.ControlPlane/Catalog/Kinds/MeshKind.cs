@@ -51,9 +51,6 @@ public abstract class MeshKind
     public virtual string Stamp(MeshResource resource, MeshResource? existing, StampContext context) => resource.Json;
 }
 
-/// <summary>A named port: <c>_&lt;port name&gt;._&lt;tcp|udp&gt;</c>, prefixed to a hostname, answers SRV with <see cref="Port"/>.</summary>
-public sealed record NamedPort(string Prefix, ushort Port);
-
 /// <summary>What a kind may add to a document it accepts: the mesh's zone and the time of acceptance.</summary>
 public sealed record StampContext(string Zone, DateTimeOffset Now);
 
