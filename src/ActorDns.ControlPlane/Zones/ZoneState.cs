@@ -185,16 +185,9 @@ public sealed record ZoneState(string Domain)
             return best;
         }
 
-        var target = TargetOf(lower);
+        var target = ZoneRecord.SrvTargetOf(lower);
         var owner = claimsOf(target) is { } targetClaims ? Best(targetClaims)?.Key : null;
         return claims.FirstOrDefault(c => c.Key == owner);
-    }
-
-    /// <summary>A service name's target: the name without its first two labels (<c>_port._proto.</c>).</summary>
-    private static string TargetOf(string serviceName)
-    {
-        var first = serviceName.IndexOf('.', StringComparison.Ordinal);
-        return serviceName[(serviceName.IndexOf('.', first + 1) + 1)..];
     }
 
     private static ZoneRecord RecordOf(ZoneClaim claim) => new(claim.Name, claim.Addresses) { SrvPort = claim.SrvPort };

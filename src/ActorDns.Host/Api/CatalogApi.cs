@@ -9,6 +9,7 @@ using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Catalog.Kinds.HostnameGenerator;
 using ActorDns.ControlPlane.Catalog.Kinds;
 using ActorDns.ControlPlane.Meshes;
+using ActorDns.Server.Query;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -124,8 +125,8 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
                     name = r.Name,
                     ips = r.Addresses.Select(a => a.ToString()),
 
-                    // A service name (SPEC §4.1) answers SRV; its addresses are its target's, the name from the third label on.
-                    srv = r.SrvPort is { } port ? new { port, target = string.Join('.', r.Name.Split('.').Skip(2)) } : null,
+                    // A service name (SPEC §4.1) answers SRV; its addresses are its target's.
+                    srv = r.SrvPort is { } port ? new { port, target = ZoneRecord.SrvTargetOf(r.Name) } : null,
                 }),
             }, OmitNulls);
         });

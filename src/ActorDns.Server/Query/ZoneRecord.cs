@@ -13,4 +13,11 @@ public sealed record ZoneRecord(string Name, IReadOnlyList<IPAddress> Addresses)
     /// <summary>Left out of the wire document when null, so a plain record reads the same to every release.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ushort? SrvPort { get; init; }
+
+    /// <summary>The target of a service name (text form): the name without its first two labels.</summary>
+    public static string SrvTargetOf(string serviceName)
+    {
+        var first = serviceName.IndexOf('.', StringComparison.Ordinal);
+        return serviceName[(serviceName.IndexOf('.', first + 1) + 1)..];
+    }
 }
