@@ -15,6 +15,7 @@ namespace ActorDns.Server.Query;
 public static class ZoneCacheFile
 {
     private const string Magic = "actordns-zone ";
+    private const string FirstFormat = "1";
     private const string Current = "2";
     private const string SrvField = "srv=";
 
@@ -57,8 +58,9 @@ public static class ZoneCacheFile
 
         using var reader = new StreamReader(path);
         var header = reader.ReadLine();
-        if (header is null || !(header.StartsWith(Magic + "1 ", StringComparison.Ordinal) || header.StartsWith(Magic + Current + " ", StringComparison.Ordinal))
-            || !long.TryParse(header.AsSpan(Magic.Length + 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        var headerFields = header?.Split(' ');
+        if (headerFields is not [var magic, var format, var versionText] || magic + " " != Magic || format is not (FirstFormat or Current)
+            || !long.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
         {
             return false;
         }

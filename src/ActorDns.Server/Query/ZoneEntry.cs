@@ -12,7 +12,8 @@ namespace ActorDns.Server.Query;
 /// (<c>_&lt;port&gt;._&lt;proto&gt;.&lt;hostname&gt;</c>, SPEC §4.1) is marked by the top bit of its A count and ends
 /// with one SRV RR whose target is the hostname, written out in full (RFC 2782: no compression in the target); its
 /// A/AAAA RRs are the hostname's, owned by a pointer to the hostname inside the question, for the additional section.
-/// A plain name's lookup reads its counts at fixed offsets, as before service names existed.
+/// The counts sit at fixed offsets right after the name, so a plain name's lookup does no more work than before
+/// service names existed.
 /// </summary>
 public readonly struct ZoneEntry
 {
@@ -21,7 +22,9 @@ public readonly struct ZoneEntry
 
     private const int ARecordSize = 16;
     private const int AaaaRecordSize = 28;
+    private const int RecordHeaderSize = 12;
     private const int SrvRdataFixedSize = 6;
+    private const int SrvPortOffset = RecordHeaderSize + 4;
     private const byte ServiceFlag = 0x80;
     private const ushort SrvWeight = 100;
 
@@ -55,7 +58,7 @@ public readonly struct ZoneEntry
     public ReadOnlySpan<byte> SrvRecord => IsService ? _data.AsSpan(3 + _data[0] + (ACount * ARecordSize) + (AaaaCount * AaaaRecordSize)) : default;
 
     /// <summary>The port a service name's SRV answers (for diagnostics and the cache file, never on the query path).</summary>
-    public ushort? SrvPort => IsService ? BinaryPrimitives.ReadUInt16BigEndian(SrvRecord[16..]) : null;
+    public ushort? SrvPort => IsService ? BinaryPrimitives.ReadUInt16BigEndian(SrvRecord[SrvPortOffset..]) : null;
 
     /// <summary>
     /// Where a service name's target (the name without its first two labels) starts in the wire name; -1 when the
@@ -112,7 +115,7 @@ public readonly struct ZoneEntry
         }
 
         var target = srvPort is null ? default : lowerCaseName[SrvTargetOffset(lowerCaseName)..];
-        var srvLength = srvPort is null ? 0 : 12 + SrvRdataFixedSize + target.Length;
+        var srvLength = srvPort is null ? 0 : RecordHeaderSize + SrvRdataFixedSize + target.Length;
         var data = new byte[1 + lowerCaseName.Length + 2 + (v4Count * ARecordSize) + (v6Count * AaaaRecordSize) + srvLength];
         data[0] = (byte)lowerCaseName.Length;
         lowerCaseName.CopyTo(data.AsSpan(1));
@@ -153,8 +156,8 @@ public readonly struct ZoneEntry
         BinaryPrimitives.WriteUInt16BigEndian(span[4..], (ushort)DnsClass.IN);
         BinaryPrimitives.WriteUInt32BigEndian(span[6..], ttl);
         BinaryPrimitives.WriteUInt16BigEndian(span[10..], (ushort)rdata.Length);
-        rdata.CopyTo(span[12..]);
-        return position + 12 + rdata.Length;
+        rdata.CopyTo(span[RecordHeaderSize..]);
+        return position + RecordHeaderSize + rdata.Length;
     }
 
     /// <summary>Decodes the addresses back (for diagnostics and tests, never on the query path).</summary>
