@@ -104,7 +104,7 @@ public sealed class MeshEntityMetricsSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void MeshService_CountedInItsOwnPool()
+    public void UpsertResource_MeshService_IsCountedInItsOwnPool()
     {
         var entity = Entity(Settings("10.1.0.0/29"));
         Assert.True(ResourceParser.TryParse(MeshServiceKind.Resource, "default", "redis",
