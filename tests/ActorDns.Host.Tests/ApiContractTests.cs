@@ -174,7 +174,7 @@ public sealed class ApiContractTests(ApiContractTests.Fixture fixture) : IClassF
         var answer = await Eventually.ValueAsync(
             () => dns.QueryAsync("records.ns.svc.80.mesh", QueryType.A), a => a.Answers.ARecords().Any(), TimeSpan.FromSeconds(5), "the resolver serves the new record");
         Assert.Equal([IPAddress.Parse(vip!)], answer.Answers.ARecords().Select(a => a.Address));
-        Assert.Equal(60, answer.Answers.ARecords().Single().TimeToLive);
+        Assert.Equal(60, answer.Answers.ARecords().Single().InitialTimeToLive);
     }
 
     [Fact]

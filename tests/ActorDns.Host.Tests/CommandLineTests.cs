@@ -212,7 +212,7 @@ public sealed class CommandLineTests
             var lookup = new LookupClient(new LookupClientOptions(new NameServer(listener)) { UseCache = false, Retries = 0, Timeout = TimeSpan.FromSeconds(2) });
             var soa = await lookup.QueryAsync("fromflag", QueryType.SOA);
             Assert.Equal("ns.fromflag.", soa.Answers.SoaRecords().Single().MName.Value);
-            Assert.Equal(11, soa.Answers.SoaRecords().Single().TimeToLive);
+            Assert.Equal(11, soa.Answers.SoaRecords().Single().InitialTimeToLive);
             Assert.Equal([IPAddress.Parse("10.10.0.1")], (await lookup.QueryAsync("p.fromflag", QueryType.A)).Answers.ARecords().Select(a => a.Address));
         }
 
