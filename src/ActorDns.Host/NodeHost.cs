@@ -8,7 +8,6 @@ using ActorDns.Host.ControlPlane;
 using ActorDns.Host.Dns;
 using ActorDns.Server.Forwarding;
 using ActorDns.Server.Metrics;
-using ActorDns.Server.Pipeline;
 using ActorDns.Server.Query;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -73,7 +72,6 @@ public static class NodeHost
             new ForwarderMetrics(factory),
             new Random(),
             TimeProvider.System));
-        services.AddSingleton(sp => ResolverPipeline.KumaDefault(sp.GetRequiredService<Forwarder>()));
         services.AddSingleton<DnsServerService>();
         if (servesDns)
         {

@@ -1,4 +1,5 @@
 using ActorDns.Host.Configuration;
+using ActorDns.Server.Forwarding;
 using ActorDns.Server.Metrics;
 using ActorDns.Server.Pipeline;
 using ActorDns.Server.Query;
@@ -12,7 +13,7 @@ namespace ActorDns.Host.Dns;
 public sealed class DnsServerService(
     RuntimeSettings settings,
     ZoneRegistry zones,
-    ResolverPipeline pipeline,
+    Forwarder forwarder,
     DnsServerMetrics metrics,
     ILoggerFactory loggers) : IHostedService, IDisposable
 {
@@ -28,8 +29,7 @@ public sealed class DnsServerService(
         {
             var listener = new DnsListener(
                 address,
-                zones.For(address.Mesh),
-                pipeline,
+                new QueryProcessor(CompiledPipeline.KumaDefault(zones.For(address.Mesh), forwarder)),
                 metrics,
                 logger);
             _listeners.Add(listener);

@@ -1,7 +1,6 @@
 using System.Net;
 using ActorDns.Server.Metrics;
 using ActorDns.Server.Pipeline;
-using ActorDns.Server.Query;
 using Microsoft.Extensions.Logging;
 
 namespace ActorDns.Server.Transport;
@@ -13,18 +12,16 @@ public sealed class DnsListener : IDisposable
     private const int EphemeralAttempts = 20;
 
     private readonly DnsListenerOptions _options;
-    private readonly ZoneSlot _zone;
-    private readonly ResolverPipeline _pipeline;
+    private readonly QueryProcessor _processor;
     private readonly DnsServerMetrics _metrics;
     private readonly ILogger _logger;
     private UdpListener? _udp;
     private TcpListener? _tcp;
 
-    public DnsListener(DnsListenerOptions options, ZoneSlot zone, ResolverPipeline pipeline, DnsServerMetrics metrics, ILogger logger)
+    public DnsListener(DnsListenerOptions options, QueryProcessor processor, DnsServerMetrics metrics, ILogger logger)
     {
         _options = options;
-        _zone = zone;
-        _pipeline = pipeline;
+        _processor = processor;
         _metrics = metrics;
         _logger = logger;
     }
@@ -40,8 +37,8 @@ public sealed class DnsListener : IDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            _udp = new UdpListener(_options, _zone, _pipeline, _metrics, _logger);
-            _tcp = new TcpListener(_options, _zone, _pipeline, _metrics, _logger);
+            _udp = new UdpListener(_options, _processor, _metrics, _logger);
+            _tcp = new TcpListener(_options, _processor, _metrics, _logger);
             try
             {
                 _tcp.Start(_options.Endpoint.Port);

@@ -4,9 +4,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using ActorDns.Protocol;
+using ActorDns.Server.Forwarding;
 using ActorDns.Server.Metrics;
 using ActorDns.Server.Pipeline;
-using ActorDns.Server.Query;
 using Microsoft.Extensions.Logging;
 
 namespace ActorDns.Server.Transport;
@@ -23,19 +23,17 @@ public sealed class TcpListener : IDisposable
     private const int MinimumMessageLength = DnsHeader.Size;
 
     private readonly DnsListenerOptions _options;
-    private readonly ZoneSlot _zone;
-    private readonly ResolverPipeline _pipeline;
+    private readonly QueryProcessor _processor;
     private readonly ILogger _logger;
     private readonly WorkerStats _stats;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _socket;
     private int _connections;
 
-    public TcpListener(DnsListenerOptions options, ZoneSlot zone, ResolverPipeline pipeline, DnsServerMetrics metrics, ILogger logger)
+    public TcpListener(DnsListenerOptions options, QueryProcessor processor, DnsServerMetrics metrics, ILogger logger)
     {
         _options = options;
-        _zone = zone;
-        _pipeline = pipeline;
+        _processor = processor;
         _logger = logger;
         _stats = metrics.CreateWorker("tcp", atomic: true);
     }
@@ -131,40 +129,34 @@ public sealed class TcpListener : IDisposable
     private async ValueTask<bool> HandleAsync(TcpConnection connection, ReadOnlyMemory<byte> query, byte[] response)
     {
         var started = Stopwatch.GetTimestamp();
-        var result = QueryEngine.Answer(_zone.Current, query.Span, response.AsSpan(2), overUdp: false);
-        if (result.Disposition == QueryDisposition.Drop)
+        var outcome = _processor.Process(query.Span, response.AsSpan(2), overUdp: false);
+        switch (outcome.Kind)
         {
-            // A response (QR=1) on the stream is ignored, as Knot does (conformance P-63).
-            _stats.Drop();
-            return true;
-        }
-
-        if (_pipeline.ShouldForward(result))
-        {
-            if (_pipeline.Forwarder.TryEnter())
+            case OutcomeKind.Drop:
+                // A response (QR=1) on the stream is ignored, as Knot does (conformance P-63).
+                _stats.Drop();
+                return true;
+            case OutcomeKind.Forward:
             {
                 _stats.Forward();
-                var copy = query.ToArray();
-                var parsed = result.Query;
-                await connection.StartForwardAsync(() => ForwardAsync(connection, copy, parsed, started)).ConfigureAwait(false);
+                var (forwarder, copy, parsed) = (outcome.Forwarder!, query.ToArray(), outcome.Query);
+                await connection.StartForwardAsync(() => ForwardAsync(connection, forwarder, copy, parsed, started)).ConfigureAwait(false);
                 return true;
             }
-
-            result = QueryEngine.Refuse(query.Span, response.AsSpan(2), result, overUdp: false);
         }
 
-        BinaryPrimitives.WriteUInt16BigEndian(response, (ushort)result.Length);
-        var written = await connection.WriteAsync(response.AsMemory(0, result.Length + 2)).ConfigureAwait(false);
-        _stats.Answered(result.Query.QType, result.Rcode, started);
+        BinaryPrimitives.WriteUInt16BigEndian(response, (ushort)outcome.Length);
+        var written = await connection.WriteAsync(response.AsMemory(0, outcome.Length + 2)).ConfigureAwait(false);
+        _stats.Answered(outcome.Query.QType, outcome.Rcode, started);
         return written;
     }
 
-    private async Task ForwardAsync(TcpConnection connection, byte[] query, DnsQuery parsed, long started)
+    private async Task ForwardAsync(TcpConnection connection, Forwarder forwarder, byte[] query, DnsQuery parsed, long started)
     {
         var response = ArrayPool<byte>.Shared.Rent(ushort.MaxValue + 2);
         try
         {
-            var length = await _pipeline.Forwarder.ForwardAsync(query, parsed, response.AsMemory(2), overTcp: true).ConfigureAwait(false);
+            var length = await forwarder.ForwardAsync(query, parsed, response.AsMemory(2), overTcp: true).ConfigureAwait(false);
             BinaryPrimitives.WriteUInt16BigEndian(response, (ushort)length);
             if (await connection.WriteAsync(response.AsMemory(0, length + 2)).ConfigureAwait(false))
             {

@@ -13,7 +13,7 @@ namespace ActorDns.Server.Transport;
 /// </summary>
 internal sealed unsafe partial class UdpBatch : IDisposable
 {
-    /// <summary>A slot holds the largest UDP payload; QueryEngine writes replies into 64 KiB before truncating.</summary>
+    /// <summary>A slot holds the largest UDP payload; the query processor writes replies into 64 KiB before truncating.</summary>
     private const int SlotBytes = 1 << 16;
 
     /// <summary>sizeof(struct sockaddr_storage).</summary>

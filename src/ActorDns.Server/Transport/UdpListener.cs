@@ -4,9 +4,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using ActorDns.Protocol;
+using ActorDns.Server.Forwarding;
 using ActorDns.Server.Metrics;
 using ActorDns.Server.Pipeline;
-using ActorDns.Server.Query;
 using Microsoft.Extensions.Logging;
 
 namespace ActorDns.Server.Transport;
@@ -20,8 +20,7 @@ namespace ActorDns.Server.Transport;
 public sealed class UdpListener : IDisposable
 {
     private readonly DnsListenerOptions _options;
-    private readonly ZoneSlot _zone;
-    private readonly ResolverPipeline _pipeline;
+    private readonly QueryProcessor _processor;
     private readonly DnsServerMetrics _metrics;
     private readonly ILogger _logger;
     private readonly List<Socket> _sockets = [];
@@ -29,11 +28,10 @@ public sealed class UdpListener : IDisposable
     private WorkerStats? _forwardStats;
     private volatile bool _stopping;
 
-    public UdpListener(DnsListenerOptions options, ZoneSlot zone, ResolverPipeline pipeline, DnsServerMetrics metrics, ILogger logger)
+    public UdpListener(DnsListenerOptions options, QueryProcessor processor, DnsServerMetrics metrics, ILogger logger)
     {
         _options = options;
-        _zone = zone;
-        _pipeline = pipeline;
+        _processor = processor;
         _metrics = metrics;
         _logger = logger;
     }
@@ -179,16 +177,16 @@ public sealed class UdpListener : IDisposable
                             continue;
                         }
 
-                        var result = Process(request, batch.ReplyBuffer(slot), stats, ref errorLimiter, started, out var forward);
-                        if (forward)
+                        var outcome = Process(request, batch.ReplyBuffer(slot), stats, ref errorLimiter, started);
+                        if (outcome.Kind == OutcomeKind.Forward)
                         {
-                            StartForward(socket, request, result.Query, batch.CopySender(slot, socket.AddressFamily), started);
+                            StartForward(socket, request, outcome, batch.CopySender(slot, socket.AddressFamily), started);
                         }
-                        else if (result.Length > 0)
+                        else if (outcome.Kind == OutcomeKind.Reply)
                         {
-                            batch.QueueReply(slot, result.Length);
-                            types[replies] = result.Query.QType;
-                            rcodes[replies++] = result.Rcode;
+                            batch.QueueReply(slot, outcome.Length);
+                            types[replies] = outcome.Query.QType;
+                            rcodes[replies++] = outcome.Rcode;
                         }
                     }
                     catch (Exception e) when (e is not OutOfMemoryException)
@@ -249,15 +247,15 @@ public sealed class UdpListener : IDisposable
             {
                 var started = Stopwatch.GetTimestamp();
                 var query = request.AsSpan(0, received);
-                var result = Process(query, response, stats, ref errorLimiter, started, out var forward);
-                if (forward)
+                var outcome = Process(query, response, stats, ref errorLimiter, started);
+                if (outcome.Kind == OutcomeKind.Forward)
                 {
-                    StartForward(socket, query, result.Query, CopyOf(remote), started);
+                    StartForward(socket, query, outcome, CopyOf(remote), started);
                 }
-                else if (result.Length > 0)
+                else if (outcome.Kind == OutcomeKind.Reply)
                 {
-                    Send(socket, response.AsSpan(0, result.Length), remote);
-                    stats.Answered(result.Query.QType, result.Rcode, started);
+                    Send(socket, response.AsSpan(0, outcome.Length), remote);
+                    stats.Answered(outcome.Query.QType, outcome.Rcode, started);
                 }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -269,59 +267,42 @@ public sealed class UdpListener : IDisposable
     }
 
     /// <summary>
-    /// Answers one datagram into <paramref name="response"/>. The result's length is what to send (0: nothing, the
-    /// datagram was dropped); <paramref name="forward"/> says the query goes upstream and the caller hands it over.
+    /// Runs one datagram through the processor, counting forwards and drops, and drops an error reply beyond this
+    /// loop's cap on error replies (conformance L-05).
     /// </summary>
-    private QueryResult Process(ReadOnlySpan<byte> request, Span<byte> response, WorkerStats stats, ref ErrorReplyLimiter errorLimiter, long started, out bool forward)
+    private QueryOutcome Process(ReadOnlySpan<byte> request, Span<byte> response, WorkerStats stats, ref ErrorReplyLimiter errorLimiter, long started)
     {
-        forward = false;
-        var result = QueryEngine.Answer(_zone.Current, request, response, overUdp: true);
-        if (_pipeline.ShouldForward(result))
+        var outcome = _processor.Process(request, response, overUdp: true);
+        if (outcome.Kind == OutcomeKind.Forward)
         {
-            if (_pipeline.Forwarder.TryEnter())
-            {
-                stats.Forward();
-                forward = true;
-                return result;
-            }
-
-            // Too many outstanding upstream queries: REFUSED at once, an error reply like any other.
-            result = QueryEngine.Refuse(request, response, result, overUdp: true);
+            stats.Forward();
         }
-
-        if (result.Disposition == QueryDisposition.Drop || (IsErrorReply(result) && !errorLimiter.TryAcquire(started)))
+        else if (outcome.Kind == OutcomeKind.Drop || (outcome.IsError && !errorLimiter.TryAcquire(started)))
         {
             stats.Drop();
-            return result with { Length = 0 };
+            return outcome with { Kind = OutcomeKind.Drop };
         }
 
-        return result;
+        return outcome;
     }
 
-    /// <summary>
-    /// A reply the error cap applies to: anything the front end rejected, and a FORMERR, NOTIMP or REFUSED from the mesh
-    /// step that no later step replaced (a name outside the mesh when nothing forwards, say). NXDOMAIN is an answer.
-    /// </summary>
-    private static bool IsErrorReply(QueryResult result) =>
-        result.Disposition == QueryDisposition.Rejected || result.Rcode is DnsRcode.FormErr or DnsRcode.NotImp or DnsRcode.Refused;
-
-    /// <summary>Copies a query the forwarder accepted (<see cref="Forwarder.TryEnter"/>) off the loop, to the thread pool.</summary>
-    private void StartForward(Socket socket, ReadOnlySpan<byte> request, DnsQuery parsed, SocketAddress client, long started)
+    /// <summary>Copies a query its forwarder admitted off the loop, to the thread pool.</summary>
+    private void StartForward(Socket socket, ReadOnlySpan<byte> request, in QueryOutcome outcome, SocketAddress client, long started)
     {
-        var work = new ForwardWork(this, socket, request.ToArray(), parsed, client, started);
+        var work = new ForwardWork(this, socket, outcome.Forwarder!, request.ToArray(), outcome.Query, client, started);
         ThreadPool.UnsafeQueueUserWorkItem(static w => _ = w.Listener.ForwardAsync(w), work, preferLocal: false);
     }
 
     /// <summary>A forwarded query on its way from a receive loop to the thread pool.</summary>
-    private sealed record ForwardWork(UdpListener Listener, Socket Socket, byte[] Query, DnsQuery Parsed, SocketAddress Client, long Started);
+    private sealed record ForwardWork(UdpListener Listener, Socket Socket, Forwarder Forwarder, byte[] Query, DnsQuery Parsed, SocketAddress Client, long Started);
 
     private async Task ForwardAsync(ForwardWork work)
     {
-        var (_, socket, query, parsed, client, started) = work;
+        var (_, socket, forwarder, query, parsed, client, started) = work;
         var response = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
         try
         {
-            var length = await _pipeline.Forwarder.ForwardAsync(query, parsed, response, overTcp: false).ConfigureAwait(false);
+            var length = await forwarder.ForwardAsync(query, parsed, response, overTcp: false).ConfigureAwait(false);
             if (!_stopping)
             {
                 Send(socket, response.AsSpan(0, length), client);

@@ -31,8 +31,7 @@ public sealed class TestServer : IDisposable
         Zone = new ZoneSlot(table);
         Listener = new DnsListener(
             listenerOptions ?? new DnsListenerOptions(new IPEndPoint(IPAddress.Loopback, 0)) { UdpLoops = 2 },
-            Zone,
-            new ResolverPipeline(alternateRcodes ?? ResolverPipeline.KumaAlternateRcodes, Forwarder),
+            new QueryProcessor(CompiledPipeline.KumaDefault(Zone, Forwarder, alternateRcodes)),
             DnsMetrics,
             NullLogger.Instance);
         Listener.Start();

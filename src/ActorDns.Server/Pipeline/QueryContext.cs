@@ -1,0 +1,54 @@
+using ActorDns.Protocol;
+using ActorDns.Server.Forwarding;
+
+namespace ActorDns.Server.Pipeline;
+
+/// <summary>
+/// One query on its way through the steps: the request and its parse, the caller's 64 KiB reply buffer, and what
+/// the last step left — the reply it wrote, why it passed the query on, or where to forward it. Lives on the stack.
+/// </summary>
+public ref struct QueryContext(ReadOnlySpan<byte> request, in DnsQuery query, Span<byte> response, bool overUdp)
+{
+    public readonly ReadOnlySpan<byte> Request = request;
+
+    public readonly DnsQuery Query = query;
+
+    public readonly Span<byte> Response = response;
+
+    /// <summary>Over UDP a reply is truncated to the client's limit, over TCP never.</summary>
+    public readonly bool OverUdp = overUdp;
+
+    /// <summary>After <see cref="StepResult.Answered"/>: octets written to <see cref="Response"/>.</summary>
+    public int Length;
+
+    /// <summary>After <see cref="StepResult.Answered"/>: the reply's rcode.</summary>
+    public DnsRcode Rcode;
+
+    /// <summary>After <see cref="StepResult.Next"/>: why the step did not answer.</summary>
+    public Unanswered Unanswered;
+
+    /// <summary>After <see cref="StepResult.Forward"/>: who sends the query upstream.</summary>
+    public Forwarder? Forwarder;
+
+    /// <summary>Records a written reply.</summary>
+    public StepResult Answer(int length, DnsRcode rcode)
+    {
+        Length = length;
+        Rcode = rcode;
+        return StepResult.Answered;
+    }
+
+    /// <summary>Records why the query goes on to the next step.</summary>
+    public StepResult Pass(Unanswered reason)
+    {
+        Unanswered = reason;
+        return StepResult.Next;
+    }
+
+    /// <summary>Hands the query to <paramref name="forwarder"/>.</summary>
+    public StepResult ForwardTo(Forwarder forwarder)
+    {
+        Forwarder = forwarder;
+        return StepResult.Forward;
+    }
+}

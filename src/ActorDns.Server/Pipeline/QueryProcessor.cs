@@ -1,0 +1,80 @@
+using ActorDns.Protocol;
+using ActorDns.Server.Query;
+
+namespace ActorDns.Server.Pipeline;
+
+/// <summary>
+/// Turns one request into one outcome, for UDP and TCP alike (the transports only move bytes): the front end
+/// validates the query (SPEC §4.4) and answers what it rejects itself — never forwarded (conformance F-12) — then
+/// the compiled pipeline runs. Allocation-free; the reply buffer must hold 64 KiB.
+/// </summary>
+public sealed class QueryProcessor(CompiledPipeline pipeline)
+{
+    public CompiledPipeline Pipeline { get; } = pipeline;
+
+    public QueryOutcome Process(ReadOnlySpan<byte> request, Span<byte> response, bool overUdp)
+    {
+        var status = DnsQueryParser.Parse(request, out var q);
+        switch (status)
+        {
+            case QueryParseStatus.Drop:
+                return QueryOutcome.Dropped(q);
+            case QueryParseStatus.NotImp:
+                // RFC 8906 §3.1.4 / genreport opcodeflg: an unknown opcode gets NOTIMP with RD clear.
+                return Reject(request, response, q, DnsRcode.NotImp, copyRd: false, overUdp);
+            case QueryParseStatus.FormErr:
+                return Reject(request, response, q, DnsRcode.FormErr, copyRd: true, overUdp);
+            case QueryParseStatus.BadVers:
+                return Reject(request, response, q, DnsRcode.BadVers, copyRd: true, overUdp);
+        }
+
+        // RFC 1035 §3.2.4: only IN; class ANY is answered as IN, as Knot and NSD do (conformance P-49, P-50).
+        if (q.QClass is not (DnsClass.IN or DnsClass.ANY))
+        {
+            return Reject(request, response, q, DnsRcode.Refused, copyRd: true, overUdp);
+        }
+
+        var rejection = RejectionFor(q.QType);
+        if (rejection != DnsRcode.NoError)
+        {
+            return Reject(request, response, q, rejection, copyRd: true, overUdp);
+        }
+
+        var context = new QueryContext(request, q, response, overUdp);
+        switch (PipelineStep.RunChain(Pipeline.Steps, ref context))
+        {
+            case StepResult.Answered:
+                return new QueryOutcome(OutcomeKind.Reply, context.Rcode, context.Length, IsErrorRcode(context.Rcode), q, null);
+            case StepResult.Forward when context.Forwarder!.TryEnter():
+                return new QueryOutcome(OutcomeKind.Forward, DnsRcode.NoError, 0, false, q, context.Forwarder);
+            case StepResult.Forward:
+                // Too many outstanding upstream queries (conformance F-17): REFUSED at once, an error reply like any other.
+                return Reject(request, response, q, DnsRcode.Refused, copyRd: true, overUdp);
+            case StepResult.Drop:
+                return QueryOutcome.Dropped(q);
+            default:
+                // No step answered: the reply says why the last one passed it on.
+                return Reject(request, response, q, context.Unanswered.Rcode(), copyRd: true, overUdp);
+        }
+    }
+
+    /// <summary>An error answer the cap on error replies applies to; NXDOMAIN is an answer.</summary>
+    private static bool IsErrorRcode(DnsRcode rcode) => rcode is DnsRcode.FormErr or DnsRcode.NotImp or DnsRcode.Refused;
+
+    /// <summary>QTYPEs the front end answers itself and never forwards (conformance P-44, P-45, P-47).</summary>
+    private static DnsRcode RejectionFor(DnsRecordType type) => type switch
+    {
+        0 => DnsRcode.NotImp,
+        DnsRecordType.AXFR or DnsRecordType.IXFR => DnsRcode.Refused,
+        DnsRecordType.OPT or DnsRecordType.TSIG or DnsRecordType.TKEY or DnsRecordType.MAILA or DnsRecordType.MAILB => DnsRcode.FormErr,
+        >= (DnsRecordType)128 and <= (DnsRecordType)248 => DnsRcode.FormErr,
+        _ => DnsRcode.NoError,
+    };
+
+    private static QueryOutcome Reject(ReadOnlySpan<byte> request, Span<byte> response, in DnsQuery q, DnsRcode rcode, bool copyRd, bool overUdp)
+    {
+        var flags = copyRd ? (ushort)(q.Header.Flags & DnsHeaderFlags.RD) : (ushort)0;
+        var length = ReplyWriter.Write(request, response, q, rcode, flags, default, overUdp);
+        return new QueryOutcome(OutcomeKind.Reply, rcode, length, IsError: true, q, null);
+    }
+}
