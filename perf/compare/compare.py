@@ -55,6 +55,8 @@ def parse_args(argv):
                     help="before each run wait until the machine uses fewer cores than this ...")
     ap.add_argument("--quiet-wait", type=float, default=60, help="... for at most this many seconds")
     ap.add_argument("--no-build", action="store_true", help="use the existing Release build")
+    ap.add_argument("--baseline", metavar="REV",
+                    help="also measure ActorDns built from git revision REV (a worktree), as server actordns-base")
     ap.add_argument("--no-readme", action="store_true", help="do not rewrite perf/README.md's latest section")
     a = ap.parse_args(argv)
     for flag, allowed in (("servers", SERVERS), ("modes", MODES), ("phases", PHASES)):
@@ -141,23 +143,26 @@ def main(argv):
     install.ensure_packages(log)
     if not a.no_build:
         install.build_actordns(REPO, os.path.join(a.work_dir, "build.log"), log)
-    ports = {k: a.base_port + i for i, k in enumerate(("actordns", "knot", "nsd", "api", "upstream"))}
+    ports = {k: a.base_port + i for i, k in enumerate(("actordns", "knot", "nsd", "api", "upstream", "base", "base-api"))}
     check_ports_free(ports.values())
 
     per_run = len(a.phases) * (a.duration + 2) + a.warmup * (1 + ("tcp" in a.phases)) + 10
-    total = per_run * a.reps * len(a.servers) * len(a.modes) + a.names / 300 + 20
+    total = per_run * a.reps * (len(a.servers) + bool(a.baseline)) * len(a.modes) + a.names / 300 + 20
     log(f"about {total / 60:.0f} min (longer if the machine is busy: each run waits up to {a.quiet_wait:.0f} s "
         f"for it to be quiet)")
 
+    baseline = install.baseline_worktree(REPO, a.baseline, a.work_dir, log) if a.baseline else None
     group = procs.ProcessGroup()
     try:
-        servers, records, meta = measure_all(a, group, ports, command)
+        servers, records, meta = measure_all(a, group, ports, command, baseline)
     finally:
         group.stop_all()
+        if baseline:
+            install.remove_worktree(REPO, baseline)
     write_reports(a, servers, records, meta)
 
 
-def measure_all(a, group, ports, command):
+def measure_all(a, group, ports, command, baseline):
     work = a.work_dir
     actordns = srv.ActorDns(ports["actordns"], work, REPO, ports["api"], ports["upstream"])
     doc, answers, zone, took = register(a, group, actordns, work)
@@ -166,6 +171,12 @@ def measure_all(a, group, ports, command):
     by_name = {"actordns": actordns, "knot": srv.Knot(ports["knot"], work, zone),
                "nsd": srv.Nsd(ports["nsd"], work, zone)}
     servers = [by_name[n] for n in a.servers]
+    if baseline:
+        # The baseline recovers a copy of the journal the registration wrote, so both serve the same names.
+        base = srv.ActorDns(ports["base"], work, baseline, ports["base-api"], ports["upstream"],
+                            name="actordns-base", label=f"ActorDns {a.baseline}")
+        shutil.copytree(actordns.data_dir, base.data_dir)
+        servers.insert(servers.index(actordns) + 1 if actordns in servers else 0, base)
     last = zone.names[-1]
     check = (last, next(ip for _, ip in answers[(last, "A")]))
     meta = {"command": command, "args": a, "modes": a.modes, "rcvbuf": {}, "dnsperf_cmds": {},

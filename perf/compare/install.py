@@ -63,3 +63,18 @@ def build_actordns(repo, log_path, log):
     if r.returncode != 0:
         with open(log_path, errors="replace") as f:
             raise RuntimeError(f"dotnet build failed, see {log_path}:\n{f.read()[-2000:]}")
+
+
+def baseline_worktree(repo, rev, work_dir, log):
+    """A detached worktree of REV under the work dir, built in Release; removed by remove_worktree."""
+    path = os.path.join(work_dir, "baseline")
+    log(f"baseline: worktree of {rev} at {path}")
+    # A worktree left by an interrupted run was deleted with the work dir; forget it before adding again.
+    subprocess.run(["git", "-C", repo, "worktree", "prune"], check=True, capture_output=True)
+    subprocess.run(["git", "-C", repo, "worktree", "add", "--detach", path, rev], check=True, capture_output=True)
+    build_actordns(path, os.path.join(work_dir, "baseline-build.log"), log)
+    return path
+
+
+def remove_worktree(repo, path):
+    subprocess.run(["git", "-C", repo, "worktree", "remove", "--force", path], capture_output=True)

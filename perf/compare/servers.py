@@ -89,12 +89,13 @@ def _version(argv, pattern):
 class ActorDns(Server):
     name, label = "actordns", "ActorDns"
 
-    def __init__(self, port, work, repo, api_port, upstream_port):
+    def __init__(self, port, work, repo, api_port, upstream_port, name="actordns", label="ActorDns"):
         super().__init__(port, work)
+        self.name, self.label = name, label
         self.repo, self.api_port, self.upstream_port = repo, api_port, upstream_port
         self.dll = os.path.join(repo, "src/ActorDns.Host/bin/Release/net10.0/actordns.dll")
         # One data dir for every start: registration writes the journal once, later starts recover it.
-        self.data_dir = os.path.join(work, "actordns-data")
+        self.data_dir = os.path.join(work, f"{name}-data")
 
     @property
     def api(self):
