@@ -44,19 +44,19 @@ public class QueryProcessorBenchmark : IDisposable
     }
 
     [Benchmark(Baseline = true)]
-    public int HitA() => _kumaDefault.Process(_hitA, _response, overUdp: true).Length;
+    public int HitA() => _kumaDefault.Process(_hitA, _response, overUdp: true, default, 0).Length;
 
     [Benchmark]
-    public int HitAaaa() => _kumaDefault.Process(_hitAaaa, _response, overUdp: true).Length;
+    public int HitAaaa() => _kumaDefault.Process(_hitAaaa, _response, overUdp: true, default, 0).Length;
 
     [Benchmark]
-    public int HitMixedCaseWithEdns() => _kumaDefault.Process(_hitEdns, _response, overUdp: true).Length;
+    public int HitMixedCaseWithEdns() => _kumaDefault.Process(_hitEdns, _response, overUdp: true, default, 0).Length;
 
     [Benchmark]
-    public int MissNxdomain() => _meshOnly.Process(_miss, _response, overUdp: true).Length;
+    public int MissNxdomain() => _meshOnly.Process(_miss, _response, overUdp: true, default, 0).Length;
 
     [Benchmark]
-    public int HitSrv() => _kumaDefault.Process(_hitSrv, _response, overUdp: true).Length;
+    public int HitSrv() => _kumaDefault.Process(_hitSrv, _response, overUdp: true, default, 0).Length;
 
     public void Dispose() => _forwarder.Dispose();
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 using ActorDns.Protocol;
 using ActorDns.Server.Query;
@@ -41,6 +42,9 @@ public sealed class Forwarder : IDisposable
         _upstreams = options.Upstreams.Select(u => new Upstream(u, options, metrics, clock, _stopping.Token)).ToArray();
     }
 
+    /// <summary>The upstreams this forwarder asks.</summary>
+    public IReadOnlyList<IPEndPoint> Upstreams => _options.Upstreams;
+
     /// <summary>
     /// Claims a slot for one forwarded query; false when <see cref="ForwarderOptions.MaxConcurrent"/> are
     /// already outstanding (the caller answers REFUSED, conformance F-17). Each true is matched by one
@@ -61,10 +65,10 @@ public sealed class Forwarder : IDisposable
 
     /// <summary>
     /// Forwards <paramref name="clientQuery"/> (already parsed as <paramref name="client"/>) and writes the
-    /// client's reply into <paramref name="response"/>; returns its length. Never throws for upstream trouble:
-    /// that becomes SERVFAIL.
+    /// client's reply into <paramref name="response"/>. Never throws for upstream trouble: that becomes SERVFAIL,
+    /// with <see cref="ForwardResult.Answered"/> false.
     /// </summary>
-    public async ValueTask<int> ForwardAsync(ReadOnlyMemory<byte> clientQuery, DnsQuery client, Memory<byte> response, bool overTcp)
+    public async ValueTask<ForwardResult> ForwardAsync(ReadOnlyMemory<byte> clientQuery, DnsQuery client, Memory<byte> response, bool overTcp)
     {
         var started = _clock.GetTimestamp();
         var request = ArrayPool<byte>.Shared.Rent(MaxQueryLength);
@@ -98,11 +102,12 @@ public sealed class Forwarder : IDisposable
 
             if (replyLength > 0)
             {
-                return UpstreamMessages.WriteClientReply(kept.AsSpan(0, replyLength), clientQuery.Span, client, response.Span, !overTcp);
+                return new ForwardResult(UpstreamMessages.WriteClientReply(kept.AsSpan(0, replyLength), clientQuery.Span, client, response.Span, !overTcp), Answered: true);
             }
 
-            return ReplyWriter.Write(clientQuery.Span, response.Span, client, DnsRcode.ServFail,
-                (ushort)((client.Header.Flags & DnsHeaderFlags.RD) | DnsHeaderFlags.RA), default, !overTcp);
+            return new ForwardResult(
+                ReplyWriter.Write(clientQuery.Span, response.Span, client, DnsRcode.ServFail, (ushort)((client.Header.Flags & DnsHeaderFlags.RD) | DnsHeaderFlags.RA), default, !overTcp),
+                Answered: false);
         }
         finally
         {
@@ -123,7 +128,7 @@ public sealed class Forwarder : IDisposable
         Upstream upstream, ReadOnlyMemory<byte> question, DnsQuery client, byte[] request, byte[] reply, bool overTcp, CancellationToken total)
     {
         var withEdns = true;
-        var tcp = overTcp;
+        var tcp = _options.ForceTcp || (overTcp && !_options.PreferUdp);
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var id = UpstreamMessages.NewId();

@@ -23,4 +23,10 @@ public sealed record ForwarderOptions
 
     /// <summary>How often a down upstream is probed with <c>. IN NS</c>.</summary>
     public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Every upstream query over TCP (CoreDNS <c>force_tcp</c>).</summary>
+    public bool ForceTcp { get; init; }
+
+    /// <summary>UDP upstream even for a client that asked over TCP; a truncated reply is still retried over TCP (<c>prefer_udp</c>).</summary>
+    public bool PreferUdp { get; init; }
 }

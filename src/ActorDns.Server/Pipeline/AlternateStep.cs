@@ -1,16 +1,17 @@
 using ActorDns.Protocol;
-using ActorDns.Server.Forwarding;
 
 namespace ActorDns.Server.Pipeline;
 
 /// <summary>
-/// CoreDNS's <c>alternate RCODES . ADDRESS…</c>: runs the rest of the chain (<paramref name="inner"/>) and, when its
-/// answer's rcode is one of <paramref name="rcodes"/> — or nothing answered and the reply would be one of them —
-/// sends the query to <paramref name="forwarder"/> instead. Any other outcome of the chain is final.
+/// CoreDNS's <c>alternate RCODES ZONE ADDRESS…</c> lines of a server block: runs the rest of the chain
+/// (<paramref name="inner"/>) and, when its answer's rcode is one of an alternate's — or nothing answered and the reply
+/// would be — sends the query to that alternate's route instead. When the chain itself forwards, its route was built
+/// with the same alternates (<see cref="ForwardRoute"/>), which look at the upstreams' answer. Anything else the chain
+/// does is final. As in CoreDNS, the ZONE argument restricts nothing.
 /// </summary>
-public sealed class AlternateStep(IEnumerable<DnsRcode> rcodes, Forwarder forwarder, PipelineStep[] inner) : PipelineStep
+public sealed class AlternateStep(IReadOnlyList<AlternateRule> alternates, PipelineStep[] inner) : PipelineStep
 {
-    private readonly uint _mask = MaskOf(rcodes);
+    private readonly AlternateRule[] _alternates = [.. alternates];
 
     public override StepResult Run(ref QueryContext context)
     {
@@ -21,17 +22,17 @@ public sealed class AlternateStep(IEnumerable<DnsRcode> rcodes, Forwarder forwar
             StepResult.Next => context.Unanswered.Rcode(),
             _ => (DnsRcode?)null,
         };
-        return rcode is { } r && (int)r < 32 && (_mask & (1u << (int)r)) != 0 ? context.ForwardTo(forwarder) : result;
-    }
-
-    private static uint MaskOf(IEnumerable<DnsRcode> rcodes)
-    {
-        var mask = 0u;
-        foreach (var rcode in rcodes)
+        if (rcode is { } answered)
         {
-            mask |= 1u << (int)rcode;
+            foreach (var alternate in _alternates)
+            {
+                if (alternate.Rcodes.Contains(answered))
+                {
+                    return context.ForwardTo(alternate.Route);
+                }
+            }
         }
 
-        return mask;
+        return result;
     }
 }

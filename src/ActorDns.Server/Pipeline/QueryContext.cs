@@ -1,5 +1,5 @@
 using ActorDns.Protocol;
-using ActorDns.Server.Forwarding;
+using ActorDns.Server.Query;
 
 namespace ActorDns.Server.Pipeline;
 
@@ -27,8 +27,8 @@ public ref struct QueryContext(ReadOnlySpan<byte> request, in DnsQuery query, Sp
     /// <summary>After <see cref="StepResult.Next"/>: why the step did not answer.</summary>
     public Unanswered Unanswered;
 
-    /// <summary>After <see cref="StepResult.Forward"/>: who sends the query upstream.</summary>
-    public Forwarder? Forwarder;
+    /// <summary>After <see cref="StepResult.Forward"/>: where the query goes upstream.</summary>
+    public ForwardRoute? Route;
 
     /// <summary>Records a written reply.</summary>
     public StepResult Answer(int length, DnsRcode rcode)
@@ -38,6 +38,13 @@ public ref struct QueryContext(ReadOnlySpan<byte> request, in DnsQuery query, Sp
         return StepResult.Answered;
     }
 
+    /// <summary>Writes and records a reply with <paramref name="records"/>; RD is copied from the query.</summary>
+    internal StepResult Reply(DnsRcode rcode, bool authoritative, in Records records)
+    {
+        var flags = (ushort)((Query.Header.Flags & DnsHeaderFlags.RD) | (authoritative ? DnsHeaderFlags.AA : 0));
+        return Answer(ReplyWriter.Write(Request, Response, Query, rcode, flags, records, OverUdp), rcode);
+    }
+
     /// <summary>Records why the query goes on to the next step.</summary>
     public StepResult Pass(Unanswered reason)
     {
@@ -45,10 +52,10 @@ public ref struct QueryContext(ReadOnlySpan<byte> request, in DnsQuery query, Sp
         return StepResult.Next;
     }
 
-    /// <summary>Hands the query to <paramref name="forwarder"/>.</summary>
-    public StepResult ForwardTo(Forwarder forwarder)
+    /// <summary>Hands the query to <paramref name="route"/>.</summary>
+    public StepResult ForwardTo(ForwardRoute route)
     {
-        Forwarder = forwarder;
+        Route = route;
         return StepResult.Forward;
     }
 }

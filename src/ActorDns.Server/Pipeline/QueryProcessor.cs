@@ -6,13 +6,22 @@ namespace ActorDns.Server.Pipeline;
 /// <summary>
 /// Turns one request into one outcome, for UDP and TCP alike (the transports only move bytes): the front end
 /// validates the query (SPEC §4.4) and answers what it rejects itself — never forwarded (conformance F-12) — then
-/// the compiled pipeline runs. Allocation-free; the reply buffer must hold 64 KiB.
+/// the pipeline of the server block for the name runs. Allocation-free; the reply buffer must hold 64 KiB.
 /// </summary>
-public sealed class QueryProcessor(CompiledPipeline pipeline)
+public sealed class QueryProcessor(ServerSet servers)
 {
-    public CompiledPipeline Pipeline { get; } = pipeline;
+    public QueryProcessor(CompiledPipeline pipeline)
+        : this(ServerSet.Of(pipeline))
+    {
+    }
 
-    public QueryOutcome Process(ReadOnlySpan<byte> request, Span<byte> response, bool overUdp)
+    public ServerSet Servers { get; } = servers;
+
+    /// <summary>
+    /// Processes one request from <paramref name="client"/> (its socket address as the kernel gave it, for
+    /// <c>log</c>), received at <paramref name="started"/> (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).
+    /// </summary>
+    public QueryOutcome Process(ReadOnlySpan<byte> request, Span<byte> response, bool overUdp, ReadOnlySpan<byte> client, long started)
     {
         var status = DnsQueryParser.Parse(request, out var q);
         switch (status)
@@ -40,22 +49,29 @@ public sealed class QueryProcessor(CompiledPipeline pipeline)
             return Reject(request, response, q, rejection, copyRd: true, overUdp);
         }
 
-        var context = new QueryContext(request, q, response, overUdp);
-        switch (PipelineStep.RunChain(Pipeline.Steps, ref context))
+        if (Servers.Select(q.QName(request)) is not { } pipeline)
         {
-            case StepResult.Answered:
-                return new QueryOutcome(OutcomeKind.Reply, context.Rcode, context.Length, IsErrorRcode(context.Rcode), q, null);
-            case StepResult.Forward when context.Forwarder!.TryEnter():
-                return new QueryOutcome(OutcomeKind.Forward, DnsRcode.NoError, 0, false, q, context.Forwarder);
-            case StepResult.Forward:
-                // Too many outstanding upstream queries (conformance F-17): REFUSED at once, an error reply like any other.
-                return Reject(request, response, q, DnsRcode.Refused, copyRd: true, overUdp);
-            case StepResult.Drop:
-                return QueryOutcome.Dropped(q);
-            default:
-                // No step answered: the reply says why the last one passed it on.
-                return Reject(request, response, q, context.Unanswered.Rcode(), copyRd: true, overUdp);
+            // No server block for the name (CoreDNS: REFUSED).
+            return Reject(request, response, q, DnsRcode.Refused, copyRd: true, overUdp);
         }
+
+        var context = new QueryContext(request, q, response, overUdp);
+        var outcome = PipelineStep.RunChain(pipeline.Steps, ref context) switch
+        {
+            StepResult.Answered => new QueryOutcome(OutcomeKind.Reply, context.Rcode, context.Length, IsErrorRcode(context.Rcode), q, null),
+            StepResult.Forward when context.Route!.Forwarder.TryEnter() => new QueryOutcome(OutcomeKind.Forward, DnsRcode.NoError, 0, false, q, context.Route),
+            // Too many outstanding upstream queries (conformance F-17): REFUSED at once, an error reply like any other.
+            StepResult.Forward => Reject(request, response, q, DnsRcode.Refused, copyRd: true, overUdp),
+            StepResult.Drop => QueryOutcome.Dropped(q),
+            // No step answered: the reply says why the last one passed it on.
+            _ => Reject(request, response, q, context.Unanswered.Rcode(), copyRd: true, overUdp),
+        };
+        if (outcome.Kind == OutcomeKind.Reply)
+        {
+            pipeline.Log?.Record(client, request, q, !overUdp, response[..outcome.Length], started);
+        }
+
+        return outcome;
     }
 
     /// <summary>An error answer the cap on error replies applies to; NXDOMAIN is an answer.</summary>

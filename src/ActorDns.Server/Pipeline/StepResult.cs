@@ -9,7 +9,7 @@ public enum StepResult : byte
     /// <summary>The reply is written: <see cref="QueryContext.Length"/> octets with <see cref="QueryContext.Rcode"/>.</summary>
     Answered,
 
-    /// <summary>The query leaves the receive loop for the upstreams of <see cref="QueryContext.Forwarder"/>.</summary>
+    /// <summary>The query leaves the receive loop for <see cref="QueryContext.Route"/>.</summary>
     Forward,
 
     /// <summary>Nothing is sent back.</summary>

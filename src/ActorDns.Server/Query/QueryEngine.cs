@@ -96,10 +96,5 @@ public static class QueryEngine
     }
 
     /// <summary>An authoritative answer from the table (AA set, RD copied).</summary>
-    private static StepResult Reply(ref QueryContext context, DnsRcode rcode, in Records records)
-    {
-        ref readonly var q = ref context.Query;
-        var flags = (ushort)((q.Header.Flags & DnsHeaderFlags.RD) | DnsHeaderFlags.AA);
-        return context.Answer(ReplyWriter.Write(context.Request, context.Response, q, rcode, flags, records, context.OverUdp), rcode);
-    }
+    private static StepResult Reply(ref QueryContext context, DnsRcode rcode, in Records records) => context.Reply(rcode, authoritative: true, records);
 }

@@ -11,7 +11,7 @@ internal static class ReplyWriter
         var question = q.HasQuestion && q.Header.QdCount == 1 ? q.Question(query) : default;
         var hasOpt = q.Edns.Present;
         var answerCount = records.AnswerCount + (records.HasApexRecord && records.ApexInAnswer ? 1 : 0);
-        var authorityCount = records.HasApexRecord && !records.ApexInAnswer ? 1 : 0;
+        var authorityCount = records.AuthorityCount + (records.HasApexRecord && !records.ApexInAnswer ? 1 : 0);
         var writer = new DnsWriter(response);
         writer.WriteHeader(new DnsHeader(
             q.Header.Id,
@@ -28,6 +28,7 @@ internal static class ReplyWriter
             writer.WriteBytes(records.ApexRecord);
         }
 
+        writer.WriteBytes(records.Authority);
         writer.WriteBytes(records.Additional);
 
         if (hasOpt)
@@ -39,7 +40,8 @@ internal static class ReplyWriter
         {
             // RFC 2181 §9: additional records that do not fit are left out without TC; only a cut answer sets it.
             return records.AdditionalCount > 0
-                ? Write(query, response, q, rcode, flags, new Records(records.Answers, records.AnswerCount, records.ApexOwner, records.ApexRecord, records.ApexInAnswer), overUdp)
+                ? Write(query, response, q, rcode, flags, new Records(
+                    records.Answers, records.AnswerCount, records.ApexOwner, records.ApexRecord, records.ApexInAnswer, authority: records.Authority, authorityCount: records.AuthorityCount), overUdp)
                 : Truncate(response, question.Length, hasOpt, q.Edns.DnssecOkBit, rcode);
         }
 

@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using ActorDns.Protocol;
-using ActorDns.Server.Forwarding;
 using ActorDns.Server.Metrics;
 using ActorDns.Server.Pipeline;
 using Microsoft.Extensions.Logging;
@@ -88,6 +87,7 @@ public sealed class TcpListener : IDisposable
     {
         socket.NoDelay = true;
         var connection = new TcpConnection(socket, _options, _stopping.Token);
+        var client = socket.RemoteEndPoint?.Serialize() is { } address ? address.Buffer[..address.Size] : ReadOnlyMemory<byte>.Empty;
         var request = ArrayPool<byte>.Shared.Rent(ushort.MaxValue + 2);
         var response = ArrayPool<byte>.Shared.Rent(ushort.MaxValue + 2);
         try
@@ -106,7 +106,7 @@ public sealed class TcpListener : IDisposable
                     break;
                 }
 
-                if (!await HandleAsync(connection, request.AsMemory(2, length), response).ConfigureAwait(false))
+                if (!await HandleAsync(connection, client, request.AsMemory(2, length), response).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -126,10 +126,10 @@ public sealed class TcpListener : IDisposable
     }
 
     /// <summary>Answers or forwards one message; false when the connection must close.</summary>
-    private async ValueTask<bool> HandleAsync(TcpConnection connection, ReadOnlyMemory<byte> query, byte[] response)
+    private async ValueTask<bool> HandleAsync(TcpConnection connection, ReadOnlyMemory<byte> client, ReadOnlyMemory<byte> query, byte[] response)
     {
         var started = Stopwatch.GetTimestamp();
-        var outcome = _processor.Process(query.Span, response.AsSpan(2), overUdp: false);
+        var outcome = _processor.Process(query.Span, response.AsSpan(2), overUdp: false, client.Span, started);
         switch (outcome.Kind)
         {
             case OutcomeKind.Drop:
@@ -139,8 +139,8 @@ public sealed class TcpListener : IDisposable
             case OutcomeKind.Forward:
             {
                 _stats.Forward();
-                var (forwarder, copy, parsed) = (outcome.Forwarder!, query.ToArray(), outcome.Query);
-                await connection.StartForwardAsync(() => ForwardAsync(connection, forwarder, copy, parsed, started)).ConfigureAwait(false);
+                var (route, copy, parsed) = (outcome.Route!, query.ToArray(), outcome.Query);
+                await connection.StartForwardAsync(() => ForwardAsync(connection, route, copy, parsed, client, started)).ConfigureAwait(false);
                 return true;
             }
         }
@@ -151,12 +151,12 @@ public sealed class TcpListener : IDisposable
         return written;
     }
 
-    private async Task ForwardAsync(TcpConnection connection, Forwarder forwarder, byte[] query, DnsQuery parsed, long started)
+    private async Task ForwardAsync(TcpConnection connection, ForwardRoute route, byte[] query, DnsQuery parsed, ReadOnlyMemory<byte> client, long started)
     {
         var response = ArrayPool<byte>.Shared.Rent(ushort.MaxValue + 2);
         try
         {
-            var length = await forwarder.ForwardAsync(query, parsed, response.AsMemory(2), overTcp: true).ConfigureAwait(false);
+            var length = await route.ForwardAsync(query, parsed, response.AsMemory(2), overTcp: true, client, started).ConfigureAwait(false);
             BinaryPrimitives.WriteUInt16BigEndian(response, (ushort)length);
             if (await connection.WriteAsync(response.AsMemory(0, length + 2)).ConfigureAwait(false))
             {

@@ -106,12 +106,15 @@ internal sealed unsafe partial class UdpBatch : IDisposable
     /// <summary>The reply buffer of slot <paramref name="slot"/>.</summary>
     public Span<byte> ReplyBuffer(int slot) => new(_replyBuffers + ((nint)slot * SlotBytes), SlotBytes);
 
+    /// <summary>The socket address slot <paramref name="slot"/> came from, as the kernel wrote it; valid until the next receive.</summary>
+    public ReadOnlySpan<byte> Sender(int slot) => new(_addresses + ((nint)slot * AddressBytes), (int)_received[slot].Header.NameLength);
+
     /// <summary>The sender of slot <paramref name="slot"/>, copied for a reply sent later from another thread.</summary>
     public SocketAddress CopySender(int slot, AddressFamily family)
     {
-        var length = (int)_received[slot].Header.NameLength;
-        var address = new SocketAddress(family, length);
-        new ReadOnlySpan<byte>(_addresses + ((nint)slot * AddressBytes), length).CopyTo(address.Buffer.Span);
+        var sender = Sender(slot);
+        var address = new SocketAddress(family, sender.Length);
+        sender.CopyTo(address.Buffer.Span);
         return address;
     }
 

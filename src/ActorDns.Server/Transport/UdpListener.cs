@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using ActorDns.Protocol;
-using ActorDns.Server.Forwarding;
 using ActorDns.Server.Metrics;
 using ActorDns.Server.Pipeline;
 using Microsoft.Extensions.Logging;
@@ -177,7 +176,7 @@ public sealed class UdpListener : IDisposable
                             continue;
                         }
 
-                        var outcome = Process(request, batch.ReplyBuffer(slot), stats, ref errorLimiter, started);
+                        var outcome = Process(request, batch.ReplyBuffer(slot), batch.Sender(slot), stats, ref errorLimiter, started);
                         if (outcome.Kind == OutcomeKind.Forward)
                         {
                             StartForward(socket, request, outcome, batch.CopySender(slot, socket.AddressFamily), started);
@@ -247,7 +246,7 @@ public sealed class UdpListener : IDisposable
             {
                 var started = Stopwatch.GetTimestamp();
                 var query = request.AsSpan(0, received);
-                var outcome = Process(query, response, stats, ref errorLimiter, started);
+                var outcome = Process(query, response, remote.Buffer.Span[..remote.Size], stats, ref errorLimiter, started);
                 if (outcome.Kind == OutcomeKind.Forward)
                 {
                     StartForward(socket, query, outcome, CopyOf(remote), started);
@@ -270,9 +269,9 @@ public sealed class UdpListener : IDisposable
     /// Runs one datagram through the processor, counting forwards and drops, and drops an error reply beyond this
     /// loop's cap on error replies (conformance L-05).
     /// </summary>
-    private QueryOutcome Process(ReadOnlySpan<byte> request, Span<byte> response, WorkerStats stats, ref ErrorReplyLimiter errorLimiter, long started)
+    private QueryOutcome Process(ReadOnlySpan<byte> request, Span<byte> response, ReadOnlySpan<byte> client, WorkerStats stats, ref ErrorReplyLimiter errorLimiter, long started)
     {
-        var outcome = _processor.Process(request, response, overUdp: true);
+        var outcome = _processor.Process(request, response, overUdp: true, client, started);
         if (outcome.Kind == OutcomeKind.Forward)
         {
             stats.Forward();
@@ -289,20 +288,20 @@ public sealed class UdpListener : IDisposable
     /// <summary>Copies a query its forwarder admitted off the loop, to the thread pool.</summary>
     private void StartForward(Socket socket, ReadOnlySpan<byte> request, in QueryOutcome outcome, SocketAddress client, long started)
     {
-        var work = new ForwardWork(this, socket, outcome.Forwarder!, request.ToArray(), outcome.Query, client, started);
+        var work = new ForwardWork(this, socket, outcome.Route!, request.ToArray(), outcome.Query, client, started);
         ThreadPool.UnsafeQueueUserWorkItem(static w => _ = w.Listener.ForwardAsync(w), work, preferLocal: false);
     }
 
     /// <summary>A forwarded query on its way from a receive loop to the thread pool.</summary>
-    private sealed record ForwardWork(UdpListener Listener, Socket Socket, Forwarder Forwarder, byte[] Query, DnsQuery Parsed, SocketAddress Client, long Started);
+    private sealed record ForwardWork(UdpListener Listener, Socket Socket, ForwardRoute Route, byte[] Query, DnsQuery Parsed, SocketAddress Client, long Started);
 
     private async Task ForwardAsync(ForwardWork work)
     {
-        var (_, socket, forwarder, query, parsed, client, started) = work;
+        var (_, socket, route, query, parsed, client, started) = work;
         var response = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
         try
         {
-            var length = await forwarder.ForwardAsync(query, parsed, response, overTcp: false).ConfigureAwait(false);
+            var length = await route.ForwardAsync(query, parsed, response, overTcp: false, client.Buffer[..client.Size], started).ConfigureAwait(false);
             if (!_stopping)
             {
                 Send(socket, response.AsSpan(0, length), client);

@@ -29,8 +29,8 @@ internal sealed class ForwarderHarness : IDisposable
         Assert.Equal(QueryParseStatus.Ok, DnsQueryParser.Parse(query, out var parsed));
         Assert.True(Forwarder.TryEnter());
         var response = new byte[ushort.MaxValue];
-        var length = await Forwarder.ForwardAsync(query, parsed, response, overTcp);
-        return response[..length];
+        var result = await Forwarder.ForwardAsync(query, parsed, response, overTcp);
+        return response[..result.Length];
     }
 
     public void Dispose() => Forwarder.Dispose();

@@ -51,15 +51,36 @@ public sealed class QueryProcessorAllocationTests : IDisposable
         var zone = new ZoneSlot(ZoneTable.Create(new ZoneSettings(), 1, records));
         var processor = new QueryProcessor(CompiledPipeline.KumaDefault(zone, _forwarder, kumaDefault ? null : []));
         var response = new byte[ushort.MaxValue];
-        processor.Process(query, response, overUdp: true);
+        processor.Process(query, response, overUdp: true, default, 0);
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 1000; i++)
         {
-            processor.Process(query, response, overUdp: true);
+            processor.Process(query, response, overUdp: true, default, 0);
         }
 
         Assert.True(GC.GetAllocatedBytesForCurrentThread() == before, $"{caseId} allocated {GC.GetAllocatedBytesForCurrentThread() - before} bytes");
+    }
+
+    [Theory]
+    [InlineData("template IN A {\n  match ^www[.]\n  answer \"{{ .Name }} 60 IN A 192.0.2.1\"\n }", "WWW.example.org", DnsRecordType.A)]
+    [InlineData("template IN AAAA . {\n  rcode NOERROR\n  fallthrough\n }", "backend.mesh", DnsRecordType.AAAA)]
+    [InlineData("template IN A {\n  match ^www[.]\n  fallthrough\n }", "api.example.org", DnsRecordType.A)]
+    public void Process_TemplateStep_AllocatesNothing(string template, string name, DnsRecordType type)
+    {
+        using var harness = new Corefile.CorefileHarness($".:16001 {{\n {template}\n forward . 127.0.0.1:16002\n}}");
+        var processor = new QueryProcessor(harness.Compiled.Ports[16001]);
+        var query = new QueryBuilder { Name = name, Type = (ushort)type }.Build();
+        var response = new byte[ushort.MaxValue];
+        processor.Process(query, response, overUdp: true, default, 0);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            processor.Process(query, response, overUdp: true, default, 0);
+        }
+
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() == before, $"{template} allocated {GC.GetAllocatedBytesForCurrentThread() - before} bytes");
     }
 
     public void Dispose() => _forwarder.Dispose();

@@ -37,10 +37,10 @@ public sealed class QueryProcessorTests : IDisposable
     [MemberData(nameof(KumaDefaultCases))]
     public void Process_KumaDefault_OutcomeAsSpecified(string caseId, byte[] query, OutcomeKind kind, DnsRcode rcode)
     {
-        var outcome = new QueryProcessor(CompiledPipeline.KumaDefault(_zone, _forwarder)).Process(query, _response, overUdp: true);
+        var outcome = new QueryProcessor(CompiledPipeline.KumaDefault(_zone, _forwarder)).Process(query, _response, overUdp: true, default, 0);
 
         Assert.Equal((kind, rcode), (outcome.Kind, outcome.Rcode));
-        Assert.Equal(kind == OutcomeKind.Forward ? _forwarder : null, outcome.Forwarder);
+        Assert.Equal(kind == OutcomeKind.Forward ? _forwarder : null, outcome.Route?.Forwarder);
         if (kind == OutcomeKind.Reply)
         {
             Assert.True(outcome.Length >= DnsHeader.Size, caseId);
@@ -55,7 +55,7 @@ public sealed class QueryProcessorTests : IDisposable
     {
         var processor = new QueryProcessor(CompiledPipeline.KumaDefault(_zone, _forwarder, alternateRcodes: []));
 
-        var outcome = processor.Process(new QueryBuilder { Name = name, Type = (ushort)type }.Build(), _response, overUdp: true);
+        var outcome = processor.Process(new QueryBuilder { Name = name, Type = (ushort)type }.Build(), _response, overUdp: true, default, 0);
 
         Assert.Equal((OutcomeKind.Reply, expected, true), (outcome.Kind, outcome.Rcode, outcome.IsError));
     }
@@ -65,7 +65,7 @@ public sealed class QueryProcessorTests : IDisposable
     {
         var processor = new QueryProcessor(CompiledPipeline.KumaDefault(_zone, _forwarder, alternateRcodes: []));
 
-        var outcome = processor.Process(new QueryBuilder { Name = "nosuch.mesh" }.Build(), _response, overUdp: true);
+        var outcome = processor.Process(new QueryBuilder { Name = "nosuch.mesh" }.Build(), _response, overUdp: true, default, 0);
 
         Assert.Equal((OutcomeKind.Reply, DnsRcode.NXDomain, false), (outcome.Kind, outcome.Rcode, outcome.IsError));
     }
@@ -76,8 +76,8 @@ public sealed class QueryProcessorTests : IDisposable
         // `alternate SERVFAIL . …`: the mesh's NXDOMAIN and a passed-on TXT (NOTIMP) are both final.
         var processor = new QueryProcessor(CompiledPipeline.KumaDefault(_zone, _forwarder, alternateRcodes: [DnsRcode.ServFail]));
 
-        var nxdomain = processor.Process(new QueryBuilder { Name = "nosuch.mesh" }.Build(), _response, overUdp: true);
-        var txt = processor.Process(new QueryBuilder { Type = (ushort)DnsRecordType.TXT }.Build(), _response, overUdp: true);
+        var nxdomain = processor.Process(new QueryBuilder { Name = "nosuch.mesh" }.Build(), _response, overUdp: true, default, 0);
+        var txt = processor.Process(new QueryBuilder { Type = (ushort)DnsRecordType.TXT }.Build(), _response, overUdp: true, default, 0);
 
         Assert.Equal((OutcomeKind.Reply, DnsRcode.NXDomain), (nxdomain.Kind, nxdomain.Rcode));
         Assert.Equal((OutcomeKind.Reply, DnsRcode.NotImp), (txt.Kind, txt.Rcode));
@@ -90,11 +90,11 @@ public sealed class QueryProcessorTests : IDisposable
         var processor = new QueryProcessor(CompiledPipeline.KumaDefault(_zone, full));
         var query = new QueryBuilder { Name = "example.org" }.Build();
 
-        var admitted = processor.Process(query, _response, overUdp: true);
-        var refused = processor.Process(query, _response, overUdp: true);
+        var admitted = processor.Process(query, _response, overUdp: true, default, 0);
+        var refused = processor.Process(query, _response, overUdp: true, default, 0);
 
         Assert.Equal(OutcomeKind.Forward, admitted.Kind);
-        Assert.Equal((OutcomeKind.Reply, DnsRcode.Refused, true, (Forwarder?)null), (refused.Kind, refused.Rcode, refused.IsError, refused.Forwarder));
+        Assert.Equal((OutcomeKind.Reply, DnsRcode.Refused, true, (ForwardRoute?)null), (refused.Kind, refused.Rcode, refused.IsError, refused.Route));
     }
 
     private static Forwarder NewForwarder(int maxConcurrent) => new(

@@ -1,0 +1,564 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using ActorDns.Protocol;
+using ActorDns.Server.Forwarding;
+using Microsoft.Extensions.Logging;
+
+namespace ActorDns.Server.Pipeline.Corefile;
+
+/// <summary>
+/// Compiles a parsed Corefile into one <see cref="ServerSet"/> per port (SPEC §4.6): each server block becomes an
+/// immutable chain of steps in CoreDNS's execution order, whatever the order in the file. Plugins: <c>errors</c>,
+/// <c>log</c>, <c>prometheus</c>, <c>template</c>, <c>alternate</c>, <c>forward</c>, with CoreDNS's option names; an
+/// unknown plugin or option, or a bad argument, is a <see cref="CorefileException"/> at its line and column.
+/// </summary>
+public static partial class PipelineCompiler
+{
+    /// <summary>CoreDNS's plugin.cfg order (v1.14.7) of the plugins ActorDns has; <c>alternate</c> sits just before <c>forward</c>.</summary>
+    public static readonly IReadOnlyList<string> ExecutionOrder =
+        ["prometheus", "errors", "log", "template", "alternate", "forward"];
+
+    private static readonly Dictionary<string, DnsRcode> Rcodes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["NOERROR"] = DnsRcode.NoError, ["FORMERR"] = DnsRcode.FormErr, ["SERVFAIL"] = DnsRcode.ServFail,
+        ["NXDOMAIN"] = DnsRcode.NXDomain, ["NOTIMP"] = DnsRcode.NotImp, ["REFUSED"] = DnsRcode.Refused,
+        ["YXDOMAIN"] = (DnsRcode)6, ["YXRRSET"] = (DnsRcode)7, ["NXRRSET"] = (DnsRcode)8, ["NOTAUTH"] = (DnsRcode)9, ["NOTZONE"] = (DnsRcode)10,
+    };
+
+    public static CompiledCorefile Compile(CorefileDocument document, PipelineResources resources)
+    {
+        var owned = new List<IDisposable>();
+        try
+        {
+            var byPort = new Dictionary<int, List<(byte[] Zone, CompiledPipeline Pipeline)>>();
+            foreach (var block in document.Blocks)
+            {
+                foreach (var port in block.Keys.Select(k => k.Port ?? resources.CoreDnsPort).Distinct())
+                {
+                    var keys = block.Keys.Where(k => (k.Port ?? resources.CoreDnsPort) == port).ToList();
+                    var pipeline = new BlockCompiler(document.File, block, keys, port, resources, owned).Compile();
+                    var zones = byPort.TryGetValue(port, out var list) ? list : byPort[port] = [];
+                    foreach (var key in keys)
+                    {
+                        zones.Add((DnsName.Parse(key.Zone), pipeline));
+                    }
+                }
+            }
+
+            return new CompiledCorefile(byPort.ToDictionary(p => p.Key, p => new ServerSet(p.Value)), owned);
+        }
+        catch
+        {
+            owned.ForEach(o => o.Dispose());
+            throw;
+        }
+    }
+
+    /// <summary>One server block's keys on one port: its directives checked and turned into steps.</summary>
+    private sealed class BlockCompiler(string file, ServerBlock block, List<ServerKey> keys, int port, PipelineResources resources, List<IDisposable> owned)
+    {
+        private readonly ZoneFilter _blockZones = new([.. keys.Select(k => DnsName.Parse(k.Zone))]);
+
+        public CompiledPipeline Compile()
+        {
+            foreach (var directive in block.Directives.Where(d => !ExecutionOrder.Contains(d.Name)))
+            {
+                throw Error(directive, $"unknown plugin \"{directive.Name}\"; ActorDns has {string.Join(", ", ExecutionOrder)}");
+            }
+
+            foreach (var name in new[] { "errors", "prometheus" })
+            {
+                if (block.Directives.Count(d => d.Name == name) > 1)
+                {
+                    throw Error(block.Directives.Where(d => d.Name == name).ElementAt(1), $"{name} can be used only once per server block");
+                }
+            }
+
+            var errors = block.Directives.FirstOrDefault(d => d.Name == "errors") is { } errorsDirective ? Errors(errorsDirective) : null;
+            foreach (var prometheus in block.Directives.Where(d => d.Name == "prometheus"))
+            {
+                Prometheus(prometheus);
+            }
+
+            var logRules = block.Directives.Where(d => d.Name == "log").Select(LogRuleOf).ToList();
+            QueryLog? log = null;
+            if (logRules.Count > 0)
+            {
+                log = new QueryLog(logRules, resources.Logs.Queries);
+                owned.Add(log);
+            }
+
+            var alternates = block.Directives.Where(d => d.Name == "alternate").Select(d => Alternate(d, errors)).ToList();
+            CheckAlternateRcodes(block.Directives.Where(d => d.Name == "alternate").ToList(), alternates);
+            var forwards = block.Directives.Where(d => d.Name == "forward").Select(d => Forward(d, alternates, errors, log)).ToList();
+
+            var steps = new List<PipelineStep>();
+            var templates = block.Directives.Where(d => d.Name == "template").Select(Template).ToList();
+            if (templates.Count > 0)
+            {
+                steps.Add(new TemplateStep(templates));
+            }
+
+            if (alternates.Count > 0)
+            {
+                steps.Add(new AlternateStep(alternates, [.. forwards]));
+            }
+            else
+            {
+                steps.AddRange(forwards);
+            }
+
+            return new CompiledPipeline([.. steps], log);
+        }
+
+        private CorefileException Error(Directive directive, string reason) => new(file, directive.Line, directive.Column, $"{directive.Name}: {reason}");
+
+        private CorefileException Error(CorefileToken token, string plugin, string reason) => new(file, token.Line, token.Column, $"{plugin}: {reason}");
+
+        private ILogger? Errors(Directive directive)
+        {
+            if (directive.Arguments.Count > 0)
+            {
+                throw Error(directive.Arguments[0], "errors", "takes no arguments");
+            }
+
+            foreach (var option in directive.Block)
+            {
+                // CoreDNS prints a panic's stack trace; a failure here is an exception already logged with its stack.
+                if (option.Name != "stacktrace" || option.Arguments.Count > 0)
+                {
+                    throw Error(option, $"option \"{option.Name}\" is not supported (ActorDns has stacktrace)");
+                }
+            }
+
+            return resources.Logs.Errors;
+        }
+
+        private void Prometheus(Directive directive)
+        {
+            if (directive.Block.Count > 0)
+            {
+                throw Error(directive.Block[0], "prometheus takes no options");
+            }
+
+            var address = directive.Arguments.Count switch
+            {
+                0 => "localhost:9153",
+                1 => directive.Arguments[0].Text,
+                _ => throw Error(directive.Arguments[1], "prometheus", "takes at most one address"),
+            };
+            var colon = address.LastIndexOf(':');
+            if (colon < 0 || !int.TryParse(address.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var metricsPort) || metricsPort != resources.PrometheusPort)
+            {
+                throw Error(directive, $"{address}: metrics are served at the API's /metrics, port {resources.PrometheusPort} (write prometheus localhost:{{{{ .PrometheusPort }}}})");
+            }
+        }
+
+        private LogRule LogRuleOf(Directive directive)
+        {
+            if (directive.Arguments.Count > 1 && directive.Arguments[^1].Text.Contains('{'))
+            {
+                throw Error(directive.Arguments[^1], "log", "custom formats are not supported; ActorDns writes CoreDNS's default format");
+            }
+
+            var names = directive.Arguments.Count == 0 ? _blockZones : Zones(directive.Arguments, "log");
+            var classes = (LogClasses)0;
+            foreach (var option in directive.Block)
+            {
+                if (option.Name != "class" || option.Arguments.Count == 0)
+                {
+                    throw Error(option, $"option \"{option.Name}\" is not supported (log has class)");
+                }
+
+                foreach (var value in option.Arguments)
+                {
+                    classes |= value.Text switch
+                    {
+                        "all" => LogClasses.All,
+                        "success" => LogClasses.Success,
+                        "denial" => LogClasses.Denial,
+                        "error" => LogClasses.Error,
+                        _ => throw Error(value, "log", $"unknown class \"{value.Text}\" (all, success, denial, error)"),
+                    };
+                }
+            }
+
+            return new LogRule(names, classes == 0 ? LogClasses.All : classes);
+        }
+
+        private TemplateRule Template(Directive directive)
+        {
+            if (directive.Arguments.Count < 2)
+            {
+                throw Error(directive, "expected CLASS TYPE [ZONE...]");
+            }
+
+            var classToken = directive.Arguments[0];
+            var qclass = classToken.Text.ToUpperInvariant() switch
+            {
+                "IN" => DnsClass.IN,
+                "CH" => DnsClass.CH,
+                "HS" => DnsClass.HS,
+                "ANY" => DnsClass.ANY,
+                _ => throw Error(classToken, "template", $"unknown class \"{classToken.Text}\""),
+            };
+            var typeToken = directive.Arguments[1];
+            if (!RecordText.TryParseType(typeToken.Text, out var qtype))
+            {
+                throw Error(typeToken, "template", $"unknown type \"{typeToken.Text}\"");
+            }
+
+            var zones = directive.Arguments.Count > 2 ? Zones(directive.Arguments.Skip(2).ToList(), "template") : _blockZones;
+            var matches = new List<Regex>();
+            var (answers, authority, additional) = (new List<byte[]>(), new List<byte[]>(), new List<byte[]>());
+            var rcode = DnsRcode.NoError;
+            ZoneFilter? fallthrough = null;
+            foreach (var option in directive.Block)
+            {
+                switch (option.Name)
+                {
+                    case "match":
+                        RequireArguments(option, 1, int.MaxValue);
+                        matches.AddRange(option.Arguments.Select(a => Regex(a)));
+                        break;
+                    case "answer" or "authority" or "additional":
+                        RequireArguments(option, 1, 1);
+                        var target = option.Name switch { "answer" => answers, "authority" => authority, _ => additional };
+                        target.Add(Record(option.Arguments[0]));
+                        break;
+                    case "rcode":
+                        RequireArguments(option, 1, 1);
+                        rcode = Rcodes.TryGetValue(option.Arguments[0].Text, out var code)
+                            ? code
+                            : throw Error(option.Arguments[0], "template", $"unknown rcode \"{option.Arguments[0].Text}\"");
+                        break;
+                    case "fallthrough":
+                        fallthrough = option.Arguments.Count == 0 ? ZoneFilter.All : Zones(option.Arguments, "template");
+                        break;
+                    case "upstream":
+                        // CoreDNS accepts and ignores it since 1.7.
+                        break;
+                    default:
+                        throw Error(option, $"option \"{option.Name}\" is not supported (template has match, answer, additional, authority, rcode, fallthrough)");
+                }
+            }
+
+            return new TemplateRule
+            {
+                Class = qclass,
+                Type = qtype,
+                Zones = zones,
+                Matches = [.. matches],
+                Rcode = rcode,
+                Answers = [.. answers.SelectMany(a => a)],
+                AnswerCount = answers.Count,
+                Authority = [.. authority.SelectMany(a => a)],
+                AuthorityCount = authority.Count,
+                Additional = [.. additional.SelectMany(a => a)],
+                AdditionalCount = additional.Count,
+                Fallthrough = fallthrough,
+            };
+        }
+
+        private Regex Regex(CorefileToken token)
+        {
+            try
+            {
+                // Go's RE2 has no backtracking; neither does this engine, so a pattern costs linear time per query.
+                return new Regex(token.Text, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException)
+            {
+                throw Error(token, "template", $"invalid regex: {e.Message}");
+            }
+        }
+
+        private byte[] Record(CorefileToken token)
+        {
+            try
+            {
+                return RecordText.Encode(token.Text).Wire;
+            }
+            catch (FormatException e)
+            {
+                throw Error(token, "template", e.Message);
+            }
+        }
+
+        private AlternateRule Alternate(Directive directive, ILogger? errors)
+        {
+            if (directive.Block.Count > 0)
+            {
+                throw Error(directive.Block[0], "additional parameters not allowed");
+            }
+
+            var arguments = directive.Arguments.ToList();
+            if (arguments.Count > 0 && arguments[0].Text == "original")
+            {
+                // Nothing in ActorDns's pipeline changes the request before alternate sees it, so the original is what is sent.
+                arguments.RemoveAt(0);
+            }
+
+            if (arguments.Count < 3)
+            {
+                throw Error(directive, "expected [original] RCODES ZONE ADDRESS...");
+            }
+
+            var rcodes = new List<DnsRcode>();
+            foreach (var name in arguments[0].Text.Split(','))
+            {
+                if (!Rcodes.TryGetValue(name, out var rcode))
+                {
+                    throw Error(arguments[0], "alternate", $"unknown rcode \"{name}\"");
+                }
+
+                if (rcodes.Contains(rcode))
+                {
+                    throw Error(arguments[0], "alternate", $"rcode {name} is given twice");
+                }
+
+                rcodes.Add(rcode);
+            }
+
+            // arguments[1] is the zone, which CoreDNS's alternate reads and ignores.
+            var forwarder = Upstreams(arguments.Skip(2).ToList(), "alternate", resources.ForwarderDefaults)
+                ?? throw Error(arguments[2], "alternate", "the mesh answerer cannot be an alternate; use forward");
+            return new AlternateRule(RcodeSet.Of(rcodes), new ForwardRoute(forwarder, errors: errors));
+        }
+
+        private void CheckAlternateRcodes(List<Directive> directives, List<AlternateRule> alternates)
+        {
+            for (var i = 1; i < alternates.Count; i++)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    if ((alternates[i].Rcodes.Mask & alternates[j].Rcodes.Mask) != 0)
+                    {
+                        throw Error(directives[i], "an rcode is already handled by another alternate");
+                    }
+                }
+            }
+        }
+
+        private PipelineStep Forward(Directive directive, List<AlternateRule> alternates, ILogger? errors, QueryLog? log)
+        {
+            if (directive.Arguments.Count < 2)
+            {
+                throw Error(directive, "expected FROM TO...");
+            }
+
+            var from = Zones([directive.Arguments[0]], "forward");
+            var except = new List<byte[]>();
+            var options = resources.ForwarderDefaults;
+            foreach (var option in directive.Block)
+            {
+                options = ForwardOption(option, options, except);
+            }
+
+            var filter = new ZoneFilter(from.Zones, except.Count > 0 ? except : null);
+            if (Upstreams(directive.Arguments.Skip(1).ToList(), "forward", options) is not { } forwarder)
+            {
+                if (directive.Block.FirstOrDefault(o => o.Name != "except") is { } option)
+                {
+                    throw Error(option, "the mesh answerer takes no option but except");
+                }
+
+                return new MeshStep(resources.ZoneForPort(port), filter.MatchesEverything ? null : filter);
+            }
+
+            return new ForwardStep(filter, new ForwardRoute(forwarder, alternates.Count > 0 ? alternates : null, errors, log));
+        }
+
+        private ForwarderOptions ForwardOption(Directive option, ForwarderOptions options, List<byte[]> except)
+        {
+            switch (option.Name)
+            {
+                case "except":
+                    RequireArguments(option, 1, int.MaxValue);
+                    except.AddRange(Zones(option.Arguments, "forward").Zones);
+                    return options;
+                case "force_tcp":
+                    RequireArguments(option, 0, 0);
+                    return options with { ForceTcp = true };
+                case "prefer_udp":
+                    RequireArguments(option, 0, 0);
+                    return options with { PreferUdp = true };
+                case "expire":
+                    // Connections are never reused (a fresh socket per query, decision 0005): nothing expires.
+                    RequireArguments(option, 1, 1);
+                    Duration(option.Arguments[0]);
+                    return options;
+                case "max_fails":
+                    RequireArguments(option, 1, 1);
+                    return options with { MaxFails = Number(option.Arguments[0], "forward") };
+                case "health_check":
+                    RequireArguments(option, 1, 1);
+                    return options with { HealthCheckInterval = Duration(option.Arguments[0]) };
+                case "max_concurrent":
+                    RequireArguments(option, 1, 1);
+                    var max = Number(option.Arguments[0], "forward");
+                    return options with { MaxConcurrent = max == 0 ? int.MaxValue : max };
+                case "policy":
+                    RequireArguments(option, 1, 1);
+                    return options with
+                    {
+                        Policy = option.Arguments[0].Text switch
+                        {
+                            "random" => UpstreamPolicy.Random,
+                            "round_robin" => UpstreamPolicy.RoundRobin,
+                            "sequential" => UpstreamPolicy.Sequential,
+                            _ => throw Error(option.Arguments[0], "forward", $"unknown policy \"{option.Arguments[0].Text}\""),
+                        },
+                    };
+                default:
+                    throw Error(option, $"option \"{option.Name}\" is not supported (forward has except, force_tcp, prefer_udp, expire, max_fails, health_check, max_concurrent, policy)");
+            }
+        }
+
+        /// <summary>
+        /// The forwarder for TO addresses: <c>/etc/resolv.conf</c> is the resolver's configured upstreams; another
+        /// path is read as a resolv.conf; 127.0.0.1:EnvoyDNSPort alone is the mesh step (null).
+        /// </summary>
+        private Forwarder? Upstreams(List<CorefileToken> targets, string plugin, ForwarderOptions options)
+        {
+            if (targets.Count == 1 && targets[0].Text == "/etc/resolv.conf" && options == resources.ForwarderDefaults)
+            {
+                return resources.SystemUpstreams;
+            }
+
+            var endpoints = new List<IPEndPoint>();
+            foreach (var target in targets)
+            {
+                var text = target.Text.StartsWith("dns://", StringComparison.OrdinalIgnoreCase) ? target.Text[6..] : target.Text;
+                if (text == "/etc/resolv.conf")
+                {
+                    endpoints.AddRange(resources.SystemUpstreams.Upstreams);
+                }
+                else if (text.StartsWith('/'))
+                {
+                    endpoints.AddRange(ResolvConfAt(target, plugin));
+                }
+                else if (ResolvConf.TryParseEndpoint(text, out var endpoint))
+                {
+                    endpoints.Add(endpoint);
+                }
+                else
+                {
+                    throw Error(target, plugin, $"\"{target.Text}\" is not an address, [address]:port or a resolv.conf path (only dns:// upstreams are supported)");
+                }
+            }
+
+            var mesh = endpoints.Where(e => PipelineResources.IsLoopbackEndpoint(e, resources.EnvoyDnsPort)).ToList();
+            if (mesh.Count > 0)
+            {
+                if (mesh.Count != endpoints.Count)
+                {
+                    throw Error(targets[0], plugin, $"127.0.0.1:{resources.EnvoyDnsPort} (the mesh answerer) cannot be mixed with other upstreams");
+                }
+
+                return null;
+            }
+
+            var forwarder = resources.NewForwarder(options with { Upstreams = endpoints });
+            owned.Add(forwarder);
+            return forwarder;
+        }
+
+        private IReadOnlyList<IPEndPoint> ResolvConfAt(CorefileToken path, string plugin)
+        {
+            string text;
+            try
+            {
+                text = resources.ReadFile(path.Text);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw Error(path, plugin, $"cannot read {path.Text}: {e.Message}");
+            }
+
+            var servers = ResolvConf.Parse(text);
+            return servers.Count > 0 ? servers : throw Error(path, plugin, $"{path.Text} has no nameserver");
+        }
+
+        private ZoneFilter Zones(IEnumerable<CorefileToken> tokens, string plugin)
+        {
+            var zones = new List<byte[]>();
+            foreach (var token in tokens)
+            {
+                if (!DnsName.TryParse(token.Text, out var wire, out var error))
+                {
+                    throw Error(token, plugin, $"\"{token.Text}\" is not a valid zone: {error}");
+                }
+
+                zones.Add(wire);
+            }
+
+            return new ZoneFilter(zones);
+        }
+
+        private void RequireArguments(Directive option, int min, int max)
+        {
+            if (option.Arguments.Count < min || option.Arguments.Count > max)
+            {
+                var expected = min == max ? $"{min}" : max == int.MaxValue ? $"at least {min}" : $"{min} to {max}";
+                throw Error(option, $"expected {expected} argument{(max == 1 && min == 1 ? "" : "s")}, got {option.Arguments.Count}");
+            }
+
+            if (option.Block.Count > 0)
+            {
+                throw Error(option.Block[0], $"{option.Name} takes no block");
+            }
+        }
+
+        private int Number(CorefileToken token, string plugin) =>
+            int.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw Error(token, plugin, $"\"{token.Text}\" is not a non-negative integer");
+
+        /// <summary>A Go duration: a number with ns, us, µs, ms, s, m or h, or several (<c>1m30s</c>).</summary>
+        private TimeSpan Duration(CorefileToken token)
+        {
+            var match = GoDuration().Match(token.Text);
+            if (!match.Success || token.Text.Length == 0)
+            {
+                throw Error(token, "forward", $"\"{token.Text}\" is not a duration (like 500ms, 10s, 1m)");
+            }
+
+            var total = TimeSpan.Zero;
+            foreach (Capture part in match.Groups["part"].Captures)
+            {
+                var unitAt = part.Value.IndexOfAny("nuµmsh".ToCharArray());
+                var value = double.Parse(part.Value[..unitAt], CultureInfo.InvariantCulture);
+                total += part.Value[unitAt..] switch
+                {
+                    "ns" => TimeSpan.FromTicks((long)(value / 100)),
+                    "us" or "µs" => TimeSpan.FromMicroseconds(value),
+                    "ms" => TimeSpan.FromMilliseconds(value),
+                    "s" => TimeSpan.FromSeconds(value),
+                    "m" => TimeSpan.FromMinutes(value),
+                    _ => TimeSpan.FromHours(value),
+                };
+            }
+
+            return total;
+        }
+    }
+
+    [GeneratedRegex(@"^(?<part>\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")]
+    private static partial Regex GoDuration();
+}
+
+/// <summary>A compiled Corefile: one server set per port, and what the pipelines own (forwarders, query logs).</summary>
+public sealed class CompiledCorefile(IReadOnlyDictionary<int, ServerSet> ports, IReadOnlyList<IDisposable> owned) : IDisposable
+{
+    public IReadOnlyDictionary<int, ServerSet> Ports { get; } = ports;
+
+    public void Dispose()
+    {
+        foreach (var resource in owned)
+        {
+            resource.Dispose();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using ActorDns.Protocol;
+using ActorDns.Server.Forwarding;
+using ActorDns.Server.Pipeline;
+using ActorDns.Server.Pipeline.Corefile;
+using ActorDns.Server.Query;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ActorDns.Server.Tests.Pipeline.Corefile;
+
+/// <summary>
+/// Compiles a Corefile against a one-name mesh (<c>backend.mesh</c> = 240.0.0.1) with EnvoyDNSPort 16002 and the
+/// metrics port 16003, and runs queries through it without sockets. The forwarders it makes have no reachable
+/// upstream; a test looks at where a query would go, never at an upstream's answer.
+/// </summary>
+public sealed class CorefileHarness : IDisposable
+{
+    public static readonly IPAddress BackendVip = IPAddress.Parse("240.0.0.1");
+
+    private readonly byte[] _response = new byte[ushort.MaxValue];
+    private readonly List<Forwarder> _forwarders = [];
+
+    public CorefileHarness(string corefile, Func<string, string>? readFile = null)
+    {
+        Zone = new ZoneSlot(ZoneTable.Create(new ZoneSettings(), 1, [new ZoneRecord("backend.mesh", [BackendVip])]));
+        SystemUpstreams = NewForwarder(new ForwarderOptions { Upstreams = [new IPEndPoint(IPAddress.Loopback, 9)] });
+        var resources = new PipelineResources
+        {
+            CoreDnsPort = 16001,
+            EnvoyDnsPort = 16002,
+            PrometheusPort = 16003,
+            ZoneForPort = _ => Zone,
+            SystemUpstreams = SystemUpstreams,
+            NewForwarder = NewForwarder,
+            Logs = new PipelineLogs(NullLoggerFactory.Instance),
+            ReadFile = readFile ?? File.ReadAllText,
+        };
+        try
+        {
+            Compiled = PipelineCompiler.Compile(CorefileParser.Parse(corefile, "Corefile", _ => null), resources);
+        }
+        catch
+        {
+            SystemUpstreams.Dispose();
+            throw;
+        }
+    }
+
+    public ZoneSlot Zone { get; }
+
+    public Forwarder SystemUpstreams { get; }
+
+    public CompiledCorefile Compiled { get; }
+
+    /// <summary>The forwarders a <c>forward</c> or <c>alternate</c> of the Corefile made, in the order they were made.</summary>
+    public IReadOnlyList<Forwarder> OwnForwarders => _forwarders.Skip(1).ToList();
+
+    public (QueryOutcome Outcome, DnsMessage? Reply) Ask(string name, DnsRecordType type = DnsRecordType.A, int port = 16001)
+    {
+        var message = new DnsMessage { Id = 0x1234, Flags = DnsHeaderFlags.RD };
+        message.Questions.Add(new DnsQuestion(name, type));
+        var outcome = new QueryProcessor(Compiled.Ports[port]).Process(message.ToArray(), _response, overUdp: true, default, 0);
+        return (outcome, outcome.Kind == OutcomeKind.Reply && DnsMessage.TryParse(_response.AsSpan(0, outcome.Length), out var reply) ? reply : null);
+    }
+
+    private Forwarder NewForwarder(ForwarderOptions options)
+    {
+        var forwarder = new Forwarder(options, new ForwarderMetrics(Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry())), new Random(1), TimeProvider.System);
+        _forwarders.Add(forwarder);
+        return forwarder;
+    }
+
+    public void Dispose()
+    {
+        Compiled.Dispose();
+        SystemUpstreams.Dispose();
+    }
+}
