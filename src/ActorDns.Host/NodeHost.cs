@@ -67,9 +67,10 @@ public static class NodeHost
         services.AddSingleton(registry);
         services.AddSingleton(new DnsServerMetrics(registry));
         services.AddSingleton(zones);
-        services.AddSingleton(_ => new Forwarder(
+        services.AddSingleton(new ForwarderMetrics(factory));
+        services.AddSingleton(sp => new Forwarder(
             runtime.Forwarder,
-            new ForwarderMetrics(factory),
+            sp.GetRequiredService<ForwarderMetrics>(),
             new Random(),
             TimeProvider.System));
         services.AddSingleton<DnsServerService>();

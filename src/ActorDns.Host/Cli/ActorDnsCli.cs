@@ -5,6 +5,7 @@ using System.Reflection;
 using Akka.Remote;
 using ActorDns.Host.Configuration;
 using ActorDns.Host.ControlPlane;
+using ActorDns.Host.Dns;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
@@ -85,6 +86,11 @@ public static class ActorDnsCli
             if (role != NodeRole.Standalone && options.SeedNodes.Count == 0)
             {
                 throw new OptionsException($"{Setting.SeedNode.Flag}: a {NodeHost.RoleName(role)} node needs at least one seed node, e.g. akka.tcp://actordns@127.0.0.1:4053");
+            }
+
+            if (role != NodeRole.ControlPlane)
+            {
+                ResolverPipelines.Validate(options);
             }
         }
         catch (OptionsException e)

@@ -22,6 +22,15 @@ public sealed record ActorDnsOptions
 
     public required ZoneSettings Zone { get; init; }
 
+    /// <summary>The resolver's own Corefile template (<c>--corefile-template</c>); null: the built-in default.</summary>
+    public string? CorefileTemplate { get; init; }
+
+    /// <summary><c>.CoreDNSEmptyPort</c>; null: the first <c>--dns-address</c> port + 2.</summary>
+    public int? DnsEmptyPort { get; init; }
+
+    /// <summary><c>.CoreDNSLogging</c>.</summary>
+    public bool DnsLogging { get; init; }
+
     public required JournalOptions Journal { get; init; }
 
     /// <summary>Control-plane settings shared by every mesh: pools, reuse delay, service VIPs.</summary>

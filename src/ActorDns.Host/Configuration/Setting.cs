@@ -27,6 +27,14 @@ public sealed record Setting(string Key, string Flag, string Env, string Format,
     public static readonly Setting Ipv6 = new("dnsServer.ipv6", "--dns-ipv6", "ACTORDNS_DNS_SERVER_IPV6", "mapped|none",
         "AAAA for a mesh without an IPv6 pool: ::ffff:VIP (mapped) or an empty answer (none)", "mapped");
 
+    public static readonly Setting CorefileTemplate = new("corefileTemplate", "--corefile-template", "ACTORDNS_COREFILE_TEMPLATE", "FILE",
+        "a CoreDNS Corefile template (Go template) for the resolver pipeline; wins over the control plane's", "the built-in default (Kuma's)",
+        "KUMA_DNS_CORE_DNS_CONFIG_TEMPLATE_PATH");
+    public static readonly Setting DnsEmptyPort = new("dnsEmptyPort", "--dns-empty-port", "ACTORDNS_DNS_EMPTY_PORT", "PORT",
+        ".CoreDNSEmptyPort in a Corefile template", "the first --dns-address port + 2", "KUMA_DNS_CORE_DNS_EMPTY_PORT");
+    public static readonly Setting DnsLogging = new("dnsLogging", "--dns-logging", "ACTORDNS_DNS_LOGGING", "true|false",
+        ".CoreDNSLogging in a Corefile template (the default one then logs every query)", "false", "KUMA_DNS_ENABLE_LOGGING");
+
     public static readonly Setting Journal = new("journal", "--journal", "ACTORDNS_JOURNAL", "sqlite:PATH|postgres:CONNSTRING",
         "the event journal and snapshot store; a relative SQLite path is under --data-dir", "sqlite:<data-dir>/actordns.db");
     public static readonly Setting Cidr = new("dnsServer.CIDR", "--dns-cidr", "ACTORDNS_DNS_SERVER_CIDR", "CIDR",
@@ -57,7 +65,7 @@ public sealed record Setting(string Key, string Flag, string Env, string Format,
 
     public static IReadOnlyList<Setting> All { get; } =
         [
-            DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay,
+            DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, CorefileTemplate, DnsEmptyPort, DnsLogging, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay,
             MeshServiceCidr, MeshExternalServiceCidr, ZoneName, SkipHostnameGenerators, SeedNode, Remoting,
         ];
 

@@ -9,15 +9,21 @@ using Microsoft.Extensions.Logging;
 
 namespace ActorDns.Host.Dns;
 
-/// <summary>Starts one <see cref="DnsListener"/> per <c>--dns-address</c> and stops them with the host.</summary>
+/// <summary>
+/// Compiles the resolver's Corefile template (<see cref="ResolverPipelines"/>) and starts one <see cref="DnsListener"/>
+/// per port it serves; stops them with the host.
+/// </summary>
 public sealed class DnsServerService(
+    ActorDnsOptions options,
     RuntimeSettings settings,
     ZoneRegistry zones,
     Forwarder forwarder,
+    ForwarderMetrics forwarderMetrics,
     DnsServerMetrics metrics,
     ILoggerFactory loggers) : IHostedService, IDisposable
 {
     private readonly List<DnsListener> _listeners = [];
+    private ResolverPipelines? _pipelines;
 
     /// <summary>True once every listener is bound and answering.</summary>
     public bool Serving { get; private set; }
@@ -25,13 +31,16 @@ public sealed class DnsServerService(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger("ActorDns.Dns");
-        foreach (var address in settings.Listeners)
+        _pipelines = ResolverPipelines.Build(
+            options,
+            settings,
+            zones,
+            forwarder,
+            own => new Forwarder(own, forwarderMetrics, new Random(), TimeProvider.System),
+            new PipelineLogs(loggers));
+        foreach (var (address, servers) in _pipelines.Listeners)
         {
-            var listener = new DnsListener(
-                address,
-                new QueryProcessor(CompiledPipeline.KumaDefault(zones.For(address.Mesh), forwarder)),
-                metrics,
-                logger);
+            var listener = new DnsListener(address, new QueryProcessor(servers), metrics, logger);
             _listeners.Add(listener);
             try
             {
@@ -39,7 +48,8 @@ public sealed class DnsServerService(
             }
             catch (System.Net.Sockets.SocketException e)
             {
-                throw new OptionsException($"--dns-address {address.Endpoint}={address.Mesh}: cannot listen: {e.Message}");
+                var what = settings.Listeners.Any(l => l.Endpoint.Equals(address.Endpoint)) ? "--dns-address" : $"Corefile ({_pipelines.Source}) server block";
+                throw new OptionsException($"{what} {address.Endpoint}={address.Mesh}: cannot listen: {e.Message}");
             }
         }
 
@@ -62,5 +72,7 @@ public sealed class DnsServerService(
         }
 
         _listeners.Clear();
+        _pipelines?.Dispose();
+        _pipelines = null;
     }
 }

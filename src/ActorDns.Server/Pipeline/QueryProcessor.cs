@@ -10,11 +10,6 @@ namespace ActorDns.Server.Pipeline;
 /// </summary>
 public sealed class QueryProcessor(ServerSet servers)
 {
-    public QueryProcessor(CompiledPipeline pipeline)
-        : this(ServerSet.Of(pipeline))
-    {
-    }
-
     public ServerSet Servers { get; } = servers;
 
     /// <summary>

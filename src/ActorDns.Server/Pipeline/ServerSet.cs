@@ -16,11 +16,6 @@ public sealed class ServerSet
         _blocks = [.. blocks.OrderByDescending(b => b.Zone.Length)];
     }
 
-    /// <summary>One pipeline for every name.</summary>
-    public static ServerSet Of(CompiledPipeline pipeline) => new([([0], pipeline)]);
-
-    public IEnumerable<CompiledPipeline> Pipelines => _blocks.Select(b => b.Pipeline);
-
     public CompiledPipeline? Select(ReadOnlySpan<byte> qname)
     {
         foreach (var (zone, pipeline) in _blocks)

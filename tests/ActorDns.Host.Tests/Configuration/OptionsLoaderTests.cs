@@ -110,6 +110,9 @@ public sealed class OptionsLoaderTests
             ["KUMA_IPAM_MESH_EXTERNAL_SERVICE_CIDR"] = "10.242.0.0/16",
             ["KUMA_MULTIZONE_ZONE_NAME"] = "zone-1",
             ["KUMA_DEFAULTS_SKIP_HOSTNAME_GENERATORS"] = "true",
+            ["KUMA_DNS_CORE_DNS_CONFIG_TEMPLATE_PATH"] = "/etc/kuma/Corefile",
+            ["KUMA_DNS_CORE_DNS_EMPTY_PORT"] = "15055",
+            ["KUMA_DNS_ENABLE_LOGGING"] = "true",
         };
 
         var options = Load(environment: environment);
@@ -123,6 +126,7 @@ public sealed class OptionsLoaderTests
         Assert.Equal("10.242.0.0/16", options.Meshes.Allocation.PoolNamed(VipPools.MeshExternalService)?.Cidr);
         Assert.Equal("zone-1", options.Meshes.Zone);
         Assert.Empty(options.Meshes.HostnameGenerators);
+        Assert.Equal(("/etc/kuma/Corefile", 15055, true), (options.CorefileTemplate, options.DnsEmptyPort, options.DnsLogging));
         Assert.All(Setting.All.Where(s => s.KumaEnv is not null), s => Assert.Contains(s.KumaEnv!, environment.Keys));
     }
 

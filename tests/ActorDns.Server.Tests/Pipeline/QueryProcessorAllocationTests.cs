@@ -3,6 +3,7 @@ using ActorDns.Protocol;
 using ActorDns.Server.Forwarding;
 using ActorDns.Server.Pipeline;
 using ActorDns.Server.Query;
+using ActorDns.Server.Tests.Support;
 using ActorDns.Testing.Dns;
 using Xunit;
 
@@ -49,7 +50,7 @@ public sealed class QueryProcessorAllocationTests : IDisposable
             .Append(new ZoneRecord("backend.mesh", [IPAddress.Parse("240.0.0.1")]))
             .Append(new ZoneRecord("many.mesh", Enumerable.Range(1, 40).Select(i => new IPAddress([240, 1, 0, (byte)i])).ToList()));
         var zone = new ZoneSlot(ZoneTable.Create(new ZoneSettings(), 1, records));
-        var processor = new QueryProcessor(CompiledPipeline.KumaDefault(zone, _forwarder, kumaDefault ? null : []));
+        var processor = new QueryProcessor(TestPipelines.KumaDefault(zone, _forwarder, kumaDefault ? null : []));
         var response = new byte[ushort.MaxValue];
         processor.Process(query, response, overUdp: true, default, 0);
 

@@ -4,6 +4,7 @@ using ActorDns.Protocol;
 using ActorDns.Server.Forwarding;
 using ActorDns.Server.Pipeline;
 using ActorDns.Server.Query;
+using ActorDns.Server.Tests.Support;
 using ActorDns.Testing.Dns;
 using Xunit;
 
@@ -37,7 +38,7 @@ public sealed class QueryProcessorTests : IDisposable
     [MemberData(nameof(KumaDefaultCases))]
     public void Process_KumaDefault_OutcomeAsSpecified(string caseId, byte[] query, OutcomeKind kind, DnsRcode rcode)
     {
-        var outcome = new QueryProcessor(CompiledPipeline.KumaDefault(_zone, _forwarder)).Process(query, _response, overUdp: true, default, 0);
+        var outcome = new QueryProcessor(TestPipelines.KumaDefault(_zone, _forwarder)).Process(query, _response, overUdp: true, default, 0);
 
         Assert.Equal((kind, rcode), (outcome.Kind, outcome.Rcode));
         Assert.Equal(kind == OutcomeKind.Forward ? _forwarder : null, outcome.Route?.Forwarder);
@@ -53,7 +54,7 @@ public sealed class QueryProcessorTests : IDisposable
     [InlineData("backend.mesh", DnsRecordType.TXT, DnsRcode.NotImp)]
     public void Process_NoStepAnswers_ReplySaysWhyAndIsAnErrorReply(string name, DnsRecordType type, DnsRcode expected)
     {
-        var processor = new QueryProcessor(CompiledPipeline.KumaDefault(_zone, _forwarder, alternateRcodes: []));
+        var processor = new QueryProcessor(TestPipelines.KumaDefault(_zone, _forwarder, alternateRcodes: []));
 
         var outcome = processor.Process(new QueryBuilder { Name = name, Type = (ushort)type }.Build(), _response, overUdp: true, default, 0);
 
@@ -63,7 +64,7 @@ public sealed class QueryProcessorTests : IDisposable
     [Fact]
     public void Process_NxdomainFromTheMesh_IsAnAnswerNotAnErrorReply()
     {
-        var processor = new QueryProcessor(CompiledPipeline.KumaDefault(_zone, _forwarder, alternateRcodes: []));
+        var processor = new QueryProcessor(TestPipelines.KumaDefault(_zone, _forwarder, alternateRcodes: []));
 
         var outcome = processor.Process(new QueryBuilder { Name = "nosuch.mesh" }.Build(), _response, overUdp: true, default, 0);
 
@@ -74,7 +75,7 @@ public sealed class QueryProcessorTests : IDisposable
     public void Process_AlternateWithoutTheRcode_KeepsTheMeshAnswer()
     {
         // `alternate SERVFAIL . …`: the mesh's NXDOMAIN and a passed-on TXT (NOTIMP) are both final.
-        var processor = new QueryProcessor(CompiledPipeline.KumaDefault(_zone, _forwarder, alternateRcodes: [DnsRcode.ServFail]));
+        var processor = new QueryProcessor(TestPipelines.KumaDefault(_zone, _forwarder, alternateRcodes: [DnsRcode.ServFail]));
 
         var nxdomain = processor.Process(new QueryBuilder { Name = "nosuch.mesh" }.Build(), _response, overUdp: true, default, 0);
         var txt = processor.Process(new QueryBuilder { Type = (ushort)DnsRecordType.TXT }.Build(), _response, overUdp: true, default, 0);
@@ -87,7 +88,7 @@ public sealed class QueryProcessorTests : IDisposable
     public void Process_ForwarderFull_RefusedAtOnceAsAnErrorReply()
     {
         using var full = NewForwarder(maxConcurrent: 1);
-        var processor = new QueryProcessor(CompiledPipeline.KumaDefault(_zone, full));
+        var processor = new QueryProcessor(TestPipelines.KumaDefault(_zone, full));
         var query = new QueryBuilder { Name = "example.org" }.Build();
 
         var admitted = processor.Process(query, _response, overUdp: true, default, 0);

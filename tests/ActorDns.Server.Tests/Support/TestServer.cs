@@ -31,7 +31,7 @@ public sealed class TestServer : IDisposable
         Zone = new ZoneSlot(table);
         Listener = new DnsListener(
             listenerOptions ?? new DnsListenerOptions(new IPEndPoint(IPAddress.Loopback, 0)) { UdpLoops = 2 },
-            new QueryProcessor(CompiledPipeline.KumaDefault(Zone, Forwarder, alternateRcodes)),
+            new QueryProcessor(TestPipelines.KumaDefault(Zone, Forwarder, alternateRcodes)),
             DnsMetrics,
             NullLogger.Instance);
         Listener.Start();

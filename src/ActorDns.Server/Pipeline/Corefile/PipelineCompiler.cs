@@ -114,6 +114,9 @@ public static partial class PipelineCompiler
 
         private CorefileException Error(Directive directive, string reason) => new(file, directive.Line, directive.Column, $"{directive.Name}: {reason}");
 
+        /// <summary>An error on an option line of <paramref name="plugin"/>'s block.</summary>
+        private CorefileException OptionError(Directive option, string plugin, string reason) => new(file, option.Line, option.Column, $"{plugin}: {reason}");
+
         private CorefileException Error(CorefileToken token, string plugin, string reason) => new(file, token.Line, token.Column, $"{plugin}: {reason}");
 
         private ILogger? Errors(Directive directive)
@@ -128,7 +131,7 @@ public static partial class PipelineCompiler
                 // CoreDNS prints a panic's stack trace; a failure here is an exception already logged with its stack.
                 if (option.Name != "stacktrace" || option.Arguments.Count > 0)
                 {
-                    throw Error(option, $"option \"{option.Name}\" is not supported (ActorDns has stacktrace)");
+                    throw OptionError(option, "errors", $"option \"{option.Name}\" is not supported (ActorDns has stacktrace)");
                 }
             }
 
@@ -139,7 +142,7 @@ public static partial class PipelineCompiler
         {
             if (directive.Block.Count > 0)
             {
-                throw Error(directive.Block[0], "prometheus takes no options");
+                throw OptionError(directive.Block[0], "prometheus", "takes no options");
             }
 
             var address = directive.Arguments.Count switch
@@ -168,7 +171,7 @@ public static partial class PipelineCompiler
             {
                 if (option.Name != "class" || option.Arguments.Count == 0)
                 {
-                    throw Error(option, $"option \"{option.Name}\" is not supported (log has class)");
+                    throw OptionError(option, "log", $"option \"{option.Name}\" is not supported (log has class)");
                 }
 
                 foreach (var value in option.Arguments)
@@ -219,16 +222,16 @@ public static partial class PipelineCompiler
                 switch (option.Name)
                 {
                     case "match":
-                        RequireArguments(option, 1, int.MaxValue);
+                        RequireArguments(option, "template", 1, int.MaxValue);
                         matches.AddRange(option.Arguments.Select(a => Regex(a)));
                         break;
                     case "answer" or "authority" or "additional":
-                        RequireArguments(option, 1, 1);
+                        RequireArguments(option, "template", 1, 1);
                         var target = option.Name switch { "answer" => answers, "authority" => authority, _ => additional };
                         target.Add(Record(option.Arguments[0]));
                         break;
                     case "rcode":
-                        RequireArguments(option, 1, 1);
+                        RequireArguments(option, "template", 1, 1);
                         rcode = Rcodes.TryGetValue(option.Arguments[0].Text, out var code)
                             ? code
                             : throw Error(option.Arguments[0], "template", $"unknown rcode \"{option.Arguments[0].Text}\"");
@@ -240,7 +243,7 @@ public static partial class PipelineCompiler
                         // CoreDNS accepts and ignores it since 1.7.
                         break;
                     default:
-                        throw Error(option, $"option \"{option.Name}\" is not supported (template has match, answer, additional, authority, rcode, fallthrough)");
+                        throw OptionError(option, "template", $"option \"{option.Name}\" is not supported (template has match, answer, additional, authority, rcode, fallthrough)");
                 }
             }
 
@@ -290,7 +293,7 @@ public static partial class PipelineCompiler
         {
             if (directive.Block.Count > 0)
             {
-                throw Error(directive.Block[0], "additional parameters not allowed");
+                throw OptionError(directive.Block[0], "alternate", "additional parameters not allowed");
             }
 
             var arguments = directive.Arguments.ToList();
@@ -361,7 +364,7 @@ public static partial class PipelineCompiler
             {
                 if (directive.Block.FirstOrDefault(o => o.Name != "except") is { } option)
                 {
-                    throw Error(option, "the mesh answerer takes no option but except");
+                    throw OptionError(option, "forward", "the mesh answerer takes no option but except");
                 }
 
                 return new MeshStep(resources.ZoneForPort(port), filter.MatchesEverything ? null : filter);
@@ -375,32 +378,32 @@ public static partial class PipelineCompiler
             switch (option.Name)
             {
                 case "except":
-                    RequireArguments(option, 1, int.MaxValue);
+                    RequireArguments(option, "forward", 1, int.MaxValue);
                     except.AddRange(Zones(option.Arguments, "forward").Zones);
                     return options;
                 case "force_tcp":
-                    RequireArguments(option, 0, 0);
+                    RequireArguments(option, "forward", 0, 0);
                     return options with { ForceTcp = true };
                 case "prefer_udp":
-                    RequireArguments(option, 0, 0);
+                    RequireArguments(option, "forward", 0, 0);
                     return options with { PreferUdp = true };
                 case "expire":
                     // Connections are never reused (a fresh socket per query, decision 0005): nothing expires.
-                    RequireArguments(option, 1, 1);
+                    RequireArguments(option, "forward", 1, 1);
                     Duration(option.Arguments[0]);
                     return options;
                 case "max_fails":
-                    RequireArguments(option, 1, 1);
+                    RequireArguments(option, "forward", 1, 1);
                     return options with { MaxFails = Number(option.Arguments[0], "forward") };
                 case "health_check":
-                    RequireArguments(option, 1, 1);
+                    RequireArguments(option, "forward", 1, 1);
                     return options with { HealthCheckInterval = Duration(option.Arguments[0]) };
                 case "max_concurrent":
-                    RequireArguments(option, 1, 1);
+                    RequireArguments(option, "forward", 1, 1);
                     var max = Number(option.Arguments[0], "forward");
                     return options with { MaxConcurrent = max == 0 ? int.MaxValue : max };
                 case "policy":
-                    RequireArguments(option, 1, 1);
+                    RequireArguments(option, "forward", 1, 1);
                     return options with
                     {
                         Policy = option.Arguments[0].Text switch
@@ -412,7 +415,7 @@ public static partial class PipelineCompiler
                         },
                     };
                 default:
-                    throw Error(option, $"option \"{option.Name}\" is not supported (forward has except, force_tcp, prefer_udp, expire, max_fails, health_check, max_concurrent, policy)");
+                    throw OptionError(option, "forward", $"option \"{option.Name}\" is not supported (forward has except, force_tcp, prefer_udp, expire, max_fails, health_check, max_concurrent, policy)");
             }
         }
 
@@ -497,17 +500,17 @@ public static partial class PipelineCompiler
             return new ZoneFilter(zones);
         }
 
-        private void RequireArguments(Directive option, int min, int max)
+        private void RequireArguments(Directive option, string plugin, int min, int max)
         {
             if (option.Arguments.Count < min || option.Arguments.Count > max)
             {
                 var expected = min == max ? $"{min}" : max == int.MaxValue ? $"at least {min}" : $"{min} to {max}";
-                throw Error(option, $"expected {expected} argument{(max == 1 && min == 1 ? "" : "s")}, got {option.Arguments.Count}");
+                throw OptionError(option, plugin, $"{option.Name}: expected {expected} argument{(max == 1 && min == 1 ? "" : "s")}, got {option.Arguments.Count}");
             }
 
             if (option.Block.Count > 0)
             {
-                throw Error(option.Block[0], $"{option.Name} takes no block");
+                throw OptionError(option.Block[0], plugin, $"{option.Name} takes no block");
             }
         }
 

@@ -1,4 +1,5 @@
 using ActorDns.Server.Pipeline.Corefile;
+using ActorDns.Testing;
 using Xunit;
 
 namespace ActorDns.Server.Tests.Pipeline.Corefile;

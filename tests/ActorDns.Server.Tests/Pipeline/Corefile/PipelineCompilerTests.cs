@@ -2,6 +2,7 @@ using System.Net;
 using ActorDns.Protocol;
 using ActorDns.Server.Pipeline;
 using ActorDns.Server.Pipeline.Corefile;
+using ActorDns.Testing;
 using Xunit;
 
 namespace ActorDns.Server.Tests.Pipeline.Corefile;

@@ -1,4 +1,4 @@
-namespace ActorDns.Server.Tests.Pipeline.Corefile;
+namespace ActorDns.Testing;
 
 /// <summary>
 /// The two Corefile templates of Kuma's DNS documentation (reference/kuma-dns.md §7.3), as users would hand them to

@@ -1,0 +1,129 @@
+using ActorDns.Host.Configuration;
+using ActorDns.Server.Forwarding;
+using ActorDns.Server.Pipeline;
+using ActorDns.Server.Pipeline.Corefile;
+using ActorDns.Server.Query;
+using ActorDns.Server.Transport;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ActorDns.Host.Dns;
+
+/// <summary>
+/// What the DNS listeners of a resolver run (SPEC §4.6): the Corefile template — the resolver's own, else the
+/// built-in default — rendered, parsed and compiled. Each server block's port is a listener on the first
+/// <c>--dns-address</c>'s IP; the port of a <c>--dns-address</c> keeps that listener's settings and mesh, and a
+/// <c>--dns-address</c> the Corefile has no block for runs the built-in default for its own port.
+/// </summary>
+public sealed class ResolverPipelines : IDisposable
+{
+    private readonly List<CompiledCorefile> _compiled = [];
+
+    private ResolverPipelines(string source)
+    {
+        Source = source;
+    }
+
+    /// <summary>Where the template came from: a file path, or "built-in default".</summary>
+    public string Source { get; }
+
+    public List<(DnsListenerOptions Options, ServerSet Servers)> Listeners { get; } = [];
+
+    /// <summary>Builds the listeners' pipelines; an unreadable or invalid template is an <see cref="OptionsException"/> with file, line and column.</summary>
+    public static ResolverPipelines Build(
+        ActorDnsOptions options, RuntimeSettings runtime, ZoneRegistry zones, Forwarder upstreams, Func<ForwarderOptions, Forwarder> newForwarder, PipelineLogs logs)
+    {
+        var (source, template) = options.CorefileTemplate is { } path ? (path, Read(path)) : (DefaultCorefile.Source, DefaultCorefile.Template);
+        var pipelines = new ResolverPipelines(source);
+        try
+        {
+            var first = runtime.Listeners[0];
+            var compiled = pipelines.Compile(source, template, first.Endpoint.Port, options, runtime, zones, upstreams, newForwarder, logs);
+            foreach (var (port, servers) in compiled.Ports.OrderBy(p => p.Key))
+            {
+                var listener = runtime.Listeners.FirstOrDefault(l => l.Endpoint.Port == port)
+                    ?? first with { Endpoint = new System.Net.IPEndPoint(first.Endpoint.Address, port) };
+                pipelines.Listeners.Add((listener, servers));
+            }
+
+            foreach (var uncovered in runtime.Listeners.Where(l => !compiled.Ports.ContainsKey(l.Endpoint.Port)))
+            {
+                var own = pipelines.Compile(DefaultCorefile.Source, DefaultCorefile.Template, uncovered.Endpoint.Port, options, runtime, zones, upstreams, newForwarder, logs);
+                pipelines.Listeners.Add((uncovered, own.Ports[uncovered.Endpoint.Port]));
+            }
+
+            return pipelines;
+        }
+        catch
+        {
+            pipelines.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Renders, parses and compiles the resolver's template against a throwaway table and forwarders, so that an invalid
+    /// one stops the process before anything starts (exit 2, like any invalid setting).
+    /// </summary>
+    public static void Validate(ActorDnsOptions options)
+    {
+        var runtime = RuntimeSettings.From(options);
+        var metrics = new ForwarderMetrics(Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry()));
+        using var upstreams = new Forwarder(runtime.Forwarder, metrics, new Random(), TimeProvider.System);
+        using var pipelines = Build(
+            options, runtime, new ZoneRegistry(options.Zone), upstreams, own => new Forwarder(own, metrics, new Random(), TimeProvider.System), new PipelineLogs(NullLoggerFactory.Instance));
+    }
+
+    private CompiledCorefile Compile(
+        string source, string template, int corePort, ActorDnsOptions options, RuntimeSettings runtime, ZoneRegistry zones, Forwarder upstreams,
+        Func<ForwarderOptions, Forwarder> newForwarder, PipelineLogs logs)
+    {
+        var values = new TemplateValues(
+            CoreDNSPort: corePort,
+            EnvoyDNSPort: corePort + 1,
+            CoreDNSEmptyPort: options.DnsEmptyPort ?? corePort + 2,
+            PrometheusPort: options.ApiAddress.Port,
+            CoreDNSLogging: options.DnsLogging);
+        var resources = new PipelineResources
+        {
+            CoreDnsPort = corePort,
+            EnvoyDnsPort = values.EnvoyDNSPort,
+            PrometheusPort = values.PrometheusPort,
+            ZoneForPort = port => zones.For((runtime.Listeners.FirstOrDefault(l => l.Endpoint.Port == port) ?? runtime.Listeners[0]).Mesh),
+            SystemUpstreams = upstreams,
+            NewForwarder = newForwarder,
+            ForwarderDefaults = runtime.Forwarder with { Upstreams = [] },
+            Logs = logs,
+        };
+        try
+        {
+            var rendered = CorefileTemplate.Render(template, source, values);
+            var compiled = PipelineCompiler.Compile(CorefileParser.Parse(rendered, source, Environment.GetEnvironmentVariable), resources);
+            _compiled.Add(compiled);
+            return compiled;
+        }
+        catch (CorefileException e)
+        {
+            throw new OptionsException($"Corefile {e.Message}");
+        }
+    }
+
+    private static string Read(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OptionsException($"{Setting.CorefileTemplate.Flag} {path}: cannot read the file: {e.Message}");
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var compiled in _compiled)
+        {
+            compiled.Dispose();
+        }
+    }
+}

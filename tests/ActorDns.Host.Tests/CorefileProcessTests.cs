@@ -1,0 +1,109 @@
+using System.Net;
+using ActorDns.Host.Tests.Support;
+using ActorDns.Testing;
+using ActorDns.Testing.Dns;
+using Xunit;
+
+namespace ActorDns.Host.Tests;
+
+/// <summary>
+/// Corefile templates through the real standalone process and dig (SPEC §4.6): Kuma's two documented Corefiles loaded
+/// unchanged with <c>--corefile-template</c>, forwarding only to a loopback fake upstream, and an invalid template
+/// refused at start with its position.
+/// </summary>
+[Collection(ProcessClusters.Name)]
+public sealed class CorefileProcessTests
+{
+    [SkippableFact]
+    public async Task KumaIpv6DisabledCorefile_Unchanged_AaaaEmptyMeshAnsweredOthersThroughAlternate_EmptyPortNxdomain()
+    {
+        using var upstream = new FakeUpstream(IPAddress.Parse("127.0.0.1"));
+        await using var node = await StartAsync(KumaCorefiles.Ipv6Disabled, upstream);
+        using var api = new ApiTestClient(node.Api);
+        Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/default/dataplanes/backend-1", ApiTestClient.Dataplane("default", "backend-1", "backend")));
+
+        Assert.Equal("240.0.0.1", await Dig.ShortUntilAsync(node.Dns, "backend.mesh", a => a.Length > 0));
+        Assert.Equal(FakeUpstream.DefaultAddress.ToString(), await Dig.ShortAsync(node.Dns, "www.example.com"));
+        foreach (var name in new[] { "backend.mesh", "www.example.com" })
+        {
+            var aaaa = await Dig.RunAsync(node.Dns, name, "AAAA");
+            Assert.Contains("status: NOERROR", aaaa, StringComparison.Ordinal);
+            Assert.Contains("ANSWER: 0,", aaaa, StringComparison.Ordinal);
+            Assert.Contains(" aa", aaaa[aaaa.IndexOf("flags:", StringComparison.Ordinal)..aaaa.IndexOf(';', aaaa.IndexOf("flags:", StringComparison.Ordinal))], StringComparison.Ordinal);
+        }
+
+        // Only the A query for the outside name went upstream: every AAAA was answered by the template.
+        Assert.Equal([("www.example.com.", ActorDns.Protocol.DnsRecordType.A)], upstream.Queries.Select(q => (q.QName, q.QType)));
+        foreach (var (name, type) in new[] { ("backend.mesh", "A"), ("www.example.com", "AAAA"), ("example.org", "TXT") })
+        {
+            Assert.Contains("status: NXDOMAIN", await Dig.RunAsync(node.EmptyPort, name, type), StringComparison.Ordinal);
+        }
+    }
+
+    [SkippableFact]
+    public async Task KumaDefaultCorefile_Unchanged_AnswersAsTheBuiltInPipeline()
+    {
+        using var upstream = new FakeUpstream(IPAddress.Parse("127.0.0.1"));
+        await using var node = await StartAsync(KumaCorefiles.Default, upstream);
+        using var api = new ApiTestClient(node.Api);
+        Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/default/dataplanes/backend-1", ApiTestClient.Dataplane("default", "backend-1", "backend")));
+
+        Assert.Equal("240.0.0.1", await Dig.ShortUntilAsync(node.Dns, "backend.mesh", a => a.Length > 0));
+        Assert.Equal("::ffff:240.0.0.1", await Dig.ShortAsync(node.Dns, "backend.mesh", "AAAA"));
+        Assert.Equal(FakeUpstream.DefaultAddress.ToString(), await Dig.ShortAsync(node.Dns, "www.example.com"));
+        // An unknown mesh name: the mesh step's NXDOMAIN is in alternate's set, so the upstream answers it.
+        Assert.Equal(FakeUpstream.DefaultAddress.ToString(), await Dig.ShortAsync(node.Dns, "nosuch.mesh"));
+    }
+
+    [Fact]
+    public async Task InvalidTemplate_ExitCode2_OneLineWithFileLineColumnAndReason()
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, ".:{{ .CoreDNSPort }} {\n    forward . 127.0.0.1:{{ .EnvoyDNSPort }} {\n        tls_servername dns.example\n    }\n}\n");
+        try
+        {
+            await using var process = ActorDnsProcess.Start("--dns-address", $"127.0.0.1:{FreePort.Next()}=default", "--api-address", $"127.0.0.1:{FreePort.Next()}",
+                "--upstream", "127.0.0.1:9", "--data-dir", Directory.CreateTempSubdirectory("actordns-corefile-").FullName, "--corefile-template", file);
+
+            Assert.Equal(2, await process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            var line = Assert.Single(process.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Equal($"actordns: Corefile {file}:3:9: forward: option \"tls_servername\" is not supported (forward has except, force_tcp, prefer_udp, expire, max_fails, health_check, max_concurrent, policy)", line);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task<Node> StartAsync(string template, FakeUpstream upstream)
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, template);
+        var node = new Node(new IPEndPoint(IPAddress.Loopback, FreePort.Next()), new IPEndPoint(IPAddress.Loopback, FreePort.Next()), new IPEndPoint(IPAddress.Loopback, FreePort.Next()), file);
+        node.Process = ActorDnsProcess.Start("--dns-address", $"{node.Dns}=default", "--api-address", node.Api.ToString(), "--upstream", upstream.Endpoint.ToString(),
+            "--data-dir", Directory.CreateTempSubdirectory("actordns-corefile-").FullName, "--corefile-template", file, "--dns-empty-port", node.EmptyPort.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await node.Process.WaitReadyAsync(node.Api);
+        return node;
+    }
+
+    private sealed class Node(IPEndPoint dns, IPEndPoint api, IPEndPoint emptyPort, string templateFile) : IAsyncDisposable
+    {
+        public IPEndPoint Dns { get; } = dns;
+
+        public IPEndPoint Api { get; } = api;
+
+        public IPEndPoint EmptyPort { get; } = emptyPort;
+
+        public ActorDnsProcess? Process { get; set; }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Process is not null)
+            {
+                await Process.DisposeAsync();
+            }
+
+            File.Delete(templateFile);
+        }
+    }
+}
