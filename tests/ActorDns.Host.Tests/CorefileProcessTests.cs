@@ -55,6 +55,30 @@ public sealed class CorefileProcessTests
         Assert.Equal(FakeUpstream.DefaultAddress.ToString(), await Dig.ShortAsync(node.Dns, "nosuch.mesh"));
     }
 
+    [SkippableFact]
+    public async Task Cache_RepeatedQueries_OneUpstreamQuery_TtlCountsFromTheFirstAnswer()
+    {
+        const string Template = """
+            .:{{ .CoreDNSPort }} {
+                cache 30
+                forward . 127.0.0.1:{{ .EnvoyDNSPort }}
+                alternate NOTIMP,FORMERR,NXDOMAIN,SERVFAIL,REFUSED . /etc/resolv.conf
+            }
+            """;
+        using var upstream = new FakeUpstream(IPAddress.Parse("127.0.0.1"));
+        await using var node = await StartAsync(Template, upstream);
+
+        var answers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            answers.Add(await Dig.RunAsync(node.Dns, "WWW.example.com", "A", "+noall", "+answer"));
+        }
+
+        Assert.Equal(1, upstream.Queries.Count(q => !q.IsProbe));
+        // The upstream's TTL (300) is capped at the cache's 30 s, then counts down; the client's letter case is kept.
+        Assert.All(answers, a => Assert.Matches(@"^WWW\.example\.com\.\s+(30|2\d|1\d)\s+IN\s+A\s+192\.0\.2\.1\s*$", a));
+    }
+
     [Fact]
     public async Task InvalidTemplate_ExitCode2_OneLineWithFileLineColumnAndReason()
     {

@@ -10,10 +10,11 @@ public sealed record AlternateRule(RcodeSet Rcodes, ForwardRoute Route);
 /// <summary>
 /// Where a query handed off the receive loop goes: a forwarder and, when <c>alternate</c>s wrap the step that
 /// forwards, the route to take instead when the upstreams' answer has one of an alternate's rcodes (SERVFAIL from an
-/// upstream that failed included). With <c>errors</c>, a forward no upstream answered is logged; with <c>log</c>, the
-/// query once answered. Built once with the pipeline.
+/// upstream that failed included). With <c>errors</c>, a forward no upstream answered is logged; with <c>cache</c>, the
+/// answer is kept; with <c>log</c>, the query once answered. Built once with the pipeline.
 /// </summary>
-public sealed class ForwardRoute(Forwarder forwarder, IReadOnlyList<AlternateRule>? alternates = null, ILogger? errors = null, QueryLog? log = null)
+public sealed class ForwardRoute(
+    Forwarder forwarder, IReadOnlyList<AlternateRule>? alternates = null, ILogger? errors = null, QueryLog? log = null, CacheStep? cache = null)
 {
     public Forwarder Forwarder { get; } = forwarder;
 
@@ -24,6 +25,7 @@ public sealed class ForwardRoute(Forwarder forwarder, IReadOnlyList<AlternateRul
     public async ValueTask<int> ForwardAsync(ReadOnlyMemory<byte> query, DnsQuery parsed, Memory<byte> response, bool overTcp, ReadOnlyMemory<byte> client, long started)
     {
         var length = await ForwardAsync(query, parsed, response, overTcp).ConfigureAwait(false);
+        cache?.Store(query.Span, parsed, response.Span[..length]);
         log?.Record(client.Span, query.Span, parsed, overTcp, response.Span[..length], started);
         return length;
     }

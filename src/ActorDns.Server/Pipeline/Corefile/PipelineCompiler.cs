@@ -17,7 +17,7 @@ public static partial class PipelineCompiler
 {
     /// <summary>CoreDNS's plugin.cfg order (v1.14.7) of the plugins ActorDns has; <c>alternate</c> sits just before <c>forward</c>.</summary>
     public static readonly IReadOnlyList<string> ExecutionOrder =
-        ["prometheus", "errors", "log", "template", "alternate", "forward"];
+        ["prometheus", "errors", "log", "cache", "template", "alternate", "forward"];
 
     private static readonly Dictionary<string, DnsRcode> Rcodes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -67,7 +67,7 @@ public static partial class PipelineCompiler
                 throw Error(directive, $"unknown plugin \"{directive.Name}\"; ActorDns has {string.Join(", ", ExecutionOrder)}");
             }
 
-            foreach (var name in new[] { "errors", "prometheus" })
+            foreach (var name in new[] { "errors", "prometheus", "cache" })
             {
                 if (block.Directives.Count(d => d.Name == name) > 1)
                 {
@@ -89,11 +89,17 @@ public static partial class PipelineCompiler
                 owned.Add(log);
             }
 
-            var alternates = block.Directives.Where(d => d.Name == "alternate").Select(d => Alternate(d, errors)).ToList();
+            var cache = block.Directives.FirstOrDefault(d => d.Name == "cache") is { } cacheDirective ? Cache(cacheDirective) : null;
+            var alternates = block.Directives.Where(d => d.Name == "alternate").Select(d => Alternate(d, errors, log, cache)).ToList();
             CheckAlternateRcodes(block.Directives.Where(d => d.Name == "alternate").ToList(), alternates);
-            var forwards = block.Directives.Where(d => d.Name == "forward").Select(d => Forward(d, alternates, errors, log)).ToList();
+            var forwards = block.Directives.Where(d => d.Name == "forward").Select(d => Forward(d, alternates, errors, log, cache)).ToList();
 
             var steps = new List<PipelineStep>();
+            if (cache is not null)
+            {
+                steps.Add(cache);
+            }
+
             var templates = block.Directives.Where(d => d.Name == "template").Select(Template).ToList();
             if (templates.Count > 0)
             {
@@ -188,6 +194,52 @@ public static partial class PipelineCompiler
             }
 
             return new LogRule(names, classes == 0 ? LogClasses.All : classes);
+        }
+
+        /// <summary><c>cache [TTL] [ZONES...] { success CAPACITY [TTL [MINTTL]] denial CAPACITY [TTL [MINTTL]] }</c>, CoreDNS's defaults.</summary>
+        private CacheStep Cache(Directive directive)
+        {
+            var arguments = directive.Arguments.ToList();
+            var maxTtl = (TimeSpan?)null;
+            if (arguments.Count > 0 && int.TryParse(arguments[0].Text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            {
+                maxTtl = TimeSpan.FromSeconds(seconds);
+                arguments.RemoveAt(0);
+            }
+
+            var success = new CacheBounds(9984, maxTtl ?? TimeSpan.FromSeconds(3600), TimeSpan.FromSeconds(5));
+            var denial = new CacheBounds(9984, maxTtl ?? TimeSpan.FromSeconds(1800), TimeSpan.FromSeconds(5));
+            foreach (var option in directive.Block)
+            {
+                switch (option.Name)
+                {
+                    case "success":
+                        success = Bounds(option, success);
+                        break;
+                    case "denial":
+                        denial = Bounds(option, denial);
+                        break;
+                    default:
+                        throw OptionError(option, "cache", $"option \"{option.Name}\" is not supported (cache has success, denial)");
+                }
+            }
+
+            var zones = arguments.Count > 0 ? Zones(arguments, "cache") : _blockZones;
+            return new CacheStep(new ResponseCache(success, denial, resources.Clock), zones);
+        }
+
+        private CacheBounds Bounds(Directive option, CacheBounds defaults)
+        {
+            RequireArguments(option, "cache", 1, 3);
+            var capacity = Number(option.Arguments[0], "cache");
+            if (capacity < 1)
+            {
+                throw OptionError(option, "cache", $"{option.Name}: the capacity must be at least 1");
+            }
+
+            var max = option.Arguments.Count > 1 ? TimeSpan.FromSeconds(Number(option.Arguments[1], "cache")) : defaults.MaxTtl;
+            var min = option.Arguments.Count > 2 ? TimeSpan.FromSeconds(Number(option.Arguments[2], "cache")) : defaults.MinTtl;
+            return new CacheBounds(capacity, max, min > max ? max : min);
         }
 
         private TemplateRule Template(Directive directive)
@@ -289,7 +341,7 @@ public static partial class PipelineCompiler
             }
         }
 
-        private AlternateRule Alternate(Directive directive, ILogger? errors)
+        private AlternateRule Alternate(Directive directive, ILogger? errors, QueryLog? log, CacheStep? cache)
         {
             if (directive.Block.Count > 0)
             {
@@ -327,7 +379,7 @@ public static partial class PipelineCompiler
             // arguments[1] is the zone, which CoreDNS's alternate reads and ignores.
             var forwarder = Upstreams(arguments.Skip(2).ToList(), "alternate", resources.ForwarderDefaults)
                 ?? throw Error(arguments[2], "alternate", "the mesh answerer cannot be an alternate; use forward");
-            return new AlternateRule(RcodeSet.Of(rcodes), new ForwardRoute(forwarder, errors: errors));
+            return new AlternateRule(RcodeSet.Of(rcodes), new ForwardRoute(forwarder, errors: errors, log: log, cache: cache));
         }
 
         private void CheckAlternateRcodes(List<Directive> directives, List<AlternateRule> alternates)
@@ -344,7 +396,7 @@ public static partial class PipelineCompiler
             }
         }
 
-        private PipelineStep Forward(Directive directive, List<AlternateRule> alternates, ILogger? errors, QueryLog? log)
+        private PipelineStep Forward(Directive directive, List<AlternateRule> alternates, ILogger? errors, QueryLog? log, CacheStep? cache)
         {
             if (directive.Arguments.Count < 2)
             {
@@ -370,7 +422,7 @@ public static partial class PipelineCompiler
                 return new MeshStep(resources.ZoneForPort(port), filter.MatchesEverything ? null : filter);
             }
 
-            return new ForwardStep(filter, new ForwardRoute(forwarder, alternates.Count > 0 ? alternates : null, errors, log));
+            return new ForwardStep(filter, new ForwardRoute(forwarder, alternates.Count > 0 ? alternates : null, errors, log, cache));
         }
 
         private ForwarderOptions ForwardOption(Directive option, ForwarderOptions options, List<byte[]> except)

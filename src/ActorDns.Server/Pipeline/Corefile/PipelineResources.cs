@@ -31,6 +31,9 @@ public sealed record PipelineResources
     /// <summary>Where <c>log</c> and <c>errors</c> write.</summary>
     public required PipelineLogs Logs { get; init; }
 
+    /// <summary>The clock of <c>cache</c> TTLs.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Reads a file a directive names (<c>hosts FILE</c>, a resolv.conf path).</summary>
     public Func<string, string> ReadFile { get; init; } = File.ReadAllText;
 

@@ -247,6 +247,10 @@ public class PipelineCompilerTests
         { "forward option", ".:53 {\n forward . 127.0.0.9 {\n  tls_servername dns.quad9.net\n }\n}", 3, 3, "option \"tls_servername\" is not supported" },
         { "forward arity", ".:53 {\n forward . 127.0.0.9 {\n  max_fails\n }\n}", 3, 3, "expected 1 argument, got 0" },
         { "forward too few", ".:53 {\n forward .\n}", 2, 2, "expected FROM TO..." },
+        { "cache option", ".:53 {\n cache {\n  prefetch 10\n }\n}", 3, 3, "cache: option \"prefetch\" is not supported" },
+        { "cache twice", ".:53 {\n cache\n cache 30\n}", 3, 2, "cache can be used only once per server block" },
+        { "cache capacity", ".:53 {\n cache {\n  success 0\n }\n}", 3, 3, "success: the capacity must be at least 1" },
+        { "cache arity", ".:53 {\n cache {\n  denial 10 60 5 1\n }\n}", 3, 3, "denial: expected 1 to 3 arguments, got 4" },
         { "unreadable resolv.conf", ".:53 {\n forward . /nonexistent/resolv.conf\n}", 2, 12, "cannot read /nonexistent/resolv.conf" },
     };
 
