@@ -79,6 +79,30 @@ public sealed class CorefileProcessTests
         Assert.All(answers, a => Assert.Matches(@"^WWW\.example\.com\.\s+(30|2\d|1\d)\s+IN\s+A\s+192\.0\.2\.1\s*$", a));
     }
 
+    [SkippableFact]
+    public async Task RewriteSuffix_ClusterNameAnswersTheMeshVip_QuestionRestored_UnknownOnesForwardedRewritten()
+    {
+        const string Template = """
+            .:{{ .CoreDNSPort }} {
+                rewrite name suffix .svc.cluster.local. .mesh.
+                forward . 127.0.0.1:{{ .EnvoyDNSPort }}
+                alternate NOTIMP,FORMERR,NXDOMAIN,SERVFAIL,REFUSED . /etc/resolv.conf
+            }
+            """;
+        using var upstream = new FakeUpstream(IPAddress.Parse("127.0.0.1"));
+        await using var node = await StartAsync(Template, upstream);
+        using var api = new ApiTestClient(node.Api);
+        Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/default/dataplanes/backend-1", ApiTestClient.Dataplane("default", "backend-1", "backend")));
+
+        Assert.Equal("240.0.0.1", await Dig.ShortUntilAsync(node.Dns, "backend.svc.cluster.local", a => a.Length > 0));
+        Assert.Matches(@"(?m)^;backend\.svc\.cluster\.local\.\s+IN\s+A$", await Dig.RunAsync(node.Dns, "backend.svc.cluster.local", "A", "+noall", "+question"));
+        // Not a mesh name: forwarded as rewritten, answered with the client's question.
+        var forwarded = await Dig.RunAsync(node.Dns, "api.svc.cluster.local", "A", "+noall", "+question", "+answer");
+        Assert.Matches(@"(?m)^;api\.svc\.cluster\.local\.\s+IN\s+A$", forwarded);
+        Assert.Contains("192.0.2.1", forwarded, StringComparison.Ordinal);
+        Assert.Equal(["api.mesh."], upstream.Queries.Where(q => !q.IsProbe).Select(q => q.QName));
+    }
+
     [Fact]
     public async Task InvalidTemplate_ExitCode2_OneLineWithFileLineColumnAndReason()
     {

@@ -4,17 +4,26 @@ using Microsoft.Extensions.Logging;
 
 namespace ActorDns.Server.Pipeline;
 
-/// <summary>An <c>alternate</c>'s rcodes and where a query with one of them goes instead.</summary>
-public sealed record AlternateRule(RcodeSet Rcodes, ForwardRoute Route);
+/// <summary>
+/// An <c>alternate</c>'s rcodes and where a query with one of them goes instead; <paramref name="Original"/>: the
+/// client's query as it came, not as a <c>rewrite</c> changed it.
+/// </summary>
+public sealed record AlternateRule(RcodeSet Rcodes, ForwardRoute Route, bool Original = false);
 
 /// <summary>
 /// Where a query handed off the receive loop goes: a forwarder and, when <c>alternate</c>s wrap the step that
 /// forwards, the route to take instead when the upstreams' answer has one of an alternate's rcodes (SERVFAIL from an
-/// upstream that failed included). With <c>errors</c>, a forward no upstream answered is logged; with <c>cache</c>, the
-/// answer is kept; with <c>log</c>, the query once answered. Built once with the pipeline.
+/// upstream that failed included). Inside a <c>rewrite</c>, the query sent is the rewritten one and the client gets
+/// its question back; with <c>errors</c>, a forward no upstream answered is logged; with <c>cache</c>, the answer is
+/// kept; with <c>log</c>, the query once answered. Built once with the pipeline.
 /// </summary>
 public sealed class ForwardRoute(
-    Forwarder forwarder, IReadOnlyList<AlternateRule>? alternates = null, ILogger? errors = null, QueryLog? log = null, CacheStep? cache = null)
+    Forwarder forwarder,
+    IReadOnlyList<AlternateRule>? alternates = null,
+    ILogger? errors = null,
+    QueryLog? log = null,
+    CacheStep? cache = null,
+    NameRewriter? rewriter = null)
 {
     public Forwarder Forwarder { get; } = forwarder;
 
@@ -24,35 +33,57 @@ public sealed class ForwardRoute(
     /// </summary>
     public async ValueTask<int> ForwardAsync(ReadOnlyMemory<byte> query, DnsQuery parsed, Memory<byte> response, bool overTcp, ReadOnlyMemory<byte> client, long started)
     {
-        var length = await ForwardAsync(query, parsed, response, overTcp).ConfigureAwait(false);
-        cache?.Store(query.Span, parsed, response.Span[..length]);
+        var (sent, sentParsed, restoreAnswers) = (query, parsed, false);
+        if (rewriter is not null && rewriter.TryRewrite(query.Span, parsed, out var rewritten, out var rewrittenParsed, out restoreAnswers))
+        {
+            (sent, sentParsed) = (rewritten, rewrittenParsed);
+        }
+
+        var (length, answeredSent) = await ForwardAsync(query, parsed, sent, sentParsed, response, overTcp).ConfigureAwait(false);
+        if (answeredSent)
+        {
+            cache?.Store(sent.Span, sentParsed, response.Span[..length]);
+        }
+
+        if (answeredSent && !sent.Equals(query))
+        {
+            length = NameRewriter.Restore(query.Span, parsed, sent.Span, response.Span, length, restoreAnswers, !overTcp);
+        }
+
         log?.Record(client.Span, query.Span, parsed, overTcp, response.Span[..length], started);
         return length;
     }
 
-    private async ValueTask<int> ForwardAsync(ReadOnlyMemory<byte> query, DnsQuery parsed, Memory<byte> response, bool overTcp)
+    /// <summary>Forwards <paramref name="sent"/>, then asks an alternate when the answer has one of its rcodes; says whether the reply answers <paramref name="sent"/>.</summary>
+    private async ValueTask<(int Length, bool AnsweredSent)> ForwardAsync(
+        ReadOnlyMemory<byte> original, DnsQuery originalParsed, ReadOnlyMemory<byte> sent, DnsQuery sentParsed, Memory<byte> response, bool overTcp)
     {
-        var result = await Forwarder.ForwardAsync(query, parsed, response, overTcp).ConfigureAwait(false);
+        var result = await Forwarder.ForwardAsync(sent, sentParsed, response, overTcp).ConfigureAwait(false);
         if (!result.Answered && errors is not null)
         {
-            PipelineLog.ForwardFailed(errors, DnsName.ToText(parsed.QName(query.Span)), parsed.QType.ToString(), string.Join(' ', Forwarder.Upstreams));
+            PipelineLog.ForwardFailed(errors, DnsName.ToText(sentParsed.QName(sent.Span)), sentParsed.QType.ToString(), string.Join(' ', Forwarder.Upstreams));
         }
 
         if (alternates is null || !DnsHeader.TryRead(response.Span, out var header))
         {
-            return result.Length;
+            return (result.Length, true);
         }
 
         foreach (var alternate in alternates)
         {
             if (alternate.Rcodes.Contains(header.Rcode))
             {
-                return alternate.Route.Forwarder.TryEnter()
-                    ? await alternate.Route.ForwardAsync(query, parsed, response, overTcp).ConfigureAwait(false)
-                    : result.Length;
+                if (!alternate.Route.Forwarder.TryEnter())
+                {
+                    return (result.Length, true);
+                }
+
+                return alternate.Original
+                    ? ((await alternate.Route.ForwardAsync(original, originalParsed, original, originalParsed, response, overTcp).ConfigureAwait(false)).Length, false)
+                    : await alternate.Route.ForwardAsync(original, originalParsed, sent, sentParsed, response, overTcp).ConfigureAwait(false);
             }
         }
 
-        return result.Length;
+        return (result.Length, true);
     }
 }

@@ -48,9 +48,6 @@ public sealed class TemplateRule
 /// </summary>
 public sealed class TemplateStep(IReadOnlyList<TemplateRule> rules) : PipelineStep
 {
-    /// <summary>Every octet escaped as <c>\DDD</c> fits: 63 × 4 + 1 per label, within 255 octets.</summary>
-    private const int MaxTextLength = 1024;
-
     private readonly TemplateRule[] _rules = [.. rules];
     private readonly bool _anyRegex = rules.Any(r => r.Matches.Length > 0);
 
@@ -58,7 +55,7 @@ public sealed class TemplateStep(IReadOnlyList<TemplateRule> rules) : PipelineSt
     {
         ref readonly var q = ref context.Query;
         var qname = q.QName(context.Request);
-        Span<char> text = stackalloc char[_anyRegex ? MaxTextLength : 0];
+        Span<char> text = stackalloc char[_anyRegex ? NameText.MaxLength : 0];
         var textLength = -1;
         foreach (var rule in _rules)
         {
@@ -71,7 +68,7 @@ public sealed class TemplateStep(IReadOnlyList<TemplateRule> rules) : PipelineSt
             {
                 if (textLength < 0)
                 {
-                    textLength = FormatLower(qname, text);
+                    textLength = NameText.FormatLower(qname, text);
                 }
 
                 if (!AnyMatch(rule.Matches, text[..textLength]))
@@ -106,45 +103,5 @@ public sealed class TemplateStep(IReadOnlyList<TemplateRule> rules) : PipelineSt
         }
 
         return false;
-    }
-
-    /// <summary>The name in presentation format, lower case, with its trailing dot (as CoreDNS matches it).</summary>
-    private static int FormatLower(ReadOnlySpan<byte> wire, Span<char> text)
-    {
-        var written = 0;
-        var position = 0;
-        while (position < wire.Length && wire[position] != 0)
-        {
-            int length = wire[position++];
-            for (var i = 0; i < length; i++)
-            {
-                var b = DnsName.ToLower(wire[position++]);
-                if (b is (byte)'.' or (byte)'\\' or (byte)'"' or (byte)'(' or (byte)')' or (byte)';' or (byte)'@' or (byte)'$')
-                {
-                    text[written++] = '\\';
-                    text[written++] = (char)b;
-                }
-                else if (b is < 0x21 or > 0x7E)
-                {
-                    text[written++] = '\\';
-                    text[written++] = (char)('0' + (b / 100));
-                    text[written++] = (char)('0' + (b / 10 % 10));
-                    text[written++] = (char)('0' + (b % 10));
-                }
-                else
-                {
-                    text[written++] = (char)b;
-                }
-            }
-
-            text[written++] = '.';
-        }
-
-        if (written == 0)
-        {
-            text[written++] = '.';
-        }
-
-        return written;
     }
 }

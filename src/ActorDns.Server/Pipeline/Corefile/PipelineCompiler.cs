@@ -17,7 +17,7 @@ public static partial class PipelineCompiler
 {
     /// <summary>CoreDNS's plugin.cfg order (v1.14.7) of the plugins ActorDns has; <c>alternate</c> sits just before <c>forward</c>.</summary>
     public static readonly IReadOnlyList<string> ExecutionOrder =
-        ["prometheus", "errors", "log", "cache", "template", "alternate", "forward"];
+        ["prometheus", "errors", "log", "rewrite", "cache", "template", "alternate", "forward"];
 
     private static readonly Dictionary<string, DnsRcode> Rcodes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -89,10 +89,12 @@ public static partial class PipelineCompiler
                 owned.Add(log);
             }
 
+            var rules = block.Directives.Where(d => d.Name == "rewrite").Select(Rewrite).ToList();
+            var rewriter = rules.Count > 0 ? new NameRewriter(rules) : null;
             var cache = block.Directives.FirstOrDefault(d => d.Name == "cache") is { } cacheDirective ? Cache(cacheDirective) : null;
-            var alternates = block.Directives.Where(d => d.Name == "alternate").Select(d => Alternate(d, errors, log, cache)).ToList();
+            var alternates = block.Directives.Where(d => d.Name == "alternate").Select(d => Alternate(d, errors, log, cache, rewriter)).ToList();
             CheckAlternateRcodes(block.Directives.Where(d => d.Name == "alternate").ToList(), alternates);
-            var forwards = block.Directives.Where(d => d.Name == "forward").Select(d => Forward(d, alternates, errors, log, cache)).ToList();
+            var forwards = block.Directives.Where(d => d.Name == "forward").Select(d => Forward(d, alternates, errors, log, cache, rewriter)).ToList();
 
             var steps = new List<PipelineStep>();
             if (cache is not null)
@@ -115,7 +117,7 @@ public static partial class PipelineCompiler
                 steps.AddRange(forwards);
             }
 
-            return new CompiledPipeline([.. steps], log);
+            return new CompiledPipeline(rewriter is null ? [.. steps] : [new RewriteStep(rewriter, [.. steps])], log);
         }
 
         private CorefileException Error(Directive directive, string reason) => new(file, directive.Line, directive.Column, $"{directive.Name}: {reason}");
@@ -196,6 +198,61 @@ public static partial class PipelineCompiler
             return new LogRule(names, classes == 0 ? LogClasses.All : classes);
         }
 
+        /// <summary><c>rewrite [continue|stop] name [exact|prefix|suffix|substring|regex] FROM TO [answer auto]</c>.</summary>
+        private NameRule Rewrite(Directive directive)
+        {
+            if (directive.Block.Count > 0)
+            {
+                throw OptionError(directive.Block[0], "rewrite", "the block form is not supported; write one rule per line");
+            }
+
+            var arguments = directive.Arguments.ToList();
+            var next = 0;
+            var continues = false;
+            if (arguments.Count > 0 && arguments[0].Text is "continue" or "stop")
+            {
+                continues = arguments[0].Text == "continue";
+                next++;
+            }
+
+            if (next >= arguments.Count || arguments[next].Text != "name")
+            {
+                var found = next < arguments.Count ? arguments[next] : new CorefileToken("", directive.Line, directive.Column);
+                throw Error(found, "rewrite", $"only name rules are supported (got \"{found.Text}\")");
+            }
+
+            next++;
+            var match = next < arguments.Count ? arguments[next].Text switch
+            {
+                "exact" => NameMatch.Exact,
+                "prefix" => NameMatch.Prefix,
+                "suffix" => NameMatch.Suffix,
+                "substring" => NameMatch.Substring,
+                "regex" => NameMatch.Regex,
+                _ => (NameMatch?)null,
+            } : null;
+            next += match is null ? 0 : 1;
+            if (arguments.Count - next < 2)
+            {
+                throw Error(directive, "expected [continue|stop] name [exact|prefix|suffix|substring|regex] FROM TO [answer auto]");
+            }
+
+            var (from, to) = (arguments[next], arguments[next + 1]);
+            var rest = arguments.Skip(next + 2).ToList();
+            var answerAuto = rest.Count == 2 && rest[0].Text == "answer" && rest[1].Text == "auto";
+            if (rest.Count > 0 && !answerAuto)
+            {
+                throw Error(rest[0], "rewrite", $"\"{string.Join(' ', rest.Select(r => r.Text))}\": only answer auto is supported after FROM TO");
+            }
+
+            var kind = match ?? NameMatch.Exact;
+            var pattern = kind == NameMatch.Regex ? Regex(from, "rewrite") : null;
+            return new NameRule(kind, kind == NameMatch.Regex ? from.Text : Absolute(from.Text), Absolute(to.Text), kind == NameMatch.Exact || answerAuto, continues, pattern);
+        }
+
+        /// <summary>Lower case with a trailing dot, as CoreDNS normalizes a rule's names.</summary>
+        private static string Absolute(string name) => (name.EndsWith('.') ? name : name + ".").ToLowerInvariant();
+
         /// <summary><c>cache [TTL] [ZONES...] { success CAPACITY [TTL [MINTTL]] denial CAPACITY [TTL [MINTTL]] }</c>, CoreDNS's defaults.</summary>
         private CacheStep Cache(Directive directive)
         {
@@ -275,7 +332,7 @@ public static partial class PipelineCompiler
                 {
                     case "match":
                         RequireArguments(option, "template", 1, int.MaxValue);
-                        matches.AddRange(option.Arguments.Select(a => Regex(a)));
+                        matches.AddRange(option.Arguments.Select(a => Regex(a, "template")));
                         break;
                     case "answer" or "authority" or "additional":
                         RequireArguments(option, "template", 1, 1);
@@ -316,7 +373,7 @@ public static partial class PipelineCompiler
             };
         }
 
-        private Regex Regex(CorefileToken token)
+        private Regex Regex(CorefileToken token, string plugin)
         {
             try
             {
@@ -325,7 +382,7 @@ public static partial class PipelineCompiler
             }
             catch (Exception e) when (e is ArgumentException or NotSupportedException)
             {
-                throw Error(token, "template", $"invalid regex: {e.Message}");
+                throw Error(token, plugin, $"invalid regex: {e.Message}");
             }
         }
 
@@ -341,7 +398,7 @@ public static partial class PipelineCompiler
             }
         }
 
-        private AlternateRule Alternate(Directive directive, ILogger? errors, QueryLog? log, CacheStep? cache)
+        private AlternateRule Alternate(Directive directive, ILogger? errors, QueryLog? log, CacheStep? cache, NameRewriter? rewriter)
         {
             if (directive.Block.Count > 0)
             {
@@ -349,9 +406,9 @@ public static partial class PipelineCompiler
             }
 
             var arguments = directive.Arguments.ToList();
-            if (arguments.Count > 0 && arguments[0].Text == "original")
+            var original = arguments.Count > 0 && arguments[0].Text == "original";
+            if (original)
             {
-                // Nothing in ActorDns's pipeline changes the request before alternate sees it, so the original is what is sent.
                 arguments.RemoveAt(0);
             }
 
@@ -379,7 +436,9 @@ public static partial class PipelineCompiler
             // arguments[1] is the zone, which CoreDNS's alternate reads and ignores.
             var forwarder = Upstreams(arguments.Skip(2).ToList(), "alternate", resources.ForwarderDefaults)
                 ?? throw Error(arguments[2], "alternate", "the mesh answerer cannot be an alternate; use forward");
-            return new AlternateRule(RcodeSet.Of(rcodes), new ForwardRoute(forwarder, errors: errors, log: log, cache: cache));
+            // With original, the client's query as it came: not rewritten, so nothing to restore.
+            var route = new ForwardRoute(forwarder, errors: errors, log: log, cache: cache, rewriter: original ? null : rewriter);
+            return new AlternateRule(RcodeSet.Of(rcodes), route, original);
         }
 
         private void CheckAlternateRcodes(List<Directive> directives, List<AlternateRule> alternates)
@@ -396,7 +455,7 @@ public static partial class PipelineCompiler
             }
         }
 
-        private PipelineStep Forward(Directive directive, List<AlternateRule> alternates, ILogger? errors, QueryLog? log, CacheStep? cache)
+        private PipelineStep Forward(Directive directive, List<AlternateRule> alternates, ILogger? errors, QueryLog? log, CacheStep? cache, NameRewriter? rewriter)
         {
             if (directive.Arguments.Count < 2)
             {
@@ -422,7 +481,7 @@ public static partial class PipelineCompiler
                 return new MeshStep(resources.ZoneForPort(port), filter.MatchesEverything ? null : filter);
             }
 
-            return new ForwardStep(filter, new ForwardRoute(forwarder, alternates.Count > 0 ? alternates : null, errors, log, cache));
+            return new ForwardStep(filter, new ForwardRoute(forwarder, alternates.Count > 0 ? alternates : null, errors, log, cache, rewriter));
         }
 
         private ForwarderOptions ForwardOption(Directive option, ForwarderOptions options, List<byte[]> except)

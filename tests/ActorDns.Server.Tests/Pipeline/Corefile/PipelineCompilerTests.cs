@@ -220,6 +220,48 @@ public class PipelineCompilerTests
         Assert.Equal([IPEndPoint.Parse("127.0.0.77:53")], outcome.Route!.Forwarder.Upstreams);
     }
 
+    [Theory]
+    [InlineData("rewrite name suffix .svc.cluster.local. .mesh.", "Backend.SVC.cluster.local", "backend.mesh.")]
+    [InlineData("rewrite name suffix .svc.cluster.local. .mesh. answer auto", "Backend.SVC.cluster.local", "Backend.SVC.cluster.local.")]
+    [InlineData("rewrite name exact web.example.org backend.mesh", "web.example.org", "web.example.org.")]
+    [InlineData("rewrite name regex (.*)\\.svc\\.cluster\\.local\\. {1}.mesh. answer auto", "backend.svc.cluster.local", "backend.svc.cluster.local.")]
+    [InlineData("rewrite name prefix web backend", "web.mesh", "backend.mesh.")]
+    [InlineData("rewrite continue name substring .cluster. .x.\n    rewrite name suffix .svc.x.local. .mesh. answer auto", "backend.svc.cluster.local", "backend.svc.cluster.local.")]
+    public void Rewrite_MeshVipForTheRewrittenName_QuestionRestored_OwnersWithExactOrAnswerAuto(string rule, string asked, string owner)
+    {
+        using var harness = new CorefileHarness($".:16001 {{\n    {rule}\n    forward . 127.0.0.1:16002\n}}");
+
+        var (outcome, reply) = harness.Ask(asked);
+
+        Assert.Equal((OutcomeKind.Reply, DnsRcode.NoError), (outcome.Kind, outcome.Rcode));
+        Assert.Equal(asked + ".", Assert.Single(reply!.Questions).Name);
+        var answer = Assert.Single(reply.Answers);
+        Assert.Equal((owner, CorefileHarness.BackendVip), (answer.Name, answer.AsAddress()));
+        Assert.Equal(0x1234, reply.Id);
+    }
+
+    [Fact]
+    public void Rewrite_NoRuleMatches_QueryRunsAsItCame()
+    {
+        using var harness = new CorefileHarness(".:16001 {\n    rewrite name suffix .svc.cluster.local. .mesh.\n    forward . 127.0.0.1:16002\n}");
+
+        var (outcome, reply) = harness.Ask("BACKEND.mesh");
+
+        Assert.Equal("BACKEND.mesh.", reply!.Answers.Single().Name);
+        Assert.Equal(DnsRcode.NoError, outcome.Rcode);
+    }
+
+    [Fact]
+    public void Rewrite_UnknownRewrittenName_PassedOnWithTheClientsQuestion()
+    {
+        using var harness = new CorefileHarness(".:16001 {\n    rewrite name suffix .svc.cluster.local. .mesh.\n    forward . 127.0.0.1:16002\n}");
+
+        var (outcome, reply) = harness.Ask("nosuch.svc.cluster.local");
+
+        Assert.Equal((OutcomeKind.Reply, DnsRcode.NXDomain), (outcome.Kind, outcome.Rcode));
+        Assert.Equal("nosuch.svc.cluster.local.", reply!.Questions.Single().Name);
+    }
+
     public static TheoryData<string, string, int, int, string> Errors() => new()
     {
         { "unknown plugin", ".:53 {\n  whoami\n}", 2, 3, "unknown plugin \"whoami\"" },
@@ -251,6 +293,11 @@ public class PipelineCompilerTests
         { "cache twice", ".:53 {\n cache\n cache 30\n}", 3, 2, "cache can be used only once per server block" },
         { "cache capacity", ".:53 {\n cache {\n  success 0\n }\n}", 3, 3, "success: the capacity must be at least 1" },
         { "cache arity", ".:53 {\n cache {\n  denial 10 60 5 1\n }\n}", 3, 3, "denial: expected 1 to 3 arguments, got 4" },
+        { "rewrite type rule", ".:53 {\n rewrite type ANY HINFO\n}", 2, 10, "only name rules are supported (got \"type\")" },
+        { "rewrite answer name", ".:53 {\n rewrite name suffix .a. .b. answer name (.*) {1}\n}", 2, 30, "only answer auto is supported" },
+        { "rewrite block", ".:53 {\n rewrite stop {\n  name exact a. b.\n }\n}", 3, 3, "the block form is not supported" },
+        { "rewrite too few", ".:53 {\n rewrite name suffix .a.\n}", 2, 2, "expected [continue|stop] name" },
+        { "rewrite regex", ".:53 {\n rewrite name regex ([ x.\n}", 2, 21, "invalid regex" },
         { "unreadable resolv.conf", ".:53 {\n forward . /nonexistent/resolv.conf\n}", 2, 12, "cannot read /nonexistent/resolv.conf" },
     };
 
