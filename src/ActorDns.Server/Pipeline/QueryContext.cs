@@ -7,7 +7,7 @@ namespace ActorDns.Server.Pipeline;
 /// One query on its way through the steps: the request and its parse, the caller's 64 KiB reply buffer, and what
 /// the last step left — the reply it wrote, why it passed the query on, or where to forward it. Lives on the stack.
 /// </summary>
-public ref struct QueryContext(ReadOnlySpan<byte> request, in DnsQuery query, Span<byte> response, bool overUdp)
+public ref struct QueryContext(ReadOnlySpan<byte> request, in DnsQuery query, Span<byte> response, bool overUdp, ReadOnlySpan<byte> client)
 {
     public readonly ReadOnlySpan<byte> Request = request;
 
@@ -17,6 +17,9 @@ public ref struct QueryContext(ReadOnlySpan<byte> request, in DnsQuery query, Sp
 
     /// <summary>Over UDP a reply is truncated to the client's limit, over TCP never.</summary>
     public readonly bool OverUdp = overUdp;
+
+    /// <summary>The client's socket address as the kernel gave it (<c>sockaddr_in</c> or <c>sockaddr_in6</c>); empty when unknown.</summary>
+    public readonly ReadOnlySpan<byte> Client = client;
 
     /// <summary>After <see cref="StepResult.Answered"/>: octets written to <see cref="Response"/>.</summary>
     public int Length;

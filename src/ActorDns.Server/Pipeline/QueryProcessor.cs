@@ -50,7 +50,7 @@ public sealed class QueryProcessor(ServerSet servers)
             return Reject(request, response, q, DnsRcode.Refused, copyRd: true, overUdp);
         }
 
-        var context = new QueryContext(request, q, response, overUdp);
+        var context = new QueryContext(request, q, response, overUdp, client);
         var outcome = PipelineStep.RunChain(pipeline.Steps, ref context) switch
         {
             StepResult.Answered => new QueryOutcome(OutcomeKind.Reply, context.Rcode, context.Length, IsErrorRcode(context.Rcode), q, null),

@@ -14,7 +14,7 @@ public sealed class RewriteStep(NameRewriter rewriter, PipelineStep[] inner) : P
             return RunChain(inner, ref context);
         }
 
-        var sent = new QueryContext(rewritten, parsed, context.Response, context.OverUdp);
+        var sent = new QueryContext(rewritten, parsed, context.Response, context.OverUdp, context.Client);
         var result = RunChain(inner, ref sent);
         switch (result)
         {

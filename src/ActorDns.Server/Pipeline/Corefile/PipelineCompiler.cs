@@ -17,7 +17,7 @@ public static partial class PipelineCompiler
 {
     /// <summary>CoreDNS's plugin.cfg order (v1.14.7) of the plugins ActorDns has; <c>alternate</c> sits just before <c>forward</c>.</summary>
     public static readonly IReadOnlyList<string> ExecutionOrder =
-        ["prometheus", "errors", "log", "rewrite", "cache", "template", "alternate", "forward"];
+        ["prometheus", "errors", "log", "rewrite", "acl", "cache", "template", "hosts", "alternate", "forward"];
 
     private static readonly Dictionary<string, DnsRcode> Rcodes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -67,7 +67,7 @@ public static partial class PipelineCompiler
                 throw Error(directive, $"unknown plugin \"{directive.Name}\"; ActorDns has {string.Join(", ", ExecutionOrder)}");
             }
 
-            foreach (var name in new[] { "errors", "prometheus", "cache" })
+            foreach (var name in new[] { "errors", "prometheus", "cache", "hosts" })
             {
                 if (block.Directives.Count(d => d.Name == name) > 1)
                 {
@@ -97,6 +97,12 @@ public static partial class PipelineCompiler
             var forwards = block.Directives.Where(d => d.Name == "forward").Select(d => Forward(d, alternates, errors, log, cache, rewriter)).ToList();
 
             var steps = new List<PipelineStep>();
+            var acl = block.Directives.Where(d => d.Name == "acl").Select(Acl).ToList();
+            if (acl.Count > 0)
+            {
+                steps.Add(new AclStep(acl));
+            }
+
             if (cache is not null)
             {
                 steps.Add(cache);
@@ -106,6 +112,11 @@ public static partial class PipelineCompiler
             if (templates.Count > 0)
             {
                 steps.Add(new TemplateStep(templates));
+            }
+
+            if (block.Directives.FirstOrDefault(d => d.Name == "hosts") is { } hosts)
+            {
+                steps.Add(Hosts(hosts));
             }
 
             if (alternates.Count > 0)
@@ -196,6 +207,126 @@ public static partial class PipelineCompiler
             }
 
             return new LogRule(names, classes == 0 ? LogClasses.All : classes);
+        }
+
+        /// <summary><c>acl [ZONES...] { allow|block|filter|drop [type QTYPE...|*] [net SOURCE...|*] }</c>.</summary>
+        private AclRule Acl(Directive directive)
+        {
+            var zones = directive.Arguments.Count > 0 ? Zones(directive.Arguments, "acl") : _blockZones;
+            var policies = new List<AclPolicy>();
+            foreach (var option in directive.Block)
+            {
+                var action = option.Name switch
+                {
+                    "allow" => AclAction.Allow,
+                    "block" => AclAction.Block,
+                    "filter" => AclAction.Filter,
+                    "drop" => AclAction.Drop,
+                    _ => throw OptionError(option, "acl", $"unknown action \"{option.Name}\" (allow, block, filter, drop)"),
+                };
+                DnsRecordType[]? types = null;
+                AclNetwork[]? networks = null;
+                var arguments = option.Arguments;
+                for (var i = 0; i < arguments.Count;)
+                {
+                    var keyword = arguments[i++];
+                    if (keyword.Text is not ("type" or "net"))
+                    {
+                        throw Error(keyword, "acl", $"expected type or net, got \"{keyword.Text}\"");
+                    }
+
+                    var values = new List<CorefileToken>();
+                    while (i < arguments.Count && arguments[i].Text is not ("type" or "net"))
+                    {
+                        values.Add(arguments[i++]);
+                    }
+
+                    if (values.Count == 0)
+                    {
+                        throw Error(keyword, "acl", $"\"{keyword.Text}\" needs at least one value");
+                    }
+
+                    switch (keyword.Text)
+                    {
+                        case "type":
+                            types = values.Any(v => v.Text == "*") ? null : [.. values.Select(v => RecordText.TryParseType(v.Text, out var t) ? t : throw Error(v, "acl", $"unknown type \"{v.Text}\""))];
+                            break;
+                        default:
+                            networks = values.Any(v => v.Text == "*") ? null : [.. values.Select(v => AclNetwork.TryParse(v.Text, out var n) ? n : throw Error(v, "acl", $"\"{v.Text}\" is not an address or CIDR"))];
+                            break;
+                    }
+                }
+
+                policies.Add(new AclPolicy(action, types, networks));
+            }
+
+            return policies.Count > 0 ? new AclRule(zones, [.. policies]) : throw Error(directive, "needs at least one policy (allow, block, filter, drop)");
+        }
+
+        /// <summary><c>hosts [FILE [ZONES...]] { ADDRESS NAME...; ttl SECONDS; no_reverse; reload DURATION; fallthrough [ZONES...] }</c>.</summary>
+        private HostsStep Hosts(Directive directive)
+        {
+            var path = directive.Arguments.Count > 0 ? directive.Arguments[0].Text : "/etc/hosts";
+            var zones = directive.Arguments.Count > 1 ? Zones(directive.Arguments.Skip(1), "hosts") : _blockZones;
+            var inline = new List<(IPAddress Address, IReadOnlyList<string> Names)>();
+            var ttl = 3600u;
+            var reverse = true;
+            var reload = TimeSpan.FromSeconds(5);
+            ZoneFilter? fallthrough = null;
+            foreach (var option in directive.Block)
+            {
+                switch (option.Name)
+                {
+                    case "ttl":
+                        RequireArguments(option, "hosts", 1, 1);
+                        var seconds = Number(option.Arguments[0], "hosts");
+                        ttl = seconds is >= 1 and <= 65535 ? (uint)seconds : throw OptionError(option, "hosts", "ttl must be from 1 to 65535");
+                        break;
+                    case "no_reverse":
+                        RequireArguments(option, "hosts", 0, 0);
+                        reverse = false;
+                        break;
+                    case "reload":
+                        RequireArguments(option, "hosts", 1, 1);
+                        reload = Duration(option.Arguments[0], "hosts");
+                        break;
+                    case "fallthrough":
+                        fallthrough = option.Arguments.Count == 0 ? ZoneFilter.All : Zones(option.Arguments, "hosts");
+                        break;
+                    default:
+                        if (!IPAddress.TryParse(option.Name, out var address) || option.Arguments.Count == 0)
+                        {
+                            throw OptionError(option, "hosts", $"\"{option.Name}\" is neither an option (ttl, no_reverse, reload, fallthrough) nor ADDRESS NAME...");
+                        }
+
+                        inline.Add((address, option.Arguments.Select(a => a.Text).ToList()));
+                        break;
+                }
+            }
+
+            HostsTable Load()
+            {
+                string text;
+                try
+                {
+                    text = resources.ReadFile(path);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // As CoreDNS: a missing or unreadable file is no entries (the inline ones stay), not an error.
+                    text = "";
+                }
+
+                return new HostsTable(inline.Concat(HostsTable.Parse(text)), zones, ttl, reverse);
+            }
+
+            var step = new HostsStep(zones, fallthrough, Load());
+            if (reload > TimeSpan.Zero)
+            {
+                owned.Add(new FileWatch(path, reload, () => step.Swap(Load())));
+            }
+
+            return step;
         }
 
         /// <summary><c>rewrite [continue|stop] name [exact|prefix|suffix|substring|regex] FROM TO [answer auto]</c>.</summary>
@@ -501,14 +632,14 @@ public static partial class PipelineCompiler
                 case "expire":
                     // Connections are never reused (a fresh socket per query, decision 0005): nothing expires.
                     RequireArguments(option, "forward", 1, 1);
-                    Duration(option.Arguments[0]);
+                    Duration(option.Arguments[0], "forward");
                     return options;
                 case "max_fails":
                     RequireArguments(option, "forward", 1, 1);
                     return options with { MaxFails = Number(option.Arguments[0], "forward") };
                 case "health_check":
                     RequireArguments(option, "forward", 1, 1);
-                    return options with { HealthCheckInterval = Duration(option.Arguments[0]) };
+                    return options with { HealthCheckInterval = Duration(option.Arguments[0], "forward") };
                 case "max_concurrent":
                     RequireArguments(option, "forward", 1, 1);
                     var max = Number(option.Arguments[0], "forward");
@@ -631,12 +762,17 @@ public static partial class PipelineCompiler
                 : throw Error(token, plugin, $"\"{token.Text}\" is not a non-negative integer");
 
         /// <summary>A Go duration: a number with ns, us, µs, ms, s, m or h, or several (<c>1m30s</c>).</summary>
-        private TimeSpan Duration(CorefileToken token)
+        private TimeSpan Duration(CorefileToken token, string plugin)
         {
             var match = GoDuration().Match(token.Text);
+            if (token.Text == "0")
+            {
+                return TimeSpan.Zero;
+            }
+
             if (!match.Success || token.Text.Length == 0)
             {
-                throw Error(token, "forward", $"\"{token.Text}\" is not a duration (like 500ms, 10s, 1m)");
+                throw Error(token, plugin, $"\"{token.Text}\" is not a duration (like 500ms, 10s, 1m)");
             }
 
             var total = TimeSpan.Zero;

@@ -55,11 +55,13 @@ public sealed class CorefileHarness : IDisposable
     /// <summary>The forwarders a <c>forward</c> or <c>alternate</c> of the Corefile made, in the order they were made.</summary>
     public IReadOnlyList<Forwarder> OwnForwarders => _forwarders.Skip(1).ToList();
 
-    public (QueryOutcome Outcome, DnsMessage? Reply) Ask(string name, DnsRecordType type = DnsRecordType.A, int port = 16001)
+    /// <summary>Asks from <paramref name="client"/> (127.0.0.1:40000 when not given).</summary>
+    public (QueryOutcome Outcome, DnsMessage? Reply) Ask(string name, DnsRecordType type = DnsRecordType.A, int port = 16001, IPEndPoint? client = null)
     {
         var message = new DnsMessage { Id = 0x1234, Flags = DnsHeaderFlags.RD };
         message.Questions.Add(new DnsQuestion(name, type));
-        var outcome = new QueryProcessor(Compiled.Ports[port]).Process(message.ToArray(), _response, overUdp: true, default, 0);
+        var address = (client ?? new IPEndPoint(IPAddress.Loopback, 40000)).Serialize();
+        var outcome = new QueryProcessor(Compiled.Ports[port]).Process(message.ToArray(), _response, overUdp: true, address.Buffer.Span[..address.Size], 0);
         return (outcome, outcome.Kind == OutcomeKind.Reply && DnsMessage.TryParse(_response.AsSpan(0, outcome.Length), out var reply) ? reply : null);
     }
 

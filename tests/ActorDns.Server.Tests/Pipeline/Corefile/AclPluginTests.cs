@@ -1,0 +1,90 @@
+using System.Net;
+using ActorDns.Protocol;
+using ActorDns.Server.Pipeline;
+using Xunit;
+
+namespace ActorDns.Server.Tests.Pipeline.Corefile;
+
+/// <summary>CoreDNS's <c>acl</c>: actions, types and networks, zones, order, and what happens when nothing matches.</summary>
+public class AclPluginTests
+{
+    private const string Corefile = """
+        .:16001 {
+            acl mesh {
+                allow net 10.1.0.0/16
+                block type AAAA net 10.0.0.0/8
+                filter type TXT
+                drop net 192.0.2.66 2001:db8::/32
+            }
+            acl example.org {
+                block
+            }
+            forward . 127.0.0.1:16002
+        }
+        """;
+
+    [Theory]
+    [InlineData("10.1.2.3", "backend.mesh", DnsRecordType.AAAA, "answered")]
+    [InlineData("10.9.9.9", "backend.mesh", DnsRecordType.AAAA, "REFUSED")]
+    [InlineData("10.9.9.9", "backend.mesh", DnsRecordType.A, "answered")]
+    [InlineData("127.0.0.1", "backend.mesh", DnsRecordType.TXT, "NOERROR empty")]
+    [InlineData("192.0.2.66", "backend.mesh", DnsRecordType.A, "dropped")]
+    [InlineData("2001:db8::5", "backend.mesh", DnsRecordType.A, "dropped")]
+    [InlineData("::ffff:192.0.2.66", "backend.mesh", DnsRecordType.A, "dropped")]
+    [InlineData("127.0.0.1", "www.example.org", DnsRecordType.A, "REFUSED")]
+    [InlineData("127.0.0.1", "www.example.com", DnsRecordType.A, "REFUSED by the mesh step")]
+    public void Query_FirstMatchingPolicyOfTheZonesRules_Decides(string source, string name, DnsRecordType type, string expected)
+    {
+        using var harness = new CorefileHarness(Corefile);
+
+        var (outcome, reply) = harness.Ask(name, type, client: new IPEndPoint(IPAddress.Parse(source), 5353));
+
+        var seen = outcome.Kind switch
+        {
+            OutcomeKind.Drop => "dropped",
+            _ when outcome.Rcode == DnsRcode.Refused && name == "www.example.com" => "REFUSED by the mesh step",
+            _ when outcome.Rcode == DnsRcode.Refused => "REFUSED",
+            _ when reply!.Answers.Count == 0 => "NOERROR empty",
+            _ => "answered",
+        };
+        Assert.Equal(expected, seen);
+    }
+
+    public static TheoryData<string, string, string> Errors() => new()
+    {
+        { "unknown action", "acl {\n  permit net 10.0.0.0/8\n }", "unknown action \"permit\"" },
+        { "bad network", "acl {\n  block net 10.0.0.0/33\n }", "\"10.0.0.0/33\" is not an address or CIDR" },
+        { "bad type", "acl {\n  block type AAAAA\n }", "unknown type \"AAAAA\"" },
+        { "no value", "acl {\n  block type\n }", "\"type\" needs at least one value" },
+        { "no policy", "acl", "needs at least one policy" },
+        { "no keyword", "acl {\n  block 10.0.0.0/8\n }", "expected type or net" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Errors))]
+    public void Compile_Invalid_Error(string caseId, string directive, string reason)
+    {
+        var error = Assert.Throws<ActorDns.Server.Pipeline.Corefile.CorefileException>(() => new CorefileHarness($".:16001 {{\n {directive}\n}}").Dispose());
+
+        Assert.True(error.Reason.Contains(reason, StringComparison.Ordinal), $"{caseId}: {error.Message}");
+    }
+
+    [Fact]
+    public void Query_AllocatesNothing()
+    {
+        using var harness = new CorefileHarness(Corefile);
+        var processor = new QueryProcessor(harness.Compiled.Ports[16001]);
+        var query = new ActorDns.Testing.Dns.QueryBuilder { Type = (ushort)DnsRecordType.AAAA }.Build();
+        var client = new IPEndPoint(IPAddress.Parse("10.9.9.9"), 5353).Serialize();
+        var response = new byte[ushort.MaxValue];
+        processor.Process(query, response, overUdp: true, client.Buffer.Span[..client.Size], 0);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            processor.Process(query, response, overUdp: true, client.Buffer.Span[..client.Size], 0);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
