@@ -6,6 +6,7 @@ using Akka.Remote;
 using ActorDns.Host.Configuration;
 using ActorDns.Host.ControlPlane;
 using ActorDns.Host.Dns;
+using ActorDns.Host.Redirect;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
@@ -32,6 +33,7 @@ public static class ActorDnsCli
             root.Subcommands.Add(command);
         }
 
+        root.Subcommands.Add(RedirectCommand.Build());
         var version = new Command("version", "Print the version and the commit it was built from.");
         version.SetAction(_ => Console.WriteLine(VersionText()));
         root.Subcommands.Add(version);
