@@ -118,7 +118,8 @@ public static class NodeHost
             NodeRole.Resolver => () => dns.Serving && (ClusterUp() || served.Any(s => s.Current.Version > 0)),
             _ => () => dns.Serving && ClusterUp(),
         };
-        ApiEndpoints.MapCommon(app, RoleName(role), registry, app.Services.GetRequiredService<DnsServerMetrics>(), ready, runtime.ToJson(servesDns));
+        string? Template() => servesDns && dns.Template is { } t ? $"corefile-template: {t.Source} sha256:{t.Sha256}" : null;
+        ApiEndpoints.MapCommon(app, RoleName(role), registry, app.Services.GetRequiredService<DnsServerMetrics>(), ready, runtime.ToJson(servesDns), Template);
         if (role != NodeRole.Resolver)
         {
             new CatalogApi(app.Services.GetRequiredService<ActorRegistry>(), app.Services.GetRequiredService<KnownMeshes>()).Map(app);

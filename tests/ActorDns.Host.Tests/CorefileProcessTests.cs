@@ -103,6 +103,62 @@ public sealed class CorefileProcessTests
         Assert.Equal(["api.mesh."], upstream.Queries.Where(q => !q.IsProbe).Select(q => q.QName));
     }
 
+    [SkippableFact]
+    public async Task OwnTemplateChanged_SwappedLive_InvalidChangeKeepsTheRunningOne_HealthAndMetricsShowIt()
+    {
+        static string Template(string address) =>
+            $".:{{{{ .CoreDNSPort }}}} {{\n    template IN A example.org {{\n        answer \"probe.example.org. 60 IN A {address}\"\n    }}\n}}\n";
+        using var upstream = new FakeUpstream(IPAddress.Parse("127.0.0.1"));
+        await using var node = await StartAsync(Template("192.0.2.11"), upstream);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{node.Api}/") };
+        Assert.Equal("192.0.2.11", await Dig.ShortAsync(node.Dns, "probe.example.org"));
+        Assert.Equal($"ok\ncorefile-template: {node.TemplateFile} sha256:{Sha256(Template("192.0.2.11"))}\n", await http.GetStringAsync("health/ready"));
+
+        await File.WriteAllTextAsync(node.TemplateFile, Template("192.0.2.22"));
+
+        Assert.Equal("192.0.2.22", await Dig.ShortUntilAsync(node.Dns, "probe.example.org", a => a == "192.0.2.22"));
+        Assert.Contains($"sha256:{Sha256(Template("192.0.2.22"))}", await http.GetStringAsync("health/ready"), StringComparison.Ordinal);
+        var metrics = await http.GetStringAsync("metrics");
+        Assert.Contains($"actordns_corefile_template_info{{source=\"{node.TemplateFile}\",sha256=\"{Sha256(Template("192.0.2.22"))}\"}} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("actordns_corefile_template_reloads_total{result=\"ok\"} 1", metrics, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(node.TemplateFile, ".:{{ .CoreDNSPort }} {\n    template IN A example.org {\n        rcode MAYBE\n    }\n}\n");
+
+        await Eventually.TrueAsync(
+            async () => (await http.GetStringAsync("metrics")).Contains("actordns_corefile_template_reloads_total{result=\"error\"} 1", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(15),
+            "the invalid template is counted");
+        Assert.Equal("192.0.2.22", await Dig.ShortAsync(node.Dns, "probe.example.org"));
+        Assert.Contains("refused, the running pipelines stay", node.Process!.Output, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task BootstrapTemplate_AppliesToStandalonesResolver_UnlessItHasItsOwn()
+    {
+        var bootstrap = Path.GetTempFileName();
+        await File.WriteAllTextAsync(bootstrap, ".:{{ .CoreDNSPort }} {\n    template IN A example.org {\n        answer \"probe.example.org. 60 IN A 192.0.2.33\"\n    }\n}\n");
+        try
+        {
+            using var upstream = new FakeUpstream(IPAddress.Parse("127.0.0.1"));
+            var dns = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+            var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+            await using (var process = ActorDnsProcess.Start("--dns-address", $"{dns}=default", "--api-address", api.ToString(), "--upstream", upstream.Endpoint.ToString(),
+                "--data-dir", Directory.CreateTempSubdirectory("actordns-corefile-").FullName, "--bootstrap-corefile-template", bootstrap))
+            {
+                await process.WaitReadyAsync(api);
+                Assert.Equal("192.0.2.33", await Dig.ShortAsync(dns, "probe.example.org"));
+            }
+
+            // With its own template too, the resolver's own wins.
+            await using var both = await StartAsync(KumaCorefiles.Default, upstream, "--bootstrap-corefile-template", bootstrap);
+            Assert.Equal(FakeUpstream.DefaultAddress.ToString(), await Dig.ShortAsync(both.Dns, "probe.example.org"));
+        }
+        finally
+        {
+            File.Delete(bootstrap);
+        }
+    }
+
     [Fact]
     public async Task InvalidTemplate_ExitCode2_OneLineWithFileLineColumnAndReason()
     {
@@ -123,19 +179,25 @@ public sealed class CorefileProcessTests
         }
     }
 
-    private static async Task<Node> StartAsync(string template, FakeUpstream upstream)
+    private static string Sha256(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    private static async Task<Node> StartAsync(string template, FakeUpstream upstream, params string[] extra)
     {
         var file = Path.GetTempFileName();
         await File.WriteAllTextAsync(file, template);
         var node = new Node(new IPEndPoint(IPAddress.Loopback, FreePort.Next()), new IPEndPoint(IPAddress.Loopback, FreePort.Next()), new IPEndPoint(IPAddress.Loopback, FreePort.Next()), file);
-        node.Process = ActorDnsProcess.Start("--dns-address", $"{node.Dns}=default", "--api-address", node.Api.ToString(), "--upstream", upstream.Endpoint.ToString(),
-            "--data-dir", Directory.CreateTempSubdirectory("actordns-corefile-").FullName, "--corefile-template", file, "--dns-empty-port", node.EmptyPort.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        node.Process = ActorDnsProcess.Start([
+            "--dns-address", $"{node.Dns}=default", "--api-address", node.Api.ToString(), "--upstream", upstream.Endpoint.ToString(),
+            "--data-dir", Directory.CreateTempSubdirectory("actordns-corefile-").FullName, "--corefile-template", file,
+            "--dns-empty-port", node.EmptyPort.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra]);
         await node.Process.WaitReadyAsync(node.Api);
         return node;
     }
 
     private sealed class Node(IPEndPoint dns, IPEndPoint api, IPEndPoint emptyPort, string templateFile) : IAsyncDisposable
     {
+        public string TemplateFile { get; } = templateFile;
+
         public IPEndPoint Dns { get; } = dns;
 
         public IPEndPoint Api { get; } = api;
@@ -151,7 +213,7 @@ public sealed class CorefileProcessTests
                 await Process.DisposeAsync();
             }
 
-            File.Delete(templateFile);
+            File.Delete(TemplateFile);
         }
     }
 }

@@ -16,12 +16,20 @@ public static class ApiEndpoints
     public static readonly string Version =
         typeof(ApiEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    public static void MapCommon(WebApplication app, string role, CollectorRegistry registry, DnsServerMetrics dnsMetrics, Func<bool> ready, object config)
+    /// <summary>
+    /// <paramref name="template"/>: the Corefile template a node that serves DNS runs, shown by <c>/health/ready</c> as a
+    /// second line (<c>corefile-template: SOURCE sha256:HEX</c>); null on a control-plane node.
+    /// </summary>
+    public static void MapCommon(WebApplication app, string role, CollectorRegistry registry, DnsServerMetrics dnsMetrics, Func<bool> ready, object config, Func<string?> template)
     {
         app.MapGet("/", () => Results.Json(new { product = "ActorDns", version = Version, role }));
         app.MapGet("/config", () => Results.Json(config));
         app.MapGet("/health/live", () => Results.Text("ok\n"));
-        app.MapGet("/health/ready", () => ready() ? Results.Text("ok\n") : Results.Text("not ready\n", statusCode: 503));
+        app.MapGet("/health/ready", () =>
+        {
+            var running = template() is { } line ? $"{line}\n" : "";
+            return ready() ? Results.Text($"ok\n{running}") : Results.Text($"not ready\n{running}", statusCode: 503);
+        });
         app.MapGet("/metrics", async (HttpContext context) =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";

@@ -90,9 +90,13 @@ public static class ActorDnsCli
                 throw new OptionsException($"{Setting.SeedNode.Flag}: a {NodeHost.RoleName(role)} node needs at least one seed node, e.g. akka.tcp://actordns@127.0.0.1:4053");
             }
 
-            if (role != NodeRole.ControlPlane)
+            // Every template the node was given is checked now, so an invalid one never starts (exit 2).
+            foreach (var (setting, template) in new[] { (Setting.CorefileTemplate, options.CorefileTemplate), (Setting.BootstrapCorefileTemplate, options.BootstrapCorefileTemplate) })
             {
-                ResolverPipelines.Validate(options);
+                if (template is not null)
+                {
+                    ResolverPipelines.Validate(CorefileSource.Read(setting, template), options);
+                }
             }
         }
         catch (OptionsException e)

@@ -25,6 +25,9 @@ public sealed record ActorDnsOptions
     /// <summary>The resolver's own Corefile template (<c>--corefile-template</c>); null: the built-in default.</summary>
     public string? CorefileTemplate { get; init; }
 
+    /// <summary>The control plane's template for every resolver (<c>bootstrapServer.corefileTemplatePath</c>); null: none.</summary>
+    public string? BootstrapCorefileTemplate { get; init; }
+
     /// <summary><c>.CoreDNSEmptyPort</c>; null: the first <c>--dns-address</c> port + 2.</summary>
     public int? DnsEmptyPort { get; init; }
 

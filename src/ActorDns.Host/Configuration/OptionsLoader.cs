@@ -35,6 +35,7 @@ public sealed class OptionsLoader(
             UdpLoops = Single(Setting.UdpLoops) is { } loops ? ParseInt(Setting.UdpLoops, loops, 1, 256) : Environment.ProcessorCount,
             Zone = zone,
             CorefileTemplate = Single(Setting.CorefileTemplate),
+            BootstrapCorefileTemplate = Single(Setting.BootstrapCorefileTemplate),
             DnsEmptyPort = Single(Setting.DnsEmptyPort) is { } emptyPort ? ParseInt(Setting.DnsEmptyPort, emptyPort, 1, 65535) : null,
             DnsLogging = ParseBool(Setting.DnsLogging, Single(Setting.DnsLogging) ?? "false"),
             Journal = JournalOptions.Parse(Single(Setting.Journal) ?? "sqlite:actordns.db", Path.GetFullPath(dataDir)),

@@ -30,6 +30,9 @@ public sealed record Setting(string Key, string Flag, string Env, string Format,
     public static readonly Setting CorefileTemplate = new("corefileTemplate", "--corefile-template", "ACTORDNS_COREFILE_TEMPLATE", "FILE",
         "a CoreDNS Corefile template (Go template) for the resolver pipeline; wins over the control plane's", "the built-in default (Kuma's)",
         "KUMA_DNS_CORE_DNS_CONFIG_TEMPLATE_PATH");
+    public static readonly Setting BootstrapCorefileTemplate = new("bootstrapServer.corefileTemplatePath", "--bootstrap-corefile-template", "ACTORDNS_BOOTSTRAP_SERVER_COREFILE_TEMPLATE_PATH", "FILE",
+        "on a control-plane node (and standalone): the Corefile template every resolver runs unless it has its own", "none: the built-in default",
+        "KUMA_BOOTSTRAP_SERVER_PARAMS_COREFILE_TEMPLATE_PATH");
     public static readonly Setting DnsEmptyPort = new("dnsEmptyPort", "--dns-empty-port", "ACTORDNS_DNS_EMPTY_PORT", "PORT",
         ".CoreDNSEmptyPort in a Corefile template", "the first --dns-address port + 2", "KUMA_DNS_CORE_DNS_EMPTY_PORT");
     public static readonly Setting DnsLogging = new("dnsLogging", "--dns-logging", "ACTORDNS_DNS_LOGGING", "true|false",
@@ -65,7 +68,7 @@ public sealed record Setting(string Key, string Flag, string Env, string Format,
 
     public static IReadOnlyList<Setting> All { get; } =
         [
-            DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, CorefileTemplate, DnsEmptyPort, DnsLogging, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay,
+            DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, CorefileTemplate, BootstrapCorefileTemplate, DnsEmptyPort, DnsLogging, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay,
             MeshServiceCidr, MeshExternalServiceCidr, ZoneName, SkipHostnameGenerators, SeedNode, Remoting,
         ];
 

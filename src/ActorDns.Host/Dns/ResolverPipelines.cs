@@ -8,9 +8,30 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorDns.Host.Dns;
 
+/// <summary>A Corefile template and where it came from: a file path, the control plane, or the built-in default.</summary>
+public sealed record CorefileSource(string Source, string Text)
+{
+    public static readonly CorefileSource Default = new(DefaultCorefile.Source, DefaultCorefile.Template);
+
+    /// <summary>The SHA-256 of the text, lower-case hex: what /health/ready and the metric show.</summary>
+    public string Sha256 { get; } = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Text)));
+
+    /// <summary>Reads a template file; an unreadable one is an <see cref="OptionsException"/> naming the setting.</summary>
+    public static CorefileSource Read(Setting setting, string path)
+    {
+        try
+        {
+            return new CorefileSource(path, File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OptionsException($"{setting.Flag} {path}: cannot read the file: {e.Message}");
+        }
+    }
+}
+
 /// <summary>
-/// What the DNS listeners of a resolver run (SPEC §4.6): the Corefile template — the resolver's own, else the
-/// built-in default — rendered, parsed and compiled. Each server block's port is a listener on the first
+/// What the DNS listeners of a resolver run (SPEC §4.6): a Corefile template rendered, parsed and compiled. Each server block's port is a listener on the first
 /// <c>--dns-address</c>'s IP; the port of a <c>--dns-address</c> keeps that listener's settings and mesh, and a
 /// <c>--dns-address</c> the Corefile has no block for runs the built-in default for its own port.
 /// </summary>
@@ -18,26 +39,25 @@ public sealed class ResolverPipelines : IDisposable
 {
     private readonly List<CompiledCorefile> _compiled = [];
 
-    private ResolverPipelines(string source)
+    private ResolverPipelines(CorefileSource template)
     {
-        Source = source;
+        Template = template;
     }
 
-    /// <summary>Where the template came from: a file path, or "built-in default".</summary>
-    public string Source { get; }
+    /// <summary>The template these pipelines were compiled from.</summary>
+    public CorefileSource Template { get; }
 
     public List<(DnsListenerOptions Options, ServerSet Servers)> Listeners { get; } = [];
 
     /// <summary>Builds the listeners' pipelines; an unreadable or invalid template is an <see cref="OptionsException"/> with file, line and column.</summary>
     public static ResolverPipelines Build(
-        ActorDnsOptions options, RuntimeSettings runtime, ZoneRegistry zones, Forwarder upstreams, Func<ForwarderOptions, Forwarder> newForwarder, PipelineLogs logs)
+        CorefileSource template, ActorDnsOptions options, RuntimeSettings runtime, ZoneRegistry zones, Forwarder upstreams, Func<ForwarderOptions, Forwarder> newForwarder, PipelineLogs logs)
     {
-        var (source, template) = options.CorefileTemplate is { } path ? (path, Read(path)) : (DefaultCorefile.Source, DefaultCorefile.Template);
-        var pipelines = new ResolverPipelines(source);
+        var pipelines = new ResolverPipelines(template);
         try
         {
             var first = runtime.Listeners[0];
-            var compiled = pipelines.Compile(source, template, first.Endpoint.Port, options, runtime, zones, upstreams, newForwarder, logs);
+            var compiled = pipelines.Compile(template.Source, template.Text, first.Endpoint.Port, options, runtime, zones, upstreams, newForwarder, logs);
             foreach (var (port, servers) in compiled.Ports.OrderBy(p => p.Key))
             {
                 var listener = runtime.Listeners.FirstOrDefault(l => l.Endpoint.Port == port)
@@ -61,16 +81,16 @@ public sealed class ResolverPipelines : IDisposable
     }
 
     /// <summary>
-    /// Renders, parses and compiles the resolver's template against a throwaway table and forwarders, so that an invalid
-    /// one stops the process before anything starts (exit 2, like any invalid setting).
+    /// Renders, parses and compiles <paramref name="template"/> against a throwaway table and forwarders: an invalid one is
+    /// an <see cref="OptionsException"/> with file, line and column (before anything starts: exit 2).
     /// </summary>
-    public static void Validate(ActorDnsOptions options)
+    public static void Validate(CorefileSource template, ActorDnsOptions options)
     {
         var runtime = RuntimeSettings.From(options);
         var metrics = new ForwarderMetrics(Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry()));
         using var upstreams = new Forwarder(runtime.Forwarder, metrics, new Random(), TimeProvider.System);
         using var pipelines = Build(
-            options, runtime, new ZoneRegistry(options.Zone), upstreams, own => new Forwarder(own, metrics, new Random(), TimeProvider.System), new PipelineLogs(NullLoggerFactory.Instance));
+            template, options, runtime, new ZoneRegistry(options.Zone), upstreams, own => new Forwarder(own, metrics, new Random(), TimeProvider.System), new PipelineLogs(NullLoggerFactory.Instance));
     }
 
     private CompiledCorefile Compile(
@@ -104,18 +124,6 @@ public sealed class ResolverPipelines : IDisposable
         catch (CorefileException e)
         {
             throw new OptionsException($"Corefile {e.Message}");
-        }
-    }
-
-    private static string Read(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new OptionsException($"{Setting.CorefileTemplate.Flag} {path}: cannot read the file: {e.Message}");
         }
     }
 

@@ -13,8 +13,8 @@ public static partial class RedirectCommand
     {
         var port = new Option<int>("--dns-port") { Description = "the resolver's DNS port that traffic is sent to", DefaultValueFactory = _ => 15053, HelpName = "PORT" };
         var uid = new Option<uint?>("--exclude-uid") { Description = "the user whose DNS traffic is not redirected: the resolver's [default: the current user]", HelpName = "UID" };
-        var captureAll = new Option<bool>("--capture-all") { Description = "redirect UDP port 53 to any address, not only to the resolv.conf nameservers" };
-        var tcp = new Option<bool>("--redirect-tcp") { Description = "redirect TCP port 53 too" };
+        var captureAll = new Option<bool>("--capture-all") { Description = "redirect UDP port 53 to any address, not only to the resolv.conf nameservers", Arity = ArgumentArity.Zero };
+        var tcp = new Option<bool>("--redirect-tcp") { Description = "redirect TCP port 53 too", Arity = ArgumentArity.Zero };
         var resolvConf = new Option<string>("--resolv-conf") { Description = "the resolv.conf whose nameservers are captured", DefaultValueFactory = _ => "/etc/resolv.conf", HelpName = "PATH" };
         var install = new Command("install", "Send the applications' DNS traffic to the resolver (nftables table inet actordns); running it again replaces the rules.")
         {

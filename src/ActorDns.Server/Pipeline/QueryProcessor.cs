@@ -10,7 +10,13 @@ namespace ActorDns.Server.Pipeline;
 /// </summary>
 public sealed class QueryProcessor(ServerSet servers)
 {
-    public ServerSet Servers { get; } = servers;
+    private volatile ServerSet _servers = servers;
+
+    /// <summary>The server blocks the next query runs; replaced whole by <see cref="Swap"/>.</summary>
+    public ServerSet Servers => _servers;
+
+    /// <summary>Replaces the compiled pipelines (a changed template); a query already running finishes with the old ones.</summary>
+    public void Swap(ServerSet servers) => _servers = servers;
 
     /// <summary>
     /// Processes one request from <paramref name="client"/> (its socket address as the kernel gave it, for

@@ -113,6 +113,7 @@ public sealed class OptionsLoaderTests
             ["KUMA_DNS_CORE_DNS_CONFIG_TEMPLATE_PATH"] = "/etc/kuma/Corefile",
             ["KUMA_DNS_CORE_DNS_EMPTY_PORT"] = "15055",
             ["KUMA_DNS_ENABLE_LOGGING"] = "true",
+            ["KUMA_BOOTSTRAP_SERVER_PARAMS_COREFILE_TEMPLATE_PATH"] = "/etc/kuma/cp-Corefile",
         };
 
         var options = Load(environment: environment);
@@ -127,6 +128,7 @@ public sealed class OptionsLoaderTests
         Assert.Equal("zone-1", options.Meshes.Zone);
         Assert.Empty(options.Meshes.HostnameGenerators);
         Assert.Equal(("/etc/kuma/Corefile", 15055, true), (options.CorefileTemplate, options.DnsEmptyPort, options.DnsLogging));
+        Assert.Equal("/etc/kuma/cp-Corefile", options.BootstrapCorefileTemplate);
         Assert.All(Setting.All.Where(s => s.KumaEnv is not null), s => Assert.Contains(s.KumaEnv!, environment.Keys));
     }
 
