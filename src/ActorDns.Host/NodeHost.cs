@@ -73,6 +73,8 @@ public static class NodeHost
             sp.GetRequiredService<ForwarderMetrics>(),
             new Random(),
             TimeProvider.System));
+        var templates = new ControlPlaneTemplates(options);
+        services.AddSingleton(templates);
         services.AddSingleton<DnsServerService>();
         if (servesDns)
         {
@@ -80,7 +82,7 @@ public static class NodeHost
         }
 
         var controlPlaneMetrics = new ControlPlaneMetrics(factory);
-        void AddCluster(IServiceCollection into) => into.AddActorDnsCluster(role, options, runtime.Resolver, zones, controlPlaneMetrics);
+        void AddCluster(IServiceCollection into) => into.AddActorDnsCluster(role, options, runtime.Resolver, zones, controlPlaneMetrics, templates);
         if (role == NodeRole.Resolver)
         {
             services.AddSingleton(sp => new ResolverMembership(AddCluster, sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILoggerFactory>()));

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
+using ActorDns.ControlPlane.Templates;
 using static ActorDns.ControlPlane.Meshes.MeshDirectoryProtocol;
 using static ActorDns.ControlPlane.Meshes.MeshProtocol;
 
@@ -51,6 +52,8 @@ public sealed class MeshProtocolSerializer(ExtendedActorSystem system) : Seriali
         ["hostname-generator-removed"] = typeof(HostnameGeneratorRemoved),
         ["list-hostname-generators"] = typeof(ListHostnameGenerators),
         ["hostname-generator-list"] = typeof(HostnameGeneratorList),
+        ["get-corefile-template"] = typeof(CorefileTemplateProtocol.GetCorefileTemplate),
+        ["corefile-template"] = typeof(CorefileTemplateProtocol.TemplateOffer),
     };
 
     private static readonly Dictionary<Type, string> Manifests = Types.ToDictionary(p => p.Value, p => p.Key);

@@ -4,6 +4,7 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
 using Akka.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
@@ -11,7 +12,9 @@ using ActorDns.ControlPlane.Catalog.Kinds.HostnameGenerator;
 using ActorDns.ControlPlane.Events;
 using ActorDns.ControlPlane.Meshes;
 using ActorDns.ControlPlane.Resolution;
+using ActorDns.ControlPlane.Templates;
 using ActorDns.Host.Configuration;
+using ActorDns.Host.Dns;
 using ActorDns.Server.Query;
 using LinqToDB;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +34,8 @@ public static class ControlPlaneHosting
     public const string ResolverRole = "resolver";
 
     public static IServiceCollection AddActorDnsCluster(
-        this IServiceCollection services, NodeRole role, ActorDnsOptions options, ResolverSettings resolverSettings, ZoneRegistry zones, ControlPlaneMetrics metrics)
+        this IServiceCollection services, NodeRole role, ActorDnsOptions options, ResolverSettings resolverSettings, ZoneRegistry zones, ControlPlaneMetrics metrics,
+        ControlPlaneTemplates templates)
     {
         var servesDns = role != NodeRole.ControlPlane;
         var hostsShards = role != NodeRole.Resolver;
@@ -134,6 +138,22 @@ public static class ControlPlaneHosting
                 if (hostsShards)
                 {
                     system.ActorOf(KnownMeshesSubscriber.Props(knownMeshes, DistributedPubSub.Get(system).Mediator), "known-meshes");
+                    var publisher = system.ActorOf(
+                        CorefileTemplateProtocol.Publisher(DistributedPubSub.Get(system).Mediator, templates.Offered()), CorefileTemplateProtocol.PublisherName);
+                    var watch = templates.WatchBootstrap(
+                        template => publisher.Tell(template),
+                        reason => system.Log.Error("Corefile template refused, the resolvers keep the last one: {0}", reason));
+                    if (watch is not null)
+                    {
+                        system.RegisterOnTermination(watch.Dispose);
+                    }
+                }
+
+                if (role == NodeRole.Resolver)
+                {
+                    system.ActorOf(
+                        CorefileTemplateProtocol.Subscriber(DistributedPubSub.Get(system).Mediator, templates.Received, resolverSettings.VersionCheckInterval),
+                        "corefile-template-subscriber");
                 }
 
                 if (servesDns)

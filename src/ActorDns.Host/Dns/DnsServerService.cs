@@ -33,6 +33,7 @@ public sealed partial class DnsServerService : IHostedService, IDisposable
     private readonly ForwarderMetrics _forwarderMetrics;
     private readonly DnsServerMetrics _metrics;
     private readonly ILoggerFactory _loggers;
+    private readonly ControlPlaneTemplates _templates;
     private readonly ILogger _logger;
     private readonly Gauge _templateInfo;
     private readonly Counter _reloads;
@@ -51,8 +52,10 @@ public sealed partial class DnsServerService : IHostedService, IDisposable
         ForwarderMetrics forwarderMetrics,
         DnsServerMetrics metrics,
         CollectorRegistry registry,
+        ControlPlaneTemplates templates,
         ILoggerFactory loggers)
     {
+        _templates = templates;
         _options = options;
         _settings = settings;
         _zones = zones;
@@ -74,14 +77,36 @@ public sealed partial class DnsServerService : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        lock (_gate)
+        {
+            StartListeners();
+        }
+
+        if (_options.CorefileTemplate is { } own)
+        {
+            Watch(own, () => Apply(CorefileSource.Read(Setting.CorefileTemplate, own)));
+        }
+
+        Serving = true;
+        return Task.CompletedTask;
+    }
+
+    private void StartListeners()
+    {
         if (_options.BootstrapCorefileTemplate is { } bootstrap)
         {
             // Standalone is its own control plane: its bootstrap template is the one its resolver gets.
             _controlPlaneTemplate = CorefileSource.Read(Setting.BootstrapCorefileTemplate, bootstrap);
             Watch(bootstrap, () => SetControlPlaneTemplate(CorefileSource.Read(Setting.BootstrapCorefileTemplate, bootstrap)));
         }
+        else
+        {
+            // A resolver: what the control plane sent last, until it sends again (SPEC §4.5, §4.6).
+            _controlPlaneTemplate = _templates.Cached();
+            _templates.Apply = SetControlPlaneTemplate;
+        }
 
-        _pipelines = Build(Choose());
+        _pipelines = BuildOrDefault(Choose());
         foreach (var (address, servers) in _pipelines.Listeners)
         {
             var processor = new QueryProcessor(servers);
@@ -100,19 +125,16 @@ public sealed partial class DnsServerService : IHostedService, IDisposable
         }
 
         ShowTemplate(null, _pipelines.Template);
-        if (_options.CorefileTemplate is { } own)
-        {
-            Watch(own, () => Apply(CorefileSource.Read(Setting.CorefileTemplate, own)));
-        }
-
-        Serving = true;
-        return Task.CompletedTask;
     }
 
     /// <summary>The control plane's template (null: none); it applies unless the resolver has its own.</summary>
     public void SetControlPlaneTemplate(CorefileSource? template)
     {
-        _controlPlaneTemplate = template;
+        lock (_gate)
+        {
+            _controlPlaneTemplate = template;
+        }
+
         if (_options.CorefileTemplate is null)
         {
             Apply(template ?? CorefileSource.Default);
@@ -121,6 +143,23 @@ public sealed partial class DnsServerService : IHostedService, IDisposable
 
     private CorefileSource Choose() =>
         _options.CorefileTemplate is { } own ? CorefileSource.Read(Setting.CorefileTemplate, own) : _controlPlaneTemplate ?? CorefileSource.Default;
+
+    /// <summary>
+    /// The pipelines of <paramref name="template"/>; a control plane's template that does not compile here (cached from an
+    /// earlier run, say) gives way to the built-in default, counted as refused. The resolver's own is checked at start.
+    /// </summary>
+    private ResolverPipelines BuildOrDefault(CorefileSource template)
+    {
+        try
+        {
+            return Build(template);
+        }
+        catch (OptionsException e) when (template == _controlPlaneTemplate)
+        {
+            Refused(template, e.Message);
+            return Build(CorefileSource.Default);
+        }
+    }
 
     private ResolverPipelines Build(CorefileSource template) =>
         ResolverPipelines.Build(

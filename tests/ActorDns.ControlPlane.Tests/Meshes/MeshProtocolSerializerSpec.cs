@@ -4,6 +4,7 @@ using Akka.Actor;
 using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Events;
 using ActorDns.ControlPlane.Meshes;
+using ActorDns.ControlPlane.Templates;
 using ActorDns.ControlPlane.Tests.Support;
 using ActorDns.Server.Query;
 using Xunit;
@@ -77,6 +78,8 @@ public sealed class MeshProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
         { "hostname-generator-removed", new HostnameGeneratorRemoved(false), """{"existed":false}""" },
         { "list-hostname-generators", ListHostnameGenerators.Instance, "{}" },
         { "hostname-generator-list", new HostnameGeneratorList(["{}"]), """{"documents":["{}"]}""" },
+        { "get-corefile-template", new CorefileTemplateProtocol.GetCorefileTemplate(), "{}" },
+        { "corefile-template", new CorefileTemplateProtocol.TemplateOffer("/etc/kuma/Corefile", ".:53 {\n}\n"), """{"source":"/etc/kuma/Corefile","text":".:53 {\n}\n"}""" },
     };
 
     [Fact]
