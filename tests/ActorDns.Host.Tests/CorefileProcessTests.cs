@@ -159,6 +159,25 @@ public sealed class CorefileProcessTests
         }
     }
 
+    [SkippableFact]
+    public async Task DnsAddressesOnOnePortOfTwoIps_EachServesItsOwnMesh()
+    {
+        var port = FreePort.Next();
+        var (first, second) = (new IPEndPoint(IPAddress.Loopback, port), new IPEndPoint(IPAddress.Parse("127.0.0.2"), port));
+        var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        await using var process = ActorDnsProcess.Start("--dns-address", $"{first}=default", "--dns-address", $"{second}=payments", "--api-address", api.ToString(),
+            "--upstream", "127.0.0.1:9", "--data-dir", Directory.CreateTempSubdirectory("actordns-corefile-").FullName);
+        await process.WaitReadyAsync(api);
+        using var client = new ApiTestClient(api);
+        Assert.Equal(HttpStatusCode.Created, await client.PutAsync("meshes/payments", """{"type":"Mesh","name":"payments"}"""));
+        Assert.Equal(HttpStatusCode.Created, await client.PutAsync("meshes/default/dataplanes/backend-1", ApiTestClient.Dataplane("default", "backend-1", "backend")));
+        Assert.Equal(HttpStatusCode.Created, await client.PutAsync("meshes/payments/dataplanes/ledger-1", ApiTestClient.Dataplane("payments", "ledger-1", "ledger")));
+
+        Assert.Equal("240.0.0.1", await Dig.ShortUntilAsync(first, "backend.mesh", a => a.Length > 0));
+        // Each address is a listener of its own, with its own mesh.
+        Assert.Equal("240.0.0.1", await Dig.ShortUntilAsync(second, "ledger.mesh", a => a.Length > 0));
+    }
+
     [Fact]
     public async Task InvalidTemplate_ExitCode2_OneLineWithFileLineColumnAndReason()
     {

@@ -138,11 +138,16 @@ public static class ControlPlaneHosting
                 if (hostsShards)
                 {
                     system.ActorOf(KnownMeshesSubscriber.Props(knownMeshes, DistributedPubSub.Get(system).Mediator), "known-meshes");
-                    var publisher = system.ActorOf(
+                    // Watched before it is read, so a change between the two is not missed; standalone's own resolver
+                    // watches the file itself (DnsServerService).
+                    IActorRef? publisher = null;
+                    var watch = role == NodeRole.ControlPlane
+                        ? templates.WatchBootstrap(
+                            template => publisher?.Tell(template),
+                            reason => system.Log.Error("Corefile template refused, the resolvers keep the last one: {0}", reason))
+                        : null;
+                    publisher = system.ActorOf(
                         CorefileTemplateProtocol.Publisher(DistributedPubSub.Get(system).Mediator, templates.Offered()), CorefileTemplateProtocol.PublisherName);
-                    var watch = templates.WatchBootstrap(
-                        template => publisher.Tell(template),
-                        reason => system.Log.Error("Corefile template refused, the resolvers keep the last one: {0}", reason));
                     if (watch is not null)
                     {
                         system.RegisterOnTermination(watch.Dispose);

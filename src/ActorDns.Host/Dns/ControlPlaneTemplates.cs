@@ -37,7 +37,7 @@ public sealed class ControlPlaneTemplates(ActorDnsOptions options)
             return null;
         }
 
-        return new FileWatch(path, TimeSpan.FromSeconds(2), () =>
+        return new FileWatch(path, DnsServerService.WatchInterval, () =>
         {
             try
             {

@@ -21,7 +21,7 @@ namespace ActorDns.Host.Dns;
 public sealed partial class DnsServerService : IHostedService, IDisposable
 {
     /// <summary>How often a template file is checked for changes (CoreDNS's <c>reload</c> default is 30 s).</summary>
-    private static readonly TimeSpan WatchInterval = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan WatchInterval = TimeSpan.FromSeconds(2);
 
     /// <summary>How long replaced pipelines live on: longer than any forwarded query they may still be answering.</summary>
     private static readonly TimeSpan RetireAfter = TimeSpan.FromSeconds(15);
@@ -39,10 +39,11 @@ public sealed partial class DnsServerService : IHostedService, IDisposable
     private readonly Counter _reloads;
     private readonly Lock _gate = new();
     private readonly List<DnsListener> _listeners = [];
-    private readonly Dictionary<int, QueryProcessor> _processors = [];
+    private readonly Dictionary<System.Net.IPEndPoint, QueryProcessor> _processors = [];
     private readonly List<IDisposable> _watches = [];
     private ResolverPipelines? _pipelines;
     private CorefileSource? _controlPlaneTemplate;
+    private bool _stopped;
 
     public DnsServerService(
         ActorDnsOptions options,
@@ -79,12 +80,13 @@ public sealed partial class DnsServerService : IHostedService, IDisposable
     {
         lock (_gate)
         {
-            StartListeners();
-        }
+            // Files are watched before they are read, so a change between the two is not missed.
+            if (_options.CorefileTemplate is { } own)
+            {
+                Watch(own, () => Apply(CorefileSource.Read(Setting.CorefileTemplate, own)));
+            }
 
-        if (_options.CorefileTemplate is { } own)
-        {
-            Watch(own, () => Apply(CorefileSource.Read(Setting.CorefileTemplate, own)));
+            StartListeners();
         }
 
         Serving = true;
@@ -96,8 +98,8 @@ public sealed partial class DnsServerService : IHostedService, IDisposable
         if (_options.BootstrapCorefileTemplate is { } bootstrap)
         {
             // Standalone is its own control plane: its bootstrap template is the one its resolver gets.
-            _controlPlaneTemplate = CorefileSource.Read(Setting.BootstrapCorefileTemplate, bootstrap);
             Watch(bootstrap, () => SetControlPlaneTemplate(CorefileSource.Read(Setting.BootstrapCorefileTemplate, bootstrap)));
+            _controlPlaneTemplate = CorefileSource.Read(Setting.BootstrapCorefileTemplate, bootstrap);
         }
         else
         {
@@ -110,7 +112,7 @@ public sealed partial class DnsServerService : IHostedService, IDisposable
         foreach (var (address, servers) in _pipelines.Listeners)
         {
             var processor = new QueryProcessor(servers);
-            _processors[address.Endpoint.Port] = processor;
+            _processors[address.Endpoint] = processor;
             var listener = new DnsListener(address, processor, _metrics, _logger);
             _listeners.Add(listener);
             try
@@ -130,14 +132,14 @@ public sealed partial class DnsServerService : IHostedService, IDisposable
     /// <summary>The control plane's template (null: none); it applies unless the resolver has its own.</summary>
     public void SetControlPlaneTemplate(CorefileSource? template)
     {
+        // One lock around both, so that two templates arriving together end with the later one running.
         lock (_gate)
         {
             _controlPlaneTemplate = template;
-        }
-
-        if (_options.CorefileTemplate is null)
-        {
-            Apply(template ?? CorefileSource.Default);
+            if (_options.CorefileTemplate is null)
+            {
+                Apply(template ?? CorefileSource.Default);
+            }
         }
     }
 
@@ -177,7 +179,7 @@ public sealed partial class DnsServerService : IHostedService, IDisposable
         lock (_gate)
         {
             var running = _pipelines;
-            if (running is null || running.Template.Sha256 == template.Sha256)
+            if (_stopped || running is null || running.Template.Sha256 == template.Sha256)
             {
                 return;
             }
@@ -193,17 +195,18 @@ public sealed partial class DnsServerService : IHostedService, IDisposable
                 return;
             }
 
-            var ports = next.Listeners.Select(l => l.Options.Endpoint.Port).Order().ToList();
-            if (!ports.SequenceEqual(_processors.Keys.Order()))
+            var endpoints = next.Listeners.Select(l => l.Options.Endpoint.ToString()).Order().ToList();
+            var listening = _processors.Keys.Select(e => e.ToString()).Order().ToList();
+            if (!endpoints.SequenceEqual(listening))
             {
                 next.Dispose();
-                Refused(template, $"it serves ports {string.Join(", ", ports)} and the listeners are on {string.Join(", ", _processors.Keys.Order())}; restart the resolver to change them");
+                Refused(template, $"it listens on {string.Join(", ", endpoints)} and the listeners are on {string.Join(", ", listening)}; restart the resolver to change them");
                 return;
             }
 
             foreach (var (address, servers) in next.Listeners)
             {
-                _processors[address.Endpoint.Port].Swap(servers);
+                _processors[address.Endpoint].Swap(servers);
             }
 
             _pipelines = next;
@@ -230,6 +233,7 @@ public sealed partial class DnsServerService : IHostedService, IDisposable
         _templateInfo.WithLabels(now.Source, now.Sha256).Set(1);
     }
 
+    /// <summary>Watches a template file; called under <see cref="_gate"/>.</summary>
     private void Watch(string path, Action changed) =>
         _watches.Add(new FileWatch(path, WatchInterval, () =>
         {
@@ -252,20 +256,25 @@ public sealed partial class DnsServerService : IHostedService, IDisposable
 
     public void Dispose()
     {
-        foreach (var watch in _watches)
+        // Under the lock: an Apply running on a watch or actor thread finishes first, and none starts after.
+        lock (_gate)
         {
-            watch.Dispose();
-        }
+            _stopped = true;
+            foreach (var watch in _watches)
+            {
+                watch.Dispose();
+            }
 
-        foreach (var listener in _listeners)
-        {
-            listener.Dispose();
-        }
+            foreach (var listener in _listeners)
+            {
+                listener.Dispose();
+            }
 
-        _watches.Clear();
-        _listeners.Clear();
-        _pipelines?.Dispose();
-        _pipelines = null;
+            _watches.Clear();
+            _listeners.Clear();
+            _pipelines?.Dispose();
+            _pipelines = null;
+        }
     }
 
     [LoggerMessage(EventId = 210, Level = LogLevel.Information, Message = "Corefile template {Source} (sha256 {Sha256}) applied")]

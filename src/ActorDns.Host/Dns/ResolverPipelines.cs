@@ -1,3 +1,4 @@
+using System.Net;
 using ActorDns.Host.Configuration;
 using ActorDns.Server.Forwarding;
 using ActorDns.Server.Pipeline;
@@ -56,18 +57,23 @@ public sealed class ResolverPipelines : IDisposable
         var pipelines = new ResolverPipelines(template);
         try
         {
+            // The template's server blocks listen on the first --dns-address's IP; a --dns-address on that IP and port
+            // keeps its settings and mesh, any other port answers for the first one's mesh.
             var first = runtime.Listeners[0];
-            var compiled = pipelines.Compile(template.Source, template.Text, first.Endpoint.Port, options, runtime, zones, upstreams, newForwarder, logs);
+            DnsListenerOptions On(int port) =>
+                runtime.Listeners.FirstOrDefault(l => l.Endpoint.Equals(new IPEndPoint(first.Endpoint.Address, port)))
+                    ?? first with { Endpoint = new IPEndPoint(first.Endpoint.Address, port) };
+            var compiled = pipelines.Compile(template.Source, template.Text, first.Endpoint.Port, port => zones.For(On(port).Mesh), options, runtime, upstreams, newForwarder, logs);
             foreach (var (port, servers) in compiled.Ports.OrderBy(p => p.Key))
             {
-                var listener = runtime.Listeners.FirstOrDefault(l => l.Endpoint.Port == port)
-                    ?? first with { Endpoint = new System.Net.IPEndPoint(first.Endpoint.Address, port) };
-                pipelines.Listeners.Add((listener, servers));
+                pipelines.Listeners.Add((On(port), servers));
             }
 
-            foreach (var uncovered in runtime.Listeners.Where(l => !compiled.Ports.ContainsKey(l.Endpoint.Port)))
+            // Every other --dns-address (another port, or another IP) runs the built-in default for its own port and mesh.
+            foreach (var uncovered in runtime.Listeners.Where(l => !pipelines.Listeners.Any(p => p.Options.Endpoint.Equals(l.Endpoint))).ToList())
             {
-                var own = pipelines.Compile(DefaultCorefile.Source, DefaultCorefile.Template, uncovered.Endpoint.Port, options, runtime, zones, upstreams, newForwarder, logs);
+                var own = pipelines.Compile(
+                    DefaultCorefile.Source, DefaultCorefile.Template, uncovered.Endpoint.Port, _ => zones.For(uncovered.Mesh), options, runtime, upstreams, newForwarder, logs);
                 pipelines.Listeners.Add((uncovered, own.Ports[uncovered.Endpoint.Port]));
             }
 
@@ -94,7 +100,7 @@ public sealed class ResolverPipelines : IDisposable
     }
 
     private CompiledCorefile Compile(
-        string source, string template, int corePort, ActorDnsOptions options, RuntimeSettings runtime, ZoneRegistry zones, Forwarder upstreams,
+        string source, string template, int corePort, Func<int, ZoneSlot> zoneForPort, ActorDnsOptions options, RuntimeSettings runtime, Forwarder upstreams,
         Func<ForwarderOptions, Forwarder> newForwarder, PipelineLogs logs)
     {
         var values = new TemplateValues(
@@ -108,7 +114,7 @@ public sealed class ResolverPipelines : IDisposable
             CoreDnsPort = corePort,
             EnvoyDnsPort = values.EnvoyDNSPort,
             PrometheusPort = values.PrometheusPort,
-            ZoneForPort = port => zones.For((runtime.Listeners.FirstOrDefault(l => l.Endpoint.Port == port) ?? runtime.Listeners[0]).Mesh),
+            ZoneForPort = zoneForPort,
             SystemUpstreams = upstreams,
             NewForwarder = newForwarder,
             ForwarderDefaults = runtime.Forwarder with { Upstreams = [] },

@@ -77,6 +77,9 @@ public sealed record AclRule(ZoneFilter Zones, AclPolicy[] Policies);
 /// </summary>
 public sealed class AclStep(IReadOnlyList<AclRule> rules) : PipelineStep
 {
+    /// <summary>AF_INET6 on Linux, where <c>sockaddr</c> families are the kernel's numbers (.NET's enum says 23).</summary>
+    private const ushort LinuxInet6 = 10;
+
     private readonly AclRule[] _rules = [.. rules];
 
     public override StepResult Run(ref QueryContext context)
@@ -151,7 +154,7 @@ public sealed class AclStep(IReadOnlyList<AclRule> rules) : PipelineStep
             return 4;
         }
 
-        if (family == 10 && sockaddr.Length >= 24)
+        if (family == LinuxInet6 && sockaddr.Length >= 24)
         {
             var v6 = sockaddr.Slice(8, 16);
             if (v6[..10].IndexOfAnyExcept((byte)0) < 0 && v6[10] == 0xFF && v6[11] == 0xFF)

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ActorDns.Protocol;
 using ActorDns.Server.Forwarding;
 using Microsoft.Extensions.Logging;
@@ -28,15 +29,47 @@ public sealed class ForwardRoute(
     public Forwarder Forwarder { get; } = forwarder;
 
     /// <summary>
+    /// The route that takes the query: this one when its forwarder has room; when it is full — a REFUSED, as CoreDNS's
+    /// <c>forward</c> answers beyond <c>max_concurrent</c> — an alternate for REFUSED that has room; null when none has.
+    /// </summary>
+    public ForwardRoute? Admit()
+    {
+        if (Forwarder.TryEnter())
+        {
+            return this;
+        }
+
+        if (alternates is not null)
+        {
+            foreach (var alternate in alternates)
+            {
+                if (alternate.Rcodes.Contains(DnsRcode.Refused) && alternate.Route.Forwarder.TryEnter())
+                {
+                    return alternate.Route;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Forwards a query <see cref="Forwarder"/> admitted from <paramref name="client"/> (its socket address, for
     /// <c>log</c>); writes the client's reply and returns its length.
     /// </summary>
     public async ValueTask<int> ForwardAsync(ReadOnlyMemory<byte> query, DnsQuery parsed, Memory<byte> response, bool overTcp, ReadOnlyMemory<byte> client, long started)
     {
         var (sent, sentParsed, restoreAnswers) = (query, parsed, false);
-        if (rewriter is not null && rewriter.TryRewrite(query.Span, parsed, out var rewritten, out var rewrittenParsed, out restoreAnswers))
+        try
         {
-            (sent, sentParsed) = (rewritten, rewrittenParsed);
+            if (rewriter is not null && rewriter.TryRewrite(query.Span, parsed, out var rewritten, out var rewrittenParsed, out restoreAnswers))
+            {
+                (sent, sentParsed) = (rewritten, rewrittenParsed);
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or RegexMatchTimeoutException)
+        {
+            // The forwarder has admitted this query: it must be forwarded (which releases its place), as it came.
         }
 
         var (length, answeredSent) = await ForwardAsync(query, parsed, sent, sentParsed, response, overTcp).ConfigureAwait(false);

@@ -125,19 +125,21 @@ public sealed class HostsStep(ZoneFilter zones, ZoneFilter? fallthrough, HostsTa
     public override StepResult Run(ref QueryContext context)
     {
         var qname = context.Query.QName(context.Request);
+        var isPtr = context.Query.QType == DnsRecordType.PTR;
+        if (!isPtr && !zones.Matches(qname))
+        {
+            return context.Pass(Unanswered.NotForThisStep);
+        }
+
         Span<char> text = stackalloc char[NameText.MaxLength];
         var name = text[..NameText.FormatLower(qname, text)];
         var table = _table;
-        if (context.Query.QType == DnsRecordType.PTR)
+        if (isPtr)
         {
+            // As CoreDNS: a PTR is answered whatever the zones, and goes on when the address is not known.
             return table.TryFindReverse(name, out var ptr)
                 ? context.Reply(DnsRcode.NoError, authoritative: true, new Records(ptr.Records, ptr.Count, -1, default, inAnswer: false))
                 : context.Pass(Unanswered.NotForThisStep);
-        }
-
-        if (!zones.Matches(qname))
-        {
-            return context.Pass(Unanswered.NotForThisStep);
         }
 
         if (!table.TryFind(name, out var entry))

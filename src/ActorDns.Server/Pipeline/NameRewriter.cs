@@ -38,8 +38,14 @@ public sealed partial record NameRule(NameMatch Match, string From, string To, b
         NameMatch.Prefix => To + name[From.Length..],
         NameMatch.Suffix => name[..^From.Length] + To,
         NameMatch.Substring => name.Replace(From, To, StringComparison.Ordinal),
-        _ => GroupReference().Replace(To, g => Pattern!.Match(name).Groups[int.Parse(g.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)].Value),
+        _ => WithGroups(Pattern!.Match(name)),
     };
+
+    /// <summary>TO with each <c>{n}</c> replaced by group n of the match; a reference to no group stays as written (CoreDNS).</summary>
+    private string WithGroups(Match match) =>
+        GroupReference().Replace(To, g => int.TryParse(g.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, out var n) && n < match.Groups.Count
+            ? match.Groups[n].Value
+            : g.Value);
 
     [GeneratedRegex(@"\{(\d+)\}")]
     private static partial Regex GroupReference();

@@ -32,7 +32,7 @@ public sealed record LogRule(ZoneFilter Names, LogClasses Classes);
 /// <summary>
 /// CoreDNS's <c>log</c>: one line per query in CoreDNS's default format, written off the receive loop. A loop only
 /// copies the query's facts into a slot of a fixed ring (no lock, no allocation); a background thread formats and
-/// logs them. When the ring is full the entry is dropped and counted, so logging never slows answering.
+/// logs them. When the ring is full the line is dropped, so logging never slows answering.
 /// </summary>
 public sealed class QueryLog : IDisposable
 {
@@ -50,7 +50,6 @@ public sealed class QueryLog : IDisposable
     private readonly Thread _writer;
     private long _tail;
     private long _head;
-    private long _dropped;
     private volatile bool _stopping;
 
     public QueryLog(IReadOnlyList<LogRule> rules, ILogger logger)
@@ -65,9 +64,6 @@ public sealed class QueryLog : IDisposable
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "dns-query-log" };
         _writer.Start();
     }
-
-    /// <summary>Entries the ring had no room for.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>
     /// Records one answered query: <paramref name="client"/> is the client's socket address as the kernel gave it,
@@ -96,7 +92,7 @@ public sealed class QueryLog : IDisposable
             }
             else if (sequence < position)
             {
-                Interlocked.Increment(ref _dropped);
+                // Full: the line is dropped rather than the query slowed.
                 return;
             }
 

@@ -1,5 +1,4 @@
 using ActorDns.Protocol;
-using ActorDns.Server.Forwarding;
 
 namespace ActorDns.Server.Pipeline;
 
@@ -12,7 +11,7 @@ public enum OutcomeKind : byte
     /// <summary>Send the <see cref="QueryOutcome.Length"/> octets written to the reply buffer.</summary>
     Reply,
 
-    /// <summary>Hand the request to <see cref="QueryOutcome.Route"/>, whose forwarder has already admitted it (<see cref="Forwarder.TryEnter"/>).</summary>
+    /// <summary>Hand the request to <see cref="QueryOutcome.Route"/>, whose forwarder has already admitted it (<see cref="ForwardRoute.Admit"/>).</summary>
     Forward,
 }
 

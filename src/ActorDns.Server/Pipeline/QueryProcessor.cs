@@ -60,7 +60,7 @@ public sealed class QueryProcessor(ServerSet servers)
         var outcome = PipelineStep.RunChain(pipeline.Steps, ref context) switch
         {
             StepResult.Answered => new QueryOutcome(OutcomeKind.Reply, context.Rcode, context.Length, IsErrorRcode(context.Rcode), q, null),
-            StepResult.Forward when context.Route!.Forwarder.TryEnter() => new QueryOutcome(OutcomeKind.Forward, DnsRcode.NoError, 0, false, q, context.Route),
+            StepResult.Forward when context.Route!.Admit() is { } admitted => new QueryOutcome(OutcomeKind.Forward, DnsRcode.NoError, 0, false, q, admitted),
             // Too many outstanding upstream queries (conformance F-17): REFUSED at once, an error reply like any other.
             StepResult.Forward => Reject(request, response, q, DnsRcode.Refused, copyRd: true, overUdp),
             StepResult.Drop => QueryOutcome.Dropped(q),

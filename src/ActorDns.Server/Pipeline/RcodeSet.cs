@@ -16,7 +16,5 @@ public readonly record struct RcodeSet(uint Mask)
         return new RcodeSet(mask);
     }
 
-    public bool IsEmpty => Mask == 0;
-
     public bool Contains(DnsRcode rcode) => (uint)rcode < 32 && (Mask & (1u << (int)rcode)) != 0;
 }

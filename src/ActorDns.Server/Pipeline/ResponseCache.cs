@@ -8,7 +8,8 @@ public sealed record CacheBounds(int Capacity, TimeSpan MaxTtl, TimeSpan MinTtl)
 
 /// <summary>
 /// CoreDNS's <c>cache</c> for the answers of upstreams: positive answers (NOERROR with records) and denials
-/// (NXDOMAIN, NODATA; RFC 2308: the TTL of the SOA that comes with them), each bounded and kept for the smallest TTL
+/// (NXDOMAIN, NODATA, cached only with the SOA that comes with them, RFC 2308 §5; as CoreDNS, the TTL is that
+/// record's, which an authoritative server has already capped at the SOA minimum, RFC 2308 §3), each bounded and kept for the smallest TTL
 /// of its records within [min, max]. Keyed by the lower-case name, type, class, and the DO and CD bits and whether the
 /// client spoke EDNS. A hit is a copy with the client's ID and question and the TTLs counted down, on the receive loop:
 /// no lock, no allocation. Slots are chosen by hash and overwritten on collision.
@@ -92,6 +93,9 @@ public sealed class ResponseCache
 
         entry.Reply.CopyTo(response);
         BinaryPrimitives.WriteUInt16BigEndian(response, query.Header.Id);
+        // RD is this client's (RFC 1035 §4.1.1), not the one of the client whose query filled the entry.
+        var flags = BinaryPrimitives.ReadUInt16BigEndian(response[2..]);
+        BinaryPrimitives.WriteUInt16BigEndian(response[2..], (ushort)((flags & ~DnsHeaderFlags.RD) | (query.Header.Flags & DnsHeaderFlags.RD)));
         // The question as this client wrote it (letter case), then every TTL counted down.
         request.Slice(DnsQuery.QuestionOffset, query.QuestionLength).CopyTo(response[DnsQuery.QuestionOffset..]);
         var remaining = (uint)Math.Max(0, Math.Ceiling((entry.Ttl - age).TotalSeconds));

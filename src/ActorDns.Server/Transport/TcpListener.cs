@@ -164,6 +164,10 @@ public sealed class TcpListener : IDisposable
                 _stats.Answered(parsed.QType, header.Rcode, started);
             }
         }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            TransportLog.Unexpected(_logger, e, LocalEndpoint!);
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(response);

@@ -309,6 +309,11 @@ public sealed class UdpListener : IDisposable
                 _forwardStats!.Answered(parsed.QType, header.Rcode, started);
             }
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Off the loop, nobody awaits this task: a bug costs this query and is logged, never unobserved.
+            TransportLog.Unexpected(_logger, e, LocalEndpoint!);
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(response);

@@ -93,16 +93,29 @@ public class ResponseCacheTests
     }
 
     [Theory]
-    [InlineData("type", (ushort)DnsRecordType.AAAA, false, (ushort)0)]
-    [InlineData("DO bit", (ushort)DnsRecordType.A, true, (ushort)0)]
-    [InlineData("CD bit", (ushort)DnsRecordType.A, false, DnsHeaderFlags.CD)]
-    public void Key_TypeDoAndCdBits_AreSeparateEntries(string caseId, ushort type, bool dnssecOk, ushort flags)
+    [InlineData("type", (ushort)DnsRecordType.AAAA, (ushort)0, (ushort)0)]
+    [InlineData("DO bit", (ushort)DnsRecordType.A, EdnsInfo.DnssecOk, (ushort)0)]
+    [InlineData("CD bit", (ushort)DnsRecordType.A, (ushort)0, DnsHeaderFlags.CD)]
+    public void Key_TypeDoAndCdBits_AreSeparateEntries(string caseId, ushort type, ushort ednsFlags, ushort flags)
+    {
+        // Both with EDNS, so only the field under test differs.
+        var cache = new ResponseCache(Success, Denial, _clock);
+        Store(cache, new QueryBuilder { Edns = true }.Build(), DnsRcode.NoError, ttl: 60, answers: 1);
+        var other = new QueryBuilder { Type = type, Edns = true, EdnsFlags = ednsFlags, Flags = (ushort)(DnsHeaderFlags.RD | flags) }.Build();
+
+        Assert.NotNull(Ask(cache, new QueryBuilder { Edns = true }.Build()));
+        Assert.True(Ask(cache, other) is null, caseId);
+    }
+
+    [Fact]
+    public void Hit_RdIsTheAskingClients()
     {
         var cache = new ResponseCache(Success, Denial, _clock);
-        Store(cache, new QueryBuilder().Build(), DnsRcode.NoError, ttl: 60, answers: 1);
-        var other = new QueryBuilder { Type = type, Edns = dnssecOk, EdnsFlags = dnssecOk ? EdnsInfo.DnssecOk : (ushort)0, Flags = (ushort)(DnsHeaderFlags.RD | flags) }.Build();
+        Store(cache, new QueryBuilder { Flags = DnsHeaderFlags.RD }.Build(), DnsRcode.NoError, ttl: 60, answers: 1);
 
-        Assert.True(Ask(cache, other) is null, caseId);
+        var reply = Ask(cache, new QueryBuilder { Flags = 0 }.Build());
+
+        Assert.Equal(0, reply!.Flags & DnsHeaderFlags.RD);
     }
 
     [Fact]

@@ -2,8 +2,9 @@ namespace ActorDns.Server.Pipeline.Corefile;
 
 /// <summary>
 /// Calls <paramref name="changed"/> when a file's last write time or length changes, checked every
-/// <paramref name="interval"/> (CoreDNS's <c>reload</c> of a <c>hosts</c> file). A failing callback leaves the last good
-/// state in place until the next change.
+/// <paramref name="interval"/> (CoreDNS's <c>reload</c>). Create it before reading the file, so that a change between
+/// the read and the first check is seen. Checks never overlap; a failing callback leaves the last good state in
+/// place until the next change.
 /// </summary>
 public sealed class FileWatch : IDisposable
 {
@@ -11,6 +12,7 @@ public sealed class FileWatch : IDisposable
     private readonly Action _changed;
     private readonly Timer _timer;
     private (DateTime Written, long Length) _seen;
+    private int _checking;
 
     public FileWatch(string path, TimeSpan interval, Action changed)
     {
@@ -22,20 +24,30 @@ public sealed class FileWatch : IDisposable
 
     private void Check()
     {
-        var stamp = Stamp();
-        if (stamp == _seen)
+        if (Interlocked.Exchange(ref _checking, 1) == 1)
         {
             return;
         }
 
-        _seen = stamp;
         try
         {
+            var stamp = Stamp();
+            if (stamp == _seen)
+            {
+                return;
+            }
+
+            _seen = stamp;
             _changed();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The entries already loaded keep serving; the next change tries again.
+            // A timer callback that threw would end the process; the entries already loaded keep serving, and the
+            // callbacks log what concerns the user (a template refused) themselves.
+        }
+        finally
+        {
+            Volatile.Write(ref _checking, 0);
         }
     }
 

@@ -9,15 +9,25 @@ namespace ActorDns.Server.Pipeline.Corefile;
 
 /// <summary>
 /// Compiles a parsed Corefile into one <see cref="ServerSet"/> per port (SPEC §4.6): each server block becomes an
-/// immutable chain of steps in CoreDNS's execution order, whatever the order in the file. Plugins: <c>errors</c>,
-/// <c>log</c>, <c>prometheus</c>, <c>template</c>, <c>alternate</c>, <c>forward</c>, with CoreDNS's option names; an
-/// unknown plugin or option, or a bad argument, is a <see cref="CorefileException"/> at its line and column.
+/// immutable chain of steps in CoreDNS's execution order (<see cref="ExecutionOrder"/>), whatever the order in the
+/// file, with CoreDNS's option names; an unknown plugin or option, or a bad argument, is a
+/// <see cref="CorefileException"/> at its line and column.
 /// </summary>
 public static partial class PipelineCompiler
 {
     /// <summary>CoreDNS's plugin.cfg order (v1.14.7) of the plugins ActorDns has; <c>alternate</c> sits just before <c>forward</c>.</summary>
     public static readonly IReadOnlyList<string> ExecutionOrder =
         ["prometheus", "errors", "log", "rewrite", "acl", "cache", "template", "hosts", "alternate", "forward"];
+
+    /// <summary>CoreDNS's <c>cache</c> defaults: capacity per kind, maximum TTLs, minimum TTL.</summary>
+    private const int CacheCapacity = 9984;
+    private static readonly TimeSpan CacheSuccessTtl = TimeSpan.FromSeconds(3600);
+    private static readonly TimeSpan CacheDenialTtl = TimeSpan.FromSeconds(1800);
+    private static readonly TimeSpan CacheMinTtl = TimeSpan.FromSeconds(5);
+
+    /// <summary>CoreDNS's <c>hosts</c> defaults.</summary>
+    private const uint HostsTtl = 3600;
+    private static readonly TimeSpan HostsReload = TimeSpan.FromSeconds(5);
 
     private static readonly Dictionary<string, DnsRcode> Rcodes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -32,8 +42,15 @@ public static partial class PipelineCompiler
         try
         {
             var byPort = new Dictionary<int, List<(byte[] Zone, CompiledPipeline Pipeline)>>();
+            var seen = new HashSet<(string, int)>();
             foreach (var block in document.Blocks)
             {
+                // A key without a port takes .CoreDNSPort, so ". " and ".:<that port>" are the same server.
+                foreach (var key in block.Keys.Where(k => !seen.Add((k.Zone, k.Port ?? resources.CoreDnsPort))))
+                {
+                    throw new CorefileException(document.File, key.Line, key.Column, $"{key.Zone}:{key.Port ?? resources.CoreDnsPort} is already defined");
+                }
+
                 foreach (var port in block.Keys.Select(k => k.Port ?? resources.CoreDnsPort).Distinct())
                 {
                     var keys = block.Keys.Where(k => (k.Port ?? resources.CoreDnsPort) == port).ToList();
@@ -269,9 +286,9 @@ public static partial class PipelineCompiler
             var path = directive.Arguments.Count > 0 ? directive.Arguments[0].Text : "/etc/hosts";
             var zones = directive.Arguments.Count > 1 ? Zones(directive.Arguments.Skip(1), "hosts") : _blockZones;
             var inline = new List<(IPAddress Address, IReadOnlyList<string> Names)>();
-            var ttl = 3600u;
+            var ttl = HostsTtl;
             var reverse = true;
-            var reload = TimeSpan.FromSeconds(5);
+            var reload = HostsReload;
             ZoneFilter? fallthrough = null;
             foreach (var option in directive.Block)
             {
@@ -320,12 +337,14 @@ public static partial class PipelineCompiler
                 return new HostsTable(inline.Concat(HostsTable.Parse(text)), zones, ttl, reverse);
             }
 
-            var step = new HostsStep(zones, fallthrough, Load());
+            // Watched before it is read, so a change between the two is not missed.
+            HostsStep? step = null;
             if (reload > TimeSpan.Zero)
             {
-                owned.Add(new FileWatch(path, reload, () => step.Swap(Load())));
+                owned.Add(new FileWatch(path, reload, () => step?.Swap(Load())));
             }
 
+            step = new HostsStep(zones, fallthrough, Load());
             return step;
         }
 
@@ -395,8 +414,14 @@ public static partial class PipelineCompiler
                 arguments.RemoveAt(0);
             }
 
-            var success = new CacheBounds(9984, maxTtl ?? TimeSpan.FromSeconds(3600), TimeSpan.FromSeconds(5));
-            var denial = new CacheBounds(9984, maxTtl ?? TimeSpan.FromSeconds(1800), TimeSpan.FromSeconds(5));
+            if (maxTtl == TimeSpan.Zero)
+            {
+                throw Error(directive.Arguments[0], "cache", "the TTL must be at least 1 second");
+            }
+
+            // A maximum below the minimum wins, as in CoreDNS.
+            var success = new CacheBounds(CacheCapacity, maxTtl ?? CacheSuccessTtl, Min(CacheMinTtl, maxTtl ?? CacheSuccessTtl));
+            var denial = new CacheBounds(CacheCapacity, maxTtl ?? CacheDenialTtl, Min(CacheMinTtl, maxTtl ?? CacheDenialTtl));
             foreach (var option in directive.Block)
             {
                 switch (option.Name)
@@ -427,8 +452,10 @@ public static partial class PipelineCompiler
 
             var max = option.Arguments.Count > 1 ? TimeSpan.FromSeconds(Number(option.Arguments[1], "cache")) : defaults.MaxTtl;
             var min = option.Arguments.Count > 2 ? TimeSpan.FromSeconds(Number(option.Arguments[2], "cache")) : defaults.MinTtl;
-            return new CacheBounds(capacity, max, min > max ? max : min);
+            return new CacheBounds(capacity, max, Min(min, max));
         }
+
+        private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
         private TemplateRule Template(Directive directive)
         {
@@ -776,19 +803,26 @@ public static partial class PipelineCompiler
             }
 
             var total = TimeSpan.Zero;
-            foreach (Capture part in match.Groups["part"].Captures)
+            try
             {
-                var unitAt = part.Value.IndexOfAny("nuµmsh".ToCharArray());
-                var value = double.Parse(part.Value[..unitAt], CultureInfo.InvariantCulture);
-                total += part.Value[unitAt..] switch
+                foreach (Capture part in match.Groups["part"].Captures)
                 {
-                    "ns" => TimeSpan.FromTicks((long)(value / 100)),
-                    "us" or "µs" => TimeSpan.FromMicroseconds(value),
-                    "ms" => TimeSpan.FromMilliseconds(value),
-                    "s" => TimeSpan.FromSeconds(value),
-                    "m" => TimeSpan.FromMinutes(value),
-                    _ => TimeSpan.FromHours(value),
-                };
+                    var unitAt = part.Value.IndexOfAny("nuµmsh".ToCharArray());
+                    var value = double.Parse(part.Value[..unitAt], CultureInfo.InvariantCulture);
+                    total += part.Value[unitAt..] switch
+                    {
+                        "ns" => TimeSpan.FromTicks((long)(value / 100)),
+                        "us" or "µs" => TimeSpan.FromMicroseconds(value),
+                        "ms" => TimeSpan.FromMilliseconds(value),
+                        "s" => TimeSpan.FromSeconds(value),
+                        "m" => TimeSpan.FromMinutes(value),
+                        _ => TimeSpan.FromHours(value),
+                    };
+                }
+            }
+            catch (OverflowException)
+            {
+                throw Error(token, plugin, $"\"{token.Text}\" is too long a duration");
             }
 
             return total;

@@ -40,6 +40,7 @@ public class CorefileTemplateTests
         { "trim markers", "a  \n {{- .CoreDNSPort -}} \n  b", "a16001b" },
         { "trimmed comment", "a \n{{- /* x */ -}}\n b", "ab" },
         { "a dash without space is a number", "{{-3}}", "-3" },
+        { "a CoreDNS template field kept for the plugin", "answer \"{{ \"{{ .Name }}\" }} 60 IN A 192.0.2.1\"", "answer \"{{ .Name }} 60 IN A 192.0.2.1\"" },
     };
 
     [Theory]

@@ -298,6 +298,9 @@ public class PipelineCompilerTests
         { "rewrite block", ".:53 {\n rewrite stop {\n  name exact a. b.\n }\n}", 3, 3, "the block form is not supported" },
         { "rewrite too few", ".:53 {\n rewrite name suffix .a.\n}", 2, 2, "expected [continue|stop] name" },
         { "rewrite regex", ".:53 {\n rewrite name regex ([ x.\n}", 2, 21, "invalid regex" },
+        { "cache TTL zero", ".:53 {\n cache 0\n}", 2, 8, "the TTL must be at least 1 second" },
+        { "implicit port defined twice", ".:16001 {\n}\n. {\n}", 3, 1, ".:16001 is already defined" },
+        { "duration too long", ".:53 {\n forward . 127.0.0.9 {\n  health_check 99999999999999h\n }\n}", 3, 16, "is too long a duration" },
         { "unreadable resolv.conf", ".:53 {\n forward . /nonexistent/resolv.conf\n}", 2, 12, "cannot read /nonexistent/resolv.conf" },
     };
 
