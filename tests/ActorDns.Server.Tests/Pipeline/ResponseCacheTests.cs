@@ -8,7 +8,7 @@ using Xunit;
 namespace ActorDns.Server.Tests.Pipeline;
 
 /// <summary>CoreDNS's <c>cache</c> for upstream answers: what is kept, for how long, under which key, and a hit's bytes.</summary>
-public class ResponseCacheTests
+public sealed class ResponseCacheTests
 {
     private static readonly CacheBounds Success = new(100, TimeSpan.FromSeconds(3600), TimeSpan.FromSeconds(5));
     private static readonly CacheBounds Denial = new(100, TimeSpan.FromSeconds(1800), TimeSpan.FromSeconds(5));
@@ -17,7 +17,7 @@ public class ResponseCacheTests
     private readonly byte[] _response = new byte[ushort.MaxValue];
 
     [Fact]
-    public void Hit_ClientsIdAndQuestionCase_TtlCountsDown_GoneWhenExpired()
+    public void TryAnswer_Stored_ClientsIdAndQuestionCase_TtlCountsDown_GoneWhenExpired()
     {
         var cache = new ResponseCache(Success, Denial, _clock);
         Store(cache, new QueryBuilder { Id = 1, Name = "www.example.org" }.Build(), DnsRcode.NoError, ttl: 300, answers: 1);
@@ -53,7 +53,7 @@ public class ResponseCacheTests
     }
 
     [Fact]
-    public void Denial_NxdomainWithSoa_CachedForTheSoaTtl_WithoutSoaNot()
+    public void Store_Nxdomain_CachedForTheSoaTtlWithTheSoa_NotWithout()
     {
         var cache = new ResponseCache(Success, Denial, _clock);
         var withSoa = new QueryBuilder { Name = "nosuch.example.org" }.Build();
@@ -96,7 +96,7 @@ public class ResponseCacheTests
     [InlineData("type", (ushort)DnsRecordType.AAAA, (ushort)0, (ushort)0)]
     [InlineData("DO bit", (ushort)DnsRecordType.A, EdnsInfo.DnssecOk, (ushort)0)]
     [InlineData("CD bit", (ushort)DnsRecordType.A, (ushort)0, DnsHeaderFlags.CD)]
-    public void Key_TypeDoAndCdBits_AreSeparateEntries(string caseId, ushort type, ushort ednsFlags, ushort flags)
+    public void TryAnswer_OtherTypeDoOrCdBit_Miss(string caseId, ushort type, ushort ednsFlags, ushort flags)
     {
         // Both with EDNS, so only the field under test differs.
         var cache = new ResponseCache(Success, Denial, _clock);
@@ -108,7 +108,7 @@ public class ResponseCacheTests
     }
 
     [Fact]
-    public void Hit_RdIsTheAskingClients()
+    public void TryAnswer_Hit_RdIsTheAskingClients()
     {
         var cache = new ResponseCache(Success, Denial, _clock);
         Store(cache, new QueryBuilder { Flags = DnsHeaderFlags.RD }.Build(), DnsRcode.NoError, ttl: 60, answers: 1);
@@ -119,7 +119,7 @@ public class ResponseCacheTests
     }
 
     [Fact]
-    public void Hit_AllocatesNothing()
+    public void TryAnswer_Hit_AllocatesNothing()
     {
         var cache = new ResponseCache(Success, Denial, _clock);
         var request = new QueryBuilder().Build();

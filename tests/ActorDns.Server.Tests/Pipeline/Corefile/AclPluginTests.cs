@@ -6,7 +6,7 @@ using Xunit;
 namespace ActorDns.Server.Tests.Pipeline.Corefile;
 
 /// <summary>CoreDNS's <c>acl</c>: actions, types and networks, zones, order, and what happens when nothing matches.</summary>
-public class AclPluginTests
+public sealed class AclPluginTests
 {
     private const string Corefile = """
         .:16001 {
@@ -33,7 +33,7 @@ public class AclPluginTests
     [InlineData("::ffff:192.0.2.66", "backend.mesh", DnsRecordType.A, "dropped")]
     [InlineData("127.0.0.1", "www.example.org", DnsRecordType.A, "REFUSED")]
     [InlineData("127.0.0.1", "nosuch.mesh", DnsRecordType.A, "NXDOMAIN")]
-    public void Query_FirstMatchingPolicyOfTheZonesRules_Decides(string source, string name, DnsRecordType type, string expected)
+    public void Process_Acl_FirstMatchingPolicyOfTheZonesRulesDecides(string source, string name, DnsRecordType type, string expected)
     {
         using var harness = new CorefileHarness(Corefile);
 
@@ -70,7 +70,7 @@ public class AclPluginTests
     }
 
     [Fact]
-    public void Query_AllocatesNothing()
+    public void Process_Acl_AllocatesNothing()
     {
         using var harness = new CorefileHarness(Corefile);
         var processor = new QueryProcessor(harness.Compiled.Ports[16001]);

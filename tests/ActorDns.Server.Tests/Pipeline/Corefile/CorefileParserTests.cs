@@ -5,7 +5,7 @@ using Xunit;
 namespace ActorDns.Server.Tests.Pipeline.Corefile;
 
 /// <summary>CoreDNS's Corefile grammar (SPEC §4.6): blocks, keys, directives, nesting, quoting, comments, environment, errors.</summary>
-public class CorefileParserTests
+public sealed class CorefileParserTests
 {
     private static readonly Func<string, string?> NoEnvironment = _ => null;
 

@@ -5,7 +5,7 @@ using Xunit;
 namespace ActorDns.Server.Tests.Pipeline.Corefile;
 
 /// <summary>The Go text/template subset of SPEC §4.6: golden renderings, every construct, and errors with positions.</summary>
-public class CorefileTemplateTests
+public sealed class CorefileTemplateTests
 {
     private static readonly TemplateValues Values = new(CoreDNSPort: 16001, EnvoyDNSPort: 16002, CoreDNSEmptyPort: 16004, PrometheusPort: 16003, CoreDNSLogging: false);
 

@@ -7,7 +7,7 @@ using Xunit;
 namespace ActorDns.Server.Tests.Pipeline.Corefile;
 
 /// <summary>CoreDNS's <c>hosts</c>: inline entries and a file, NODATA, PTR, fallthrough, zones and reload.</summary>
-public class HostsPluginTests
+public sealed class HostsPluginTests
 {
     private const string Inline = """
         .:16001 {
@@ -23,7 +23,7 @@ public class HostsPluginTests
         """;
 
     [Fact]
-    public void Inline_AAndAaaaWithTheirTtl_Authoritative()
+    public void Process_HostsInline_AAndAaaaWithTheirTtl_Authoritative()
     {
         using var harness = new CorefileHarness(Inline);
 
@@ -37,7 +37,7 @@ public class HostsPluginTests
     }
 
     [Fact]
-    public void NameWithoutTheType_NodataWithoutSoa()
+    public void Process_HostsNameWithoutTheType_NodataWithoutSoa()
     {
         using var harness = new CorefileHarness(Inline);
 
@@ -51,7 +51,7 @@ public class HostsPluginTests
     [Theory]
     [InlineData("2.0.0.10.in-addr.arpa", "db.internal.")]
     [InlineData("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa", "db.internal.")]
-    public void Ptr_ForAnEntrysAddress(string reverse, string name)
+    public void Process_HostsPtr_ForAnEntrysAddress(string reverse, string name)
     {
         using var harness = new CorefileHarness(Inline);
 
@@ -65,7 +65,7 @@ public class HostsPluginTests
     [Theory]
     [InlineData("fallthrough", DnsRcode.NoError)]
     [InlineData("", DnsRcode.ServFail)]
-    public void UnknownName_NextPluginWithFallthrough_ElseServfail(string fallthrough, DnsRcode expected)
+    public void Process_HostsUnknownName_NextPluginWithFallthrough_ElseServfail(string fallthrough, DnsRcode expected)
     {
         using var harness = new CorefileHarness($".:16001 {{\n hosts /nonexistent/hosts {{\n  10.0.0.1 db.internal\n  {fallthrough}\n }}\n forward . 127.0.0.1:16002\n}}");
 
@@ -76,7 +76,7 @@ public class HostsPluginTests
     }
 
     [Fact]
-    public void File_EntriesOutsideTheZonesLeftOut_InlineAndFileTogether()
+    public void Process_HostsFile_EntriesOutsideTheZonesLeftOut_InlineAndFileTogether()
     {
         var corefile = ".:16001 {\n hosts /etc/test-hosts example.org {\n  192.0.2.9 inline.example.org\n  fallthrough\n }\n forward . 127.0.0.1:16002\n}";
         using var harness = new CorefileHarness(corefile, path => path == "/etc/test-hosts" ? "# comment\n192.0.2.1 www.example.org www # short\n192.0.2.2 other.example.com\n" : throw new FileNotFoundException(path));
@@ -88,7 +88,7 @@ public class HostsPluginTests
     }
 
     [Fact]
-    public async Task Reload_ChangedFile_NewEntriesServed()
+    public async Task Process_HostsReload_ChangedFile_NewEntriesServed()
     {
         var file = Path.GetTempFileName();
         await File.WriteAllTextAsync(file, "192.0.2.1 svc.example.org\n");
@@ -111,7 +111,7 @@ public class HostsPluginTests
     }
 
     [Fact]
-    public void Answer_AllocatesNothing()
+    public void Process_HostsAnswer_AllocatesNothing()
     {
         using var harness = new CorefileHarness(Inline);
         var processor = new QueryProcessor(harness.Compiled.Ports[16001]);

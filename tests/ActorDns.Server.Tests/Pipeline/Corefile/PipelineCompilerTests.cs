@@ -11,10 +11,10 @@ namespace ActorDns.Server.Tests.Pipeline.Corefile;
 /// Corefiles compiled into pipelines (SPEC §4.6): Kuma's two documented Corefiles, server-block precedence, the
 /// plugins' options and CoreDNS semantics, and every error with its position.
 /// </summary>
-public class PipelineCompilerTests
+public sealed class PipelineCompilerTests
 {
     [Fact]
-    public void KumaDefault_MeshNameAnsweredOtherNamesToTheSystemUpstreams()
+    public void Compile_KumaDefault_MeshNameAnsweredOtherNamesToTheSystemUpstreams()
     {
         using var harness = new CorefileHarness(KumaCorefiles.DefaultRendered);
 
@@ -32,7 +32,7 @@ public class PipelineCompilerTests
     [Theory]
     [InlineData("backend.mesh")]
     [InlineData("www.example.com")]
-    public void KumaIpv6Disabled_EveryAaaaNoErrorEmptyAndAuthoritative(string name)
+    public void Compile_KumaIpv6Disabled_EveryAaaaNoErrorEmptyAndAuthoritative(string name)
     {
         using var harness = new CorefileHarness(KumaCorefiles.Ipv6DisabledRenderedWithLogging);
 
@@ -45,7 +45,7 @@ public class PipelineCompilerTests
     }
 
     [Fact]
-    public void KumaIpv6Disabled_AForAMeshNameStillTheVip()
+    public void Compile_KumaIpv6Disabled_AForAMeshNameStillTheVip()
     {
         using var harness = new CorefileHarness(KumaCorefiles.Ipv6DisabledRenderedWithLogging);
 
@@ -58,7 +58,7 @@ public class PipelineCompilerTests
     [InlineData("backend.mesh", DnsRecordType.A)]
     [InlineData("www.example.com", DnsRecordType.AAAA)]
     [InlineData("example.org", DnsRecordType.TXT)]
-    public void KumaIpv6Disabled_EmptyPortBlockNxdomainForEverything(string name, DnsRecordType type)
+    public void Compile_KumaIpv6Disabled_EmptyPortBlockNxdomainForEverything(string name, DnsRecordType type)
     {
         using var harness = new CorefileHarness(KumaCorefiles.Ipv6DisabledRenderedWithLogging);
 
@@ -72,7 +72,7 @@ public class PipelineCompilerTests
     [InlineData("www.example.org", "192.0.2.2")]
     [InlineData("a.b.example.org", "192.0.2.3")]
     [InlineData("example.com", "192.0.2.1")]
-    public void ServerBlocks_LongestZoneWins(string name, string expected)
+    public void Compile_ServerBlocks_LongestZoneWins(string name, string expected)
     {
         const string Corefile = """
             .:16001 {
@@ -99,7 +99,7 @@ public class PipelineCompilerTests
     }
 
     [Fact]
-    public void ServerBlocks_NameOfNoZone_Refused()
+    public void Compile_ServerBlocks_NameOfNoZone_Refused()
     {
         using var harness = new CorefileHarness("example.org:16001 {\n forward . 127.0.0.1:16002\n}");
 
@@ -109,7 +109,7 @@ public class PipelineCompilerTests
     }
 
     [Fact]
-    public void Template_AnswerOwnerIsTheQuestionInItsCase_AuthorityAndAdditionalWritten()
+    public void Compile_Template_AnswerOwnerIsTheQuestionInItsCase_AuthorityAndAdditionalWritten()
     {
         const string Corefile = """
             .:16001 {
@@ -137,7 +137,7 @@ public class PipelineCompilerTests
     [InlineData("fallthrough", "www.example.org", DnsRcode.Refused)]
     [InlineData("fallthrough example.org", "www.example.org", DnsRcode.Refused)]
     [InlineData("fallthrough other.org", "www.example.org", DnsRcode.ServFail)]
-    public void Template_NoRegexMatches_ServfailUnlessFallthroughCoversTheName(string fallthrough, string name, DnsRcode expected)
+    public void Compile_Template_NoRegexMatches_ServfailUnlessFallthroughCoversTheName(string fallthrough, string name, DnsRcode expected)
     {
         // With nothing after the template, a query passed on meets the end of the chain: the mesh step's REFUSED for a
         // name outside the mesh domain.
@@ -157,7 +157,7 @@ public class PipelineCompilerTests
     [InlineData("IN ANY", DnsRecordType.MX, true)]
     [InlineData("IN MX", DnsRecordType.ANY, true)]
     [InlineData("CH A", DnsRecordType.A, false)]
-    public void Template_ClassAndType_AnyMatchesEverything(string classAndType, DnsRecordType type, bool answered)
+    public void Compile_Template_ClassAndType_AnyMatchesEverything(string classAndType, DnsRecordType type, bool answered)
     {
         using var harness = new CorefileHarness($".:16001 {{\n template {classAndType} {{\n  rcode NXDOMAIN\n }}\n forward . 127.0.0.1:16002\n}}");
 
@@ -167,7 +167,7 @@ public class PipelineCompilerTests
     }
 
     [Fact]
-    public void Forward_RealUpstreamWithOptions_OwnForwarderAndExceptedNamesGoOn()
+    public void Compile_Forward_RealUpstreamWithOptions_OwnForwarderAndExceptedNamesGoOn()
     {
         const string Corefile = """
             .:16001 {
@@ -198,7 +198,7 @@ public class PipelineCompilerTests
     }
 
     [Fact]
-    public void Alternate_WrapsARealForward_RouteAsksTheAlternateAfterTheUpstream()
+    public void Compile_Alternate_WrapsARealForward_RouteAsksTheAlternateAfterTheUpstream()
     {
         using var harness = new CorefileHarness(".:16001 {\n forward . 127.0.0.9\n alternate SERVFAIL . /etc/resolv.conf\n}");
 
@@ -209,7 +209,7 @@ public class PipelineCompilerTests
     }
 
     [Fact]
-    public void Alternate_ResolvConfPath_ReadsItsNameservers()
+    public void Compile_Alternate_ResolvConfPath_ReadsItsNameservers()
     {
         using var harness = new CorefileHarness(
             ".:16001 {\n forward . 127.0.0.1:16002\n alternate NXDOMAIN . /run/other-resolv.conf\n}",
@@ -227,7 +227,7 @@ public class PipelineCompilerTests
     [InlineData("rewrite name regex (.*)\\.svc\\.cluster\\.local\\. {1}.mesh. answer auto", "backend.svc.cluster.local", "backend.svc.cluster.local.")]
     [InlineData("rewrite name prefix web backend", "web.mesh", "backend.mesh.")]
     [InlineData("rewrite continue name substring .cluster. .x.\n    rewrite name suffix .svc.x.local. .mesh. answer auto", "backend.svc.cluster.local", "backend.svc.cluster.local.")]
-    public void Rewrite_MeshVipForTheRewrittenName_QuestionRestored_OwnersWithExactOrAnswerAuto(string rule, string asked, string owner)
+    public void Compile_Rewrite_MeshVipForTheRewrittenName_QuestionRestored_OwnersWithExactOrAnswerAuto(string rule, string asked, string owner)
     {
         using var harness = new CorefileHarness($".:16001 {{\n    {rule}\n    forward . 127.0.0.1:16002\n}}");
 
@@ -241,7 +241,7 @@ public class PipelineCompilerTests
     }
 
     [Fact]
-    public void Rewrite_NoRuleMatches_QueryRunsAsItCame()
+    public void Compile_Rewrite_NoRuleMatches_QueryRunsAsItCame()
     {
         using var harness = new CorefileHarness(".:16001 {\n    rewrite name suffix .svc.cluster.local. .mesh.\n    forward . 127.0.0.1:16002\n}");
 
@@ -252,7 +252,7 @@ public class PipelineCompilerTests
     }
 
     [Fact]
-    public void Rewrite_UnknownRewrittenName_PassedOnWithTheClientsQuestion()
+    public void Compile_Rewrite_UnknownRewrittenName_PassedOnWithTheClientsQuestion()
     {
         using var harness = new CorefileHarness(".:16001 {\n    rewrite name suffix .svc.cluster.local. .mesh.\n    forward . 127.0.0.1:16002\n}");
 
