@@ -38,6 +38,12 @@ public sealed class QueryLog : IDisposable
 {
     private const int Capacity = 8192;
 
+    /// <summary>
+    /// How long the writer waits when the ring is empty: a loop only writes a slot (no signal, which would cost a
+    /// system call per query), so the writer polls; 20 ms keeps lines prompt at a negligible cost when idle.
+    /// </summary>
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(20);
+
     private static readonly (ushort Bit, string Name)[] FlagNames =
     [
         (DnsHeaderFlags.QR, "qr"), (DnsHeaderFlags.AA, "aa"), (DnsHeaderFlags.TC, "tc"), (DnsHeaderFlags.RD, "rd"),
@@ -149,7 +155,7 @@ public sealed class QueryLog : IDisposable
             ref var slot = ref _slots[_head & (Capacity - 1)];
             if (Volatile.Read(ref slot.Sequence) != _head + 1)
             {
-                Thread.Sleep(20);
+                Thread.Sleep(IdlePoll);
                 continue;
             }
 
