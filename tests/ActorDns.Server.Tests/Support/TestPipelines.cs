@@ -24,16 +24,22 @@ public static class TestPipelines
         var rcodes = alternateRcodes ?? KumaAlternateRcodes;
         var alternate = rcodes.Count == 0 ? "" : $"\n    alternate {string.Join(',', rcodes.Select(r => r.ToString().ToUpperInvariant()))} . /etc/resolv.conf";
         var corefile = $".:53 {{\n    forward . 127.0.0.1:54{alternate}\n}}\n";
-        var resources = new PipelineResources
-        {
-            CoreDnsPort = 53,
-            EnvoyDnsPort = 54,
-            PrometheusPort = 9153,
-            ZoneForPort = _ => zone,
-            SystemUpstreams = forwarder,
-            NewForwarder = _ => throw new InvalidOperationException("this Corefile names no upstream of its own"),
-            Logs = new PipelineLogs(NullLoggerFactory.Instance),
-        };
+        var resources = Resources(53, zone, forwarder, _ => throw new InvalidOperationException("this Corefile names no upstream of its own"));
         return PipelineCompiler.Compile(CorefileParser.Parse(corefile, "test Corefile", _ => null), resources).Ports[53];
     }
+
+    /// <summary>
+    /// What a test compiles a Corefile against: .CoreDNSPort <paramref name="corePort"/>, .EnvoyDNSPort the next port,
+    /// .PrometheusPort the one after, one mesh for every port, no logging.
+    /// </summary>
+    public static PipelineResources Resources(int corePort, ZoneSlot zone, Forwarder systemUpstreams, Func<ForwarderOptions, Forwarder> newForwarder) => new()
+    {
+        CoreDnsPort = corePort,
+        EnvoyDnsPort = corePort + 1,
+        PrometheusPort = corePort + 2,
+        ZoneForPort = _ => zone,
+        SystemUpstreams = systemUpstreams,
+        NewForwarder = newForwarder,
+        Logs = new PipelineLogs(NullLoggerFactory.Instance),
+    };
 }

@@ -4,6 +4,7 @@ using ActorDns.Server.Forwarding;
 using ActorDns.Server.Pipeline;
 using ActorDns.Server.Pipeline.Corefile;
 using ActorDns.Server.Query;
+using ActorDns.Server.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorDns.Server.Tests.Pipeline.Corefile;
@@ -24,17 +25,7 @@ public sealed class CorefileHarness : IDisposable
     {
         Zone = new ZoneSlot(ZoneTable.Create(new ZoneSettings(), 1, [new ZoneRecord("backend.mesh", [BackendVip])]));
         SystemUpstreams = NewForwarder(new ForwarderOptions { Upstreams = [new IPEndPoint(IPAddress.Loopback, 9)] });
-        var resources = new PipelineResources
-        {
-            CoreDnsPort = 16001,
-            EnvoyDnsPort = 16002,
-            PrometheusPort = 16003,
-            ZoneForPort = _ => Zone,
-            SystemUpstreams = SystemUpstreams,
-            NewForwarder = NewForwarder,
-            Logs = new PipelineLogs(NullLoggerFactory.Instance),
-            ReadFile = readFile ?? File.ReadAllText,
-        };
+        var resources = TestPipelines.Resources(16001, Zone, SystemUpstreams, NewForwarder) with { ReadFile = readFile ?? File.ReadAllText };
         try
         {
             Compiled = PipelineCompiler.Compile(CorefileParser.Parse(corefile, "Corefile", _ => null), resources);
