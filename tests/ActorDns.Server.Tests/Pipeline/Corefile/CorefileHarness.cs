@@ -5,7 +5,6 @@ using ActorDns.Server.Pipeline;
 using ActorDns.Server.Pipeline.Corefile;
 using ActorDns.Server.Query;
 using ActorDns.Server.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorDns.Server.Tests.Pipeline.Corefile;
 
