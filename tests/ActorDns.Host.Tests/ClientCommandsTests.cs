@@ -28,6 +28,7 @@ public sealed class ClientCommandsTests(ClientCommandsTests.Fixture fixture) : I
           - port: 8080
             tags:
               kuma.io/service: web
+              version: "1"
         ---
         type: ExternalService
         mesh: cli
@@ -60,6 +61,19 @@ public sealed class ClientCommandsTests(ClientCommandsTests.Fixture fixture) : I
           endpoints:
           - address: example.com
             port: 443
+        ---
+        type: VirtualOutbound
+        mesh: cli
+        name: web-instances
+        selectors:
+        - match:
+            kuma.io/service: "*"
+        conf:
+          host: "{{.svc}}.cli.virtual"
+          port: "80"
+          parameters:
+          - name: svc
+            tagKey: kuma.io/service
         """;
 
     public sealed class Fixture : IAsyncLifetime
@@ -98,7 +112,7 @@ public sealed class ClientCommandsTests(ClientCommandsTests.Fixture fixture) : I
     [Fact]
     public void ApplyFromStandardInput_CreatesEveryDocument()
     {
-        Assert.Equal("created Mesh cli\ncreated Dataplane web-1\ncreated ExternalService httpbin\ncreated MeshService redis\ncreated MeshExternalService example\n", fixture.ApplyOutput);
+        Assert.Equal("created Mesh cli\ncreated Dataplane web-1\ncreated ExternalService httpbin\ncreated MeshService redis\ncreated MeshExternalService example\ncreated VirtualOutbound web-instances\n", fixture.ApplyOutput);
     }
 
     [Fact]
@@ -107,7 +121,7 @@ public sealed class ClientCommandsTests(ClientCommandsTests.Fixture fixture) : I
         await using var apply = ActorDnsProcess.StartWithInput(Resources, "apply", "-f", "-", "--api-address", fixture.Api.ToString());
 
         Assert.Equal(0, await apply.WaitForExitAsync(ExitTimeout));
-        Assert.Equal("updated Mesh cli\nupdated Dataplane web-1\nupdated ExternalService httpbin\nupdated MeshService redis\nupdated MeshExternalService example\n", apply.StandardOutput);
+        Assert.Equal("updated Mesh cli\nupdated Dataplane web-1\nupdated ExternalService httpbin\nupdated MeshService redis\nupdated MeshExternalService example\nupdated VirtualOutbound web-instances\n", apply.StandardOutput);
     }
 
     [Theory]
@@ -115,6 +129,8 @@ public sealed class ClientCommandsTests(ClientCommandsTests.Fixture fixture) : I
     [InlineData("external-services", "meshes/cli/external-services")]
     [InlineData("meshservices", "meshes/cli/meshservices")]
     [InlineData("meshexternalservices", "meshes/cli/meshexternalservices")]
+    [InlineData("virtual-outbounds", "meshes/cli/virtual-outbounds")]
+    [InlineData("hostnamegenerators", "hostnamegenerators")]
     [InlineData("vips", "meshes/cli/vips")]
     [InlineData("dns-records", "meshes/cli/dns-records")]
     [InlineData("meshes", "meshes")]
@@ -184,6 +200,26 @@ public sealed class ClientCommandsTests(ClientCommandsTests.Fixture fixture) : I
         Assert.Equal(before["spec"]!.ToJsonString(), after["spec"]!.ToJsonString());
     }
 
+    [Theory]
+    [InlineData("dataplane", "web-1", "meshes/cli/dataplanes/web-1", "Dataplane")]
+    [InlineData("external-service", "httpbin", "meshes/cli/external-services/httpbin", "ExternalService")]
+    [InlineData("virtual-outbound", "web-instances", "meshes/cli/virtual-outbounds/web-instances", "VirtualOutbound")]
+    [InlineData("meshexternalservice", "example", "meshes/cli/meshexternalservices/example", "MeshExternalService")]
+    [InlineData("hostnamegenerator", "local-mesh-external-service", "hostnamegenerators/local-mesh-external-service", "HostnameGenerator")]
+    public async Task GetOneAsYaml_EveryKind_AppliesBackUnchanged(string kind, string name, string route, string type)
+    {
+        using var api = new ApiTestClient(fixture.Api);
+        var before = await api.GetJsonAsync(route);
+
+        var yaml = await fixture.RunAsync("get", kind, name, "--mesh", "cli", "-o", "yaml");
+        await using var apply = ActorDnsProcess.StartWithInput(yaml.Out, "apply", "-f", "-", "--api-address", fixture.Api.ToString());
+
+        Assert.Equal((0, ""), (yaml.Exit, yaml.Err));
+        Assert.Equal((0, $"updated {type} {name}\n", ""), (await apply.WaitForExitAsync(ExitTimeout), apply.StandardOutput, apply.StandardError));
+        var after = await api.GetJsonAsync(route);
+        Assert.True(JsonNode.DeepEquals(WithoutModificationTime(before), WithoutModificationTime(after)), $"{before}\n{after}");
+    }
+
     [Fact]
     public async Task HostnameGenerator_AppliedShownAndDeleted_ThroughTheGlobalRoutes()
     {
@@ -221,6 +257,13 @@ public sealed class ClientCommandsTests(ClientCommandsTests.Fixture fixture) : I
 
         Assert.Equal(1, await apply.WaitForExitAsync(ExitTimeout));
         Assert.Equal("actordns apply: Dataplane bad-1: 400: Resource is not valid: networking.inbound[0].port: port must be in the range [1, 65535]\n", apply.StandardError);
+    }
+
+    private static JsonNode WithoutModificationTime(JsonNode node)
+    {
+        var copy = node.DeepClone().AsObject();
+        copy.Remove("modificationTime");
+        return copy;
     }
 
     /// <summary>YAML has no number type of its own: compare as JSON text with every scalar a string.</summary>
