@@ -45,13 +45,31 @@ public sealed class MeshServiceProcessTests
             port: 80
         """;
 
+    private const string WebHost = """
+        type: VirtualOutbound
+        mesh: default
+        name: web-host
+        selectors:
+        - match:
+            kuma.io/service: web
+        conf:
+          host: "{{.svc}}.virtual"
+          port: "80"
+          parameters:
+          - name: svc
+            tagKey: kuma.io/service
+        """;
+
     [Fact]
     public async Task KumaFiles_Applied_AnswerTheirGeneratedNames_AndKeepTheirVipsAcrossRestarts()
     {
         var dataDir = Directory.CreateTempSubdirectory("actordns-meshservice-").FullName;
         var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
         var dns = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
-        string[] args = ["--dns-address", $"{dns}=default", "--api-address", api.ToString(), "--upstream", "127.0.0.1:9", "--data-dir", dataDir];
+        // A /30 MeshService pool has two addresses, so a third MeshService shows whether a freed VIP still waits.
+        string[] args = ["--dns-address", $"{dns}=default", "--api-address", api.ToString(), "--upstream", "127.0.0.1:9", "--data-dir", dataDir,
+            "--dns-cidr-v6", "fd00:a::/64", "--ipam-mesh-service-cidr", "241.0.0.0/30", "--vip-reuse-delay", "1h"];
+        List<(string Key, string? Vip, string? VipV6)> vips;
         try
         {
             var process = ActorDnsProcess.Start(args);
@@ -61,15 +79,19 @@ public sealed class MeshServiceProcessTests
                 using var client = new ApiTestClient(api);
                 Assert.Equal(HttpStatusCode.Created, (await client.PutForBodyAsync("meshes/default/meshservices/redis", Redis, "application/yaml")).Status);
                 Assert.Equal(HttpStatusCode.Created, (await client.PutForBodyAsync("meshes/default/meshexternalservices/httpbin", Httpbin, "application/yaml")).Status);
+                Assert.Equal(HttpStatusCode.Created, await client.PutAsync("meshes/default/dataplanes/web-1", ApiTestClient.Dataplane("default", "web-1", "web")));
+                Assert.Equal(HttpStatusCode.Created, (await client.PutForBodyAsync("meshes/default/virtual-outbounds/web-host", WebHost, "application/yaml")).Status);
 
                 Assert.Equal("241.0.0.1", await Dig.ShortUntilAsync(dns, "redis.svc.mesh.local", a => a.Length > 0));
                 Assert.Equal("242.0.0.1", await Dig.ShortUntilAsync(dns, "httpbin.extsvc.mesh.local", a => a.Length > 0));
+                Assert.Equal("fd00:a::1", await Dig.ShortAsync(dns, "redis.svc.mesh.local", "AAAA"));
+                Assert.Matches(@"^240\.0\.0\.\d+$", await Dig.ShortUntilAsync(dns, "web.virtual", a => a.Length > 0));
 
                 // The named port's service name (SPEC §4.1): SRV, with the hostname's addresses as additional records.
                 Assert.Equal("0 100 6379 redis.svc.mesh.local.", await Dig.ShortAsync(dns, "_main._tcp.redis.svc.mesh.local", "SRV"));
                 var additional = await Dig.RunAsync(dns, "_main._tcp.redis.svc.mesh.local", "SRV", "+noall", "+additional");
                 Assert.Matches(@"(?m)^redis\.svc\.mesh\.local\.\s+60\s+IN\s+A\s+241\.0\.0\.1$", additional);
-                Assert.Matches(@"(?m)^redis\.svc\.mesh\.local\.\s+60\s+IN\s+AAAA\s+::ffff:241\.0\.0\.1$", additional);
+                Assert.Matches(@"(?m)^redis\.svc\.mesh\.local\.\s+60\s+IN\s+AAAA\s+fd00:a::1$", additional);
                 var records = (await client.GetJsonAsync("meshes/default/dns-records"))["records"]!.AsArray();
                 var service = records.Single(r => r!["name"]!.GetValue<string>() == "_main._tcp.redis.svc.mesh.local")!;
                 Assert.Equal((6379, "redis.svc.mesh.local"), (service["srv"]!["port"]!.GetValue<int>(), service["srv"]!["target"]!.GetValue<string>()));
@@ -83,6 +105,9 @@ public sealed class MeshServiceProcessTests
                 Assert.Equal("db", redis["labels"]!["team"]!.GetValue<string>());
                 var httpbin = await client.GetJsonAsync("meshes/default/meshexternalservices/httpbin");
                 Assert.Equal("242.0.0.1", httpbin["status"]!["vip"]!["ip"]!.GetValue<string>());
+                Assert.Equal("httpbin.extsvc.mesh.local", httpbin["status"]!["addresses"]![0]!["hostname"]!.GetValue<string>());
+                Assert.Equal("local-mesh-external-service", httpbin["status"]!["hostnameGenerators"]![0]!["hostnameGeneratorRef"]!["coreName"]!.GetValue<string>());
+                Assert.Equal("redis", redis["labels"]!["kuma.io/display-name"]!.GetValue<string>());
                 var listed = await client.GetJsonAsync("meshes/default/meshservices");
                 Assert.Equal(["redis"], listed["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()));
 
@@ -91,12 +116,24 @@ public sealed class MeshServiceProcessTests
                 Assert.Equal("", await Dig.ShortUntilAsync(dns, "redis.svc.mesh.local", a => a.Length == 0));
                 Assert.Equal(HttpStatusCode.Created, (await client.PutForBodyAsync("meshes/default/meshservices/redis", Redis, "application/yaml")).Status);
                 Assert.Equal("241.0.0.2", await Dig.ShortUntilAsync(dns, "redis.svc.mesh.local", a => a == "241.0.0.2"));
+                vips = await VipsAsync(client);
                 Assert.Equal(0, await process.StopGracefullyAsync(TimeSpan.FromSeconds(20)));
             }
 
-            var vips = await RestartAndReadVipsAsync(args, api, kill: true);
-            Assert.Equal([("meshexternalservice:httpbin", "242.0.0.1"), ("meshservice:redis", "241.0.0.2")], vips);
+            // Every pool: service and its IPv6 pool, the VirtualOutbound's fqdn entry, MeshService, MeshExternalService.
+            Assert.Equal(["fqdn:web.virtual", "meshexternalservice:httpbin", "meshservice:redis", "service:web"], vips.Select(v => v.Key));
+            Assert.All(vips, v => Assert.True(v.Vip is not null && v.VipV6 is not null, $"{v.Key} has both VIPs"));
+            Assert.Equal(vips, await RestartAndReadVipsAsync(args, api, kill: true));
             Assert.Equal(vips, await RestartAndReadVipsAsync(args, api, kill: false));
+
+            // 241.0.0.1, freed before both restarts, still waits its quarantine, and 241.0.0.2 is redis's: no address.
+            await using var again = ActorDnsProcess.Start(args);
+            await again.WaitReadyAsync(api);
+            using var api2 = new ApiTestClient(api);
+            Assert.Equal(HttpStatusCode.Created, (await api2.PutForBodyAsync("meshes/default/meshservices/cache", Redis.Replace("name: redis", "name: cache", StringComparison.Ordinal), "application/yaml")).Status);
+            var cache = (await api2.GetJsonAsync("meshes/default/vips"))["entries"]!.AsArray().Single(e => e!["key"]!.GetValue<string>() == "meshservice:cache")!;
+            Assert.Null(cache["vip"]);
+            Assert.Equal("no free address in 241.0.0.0/30", cache["reason"]!.GetValue<string>());
         }
         finally
         {
@@ -180,13 +217,13 @@ public sealed class MeshServiceProcessTests
         }
     }
 
-    /// <summary>Starts the process again on the same journal, reads the named pools' VIPs, then stops it gracefully or with kill -9.</summary>
-    private static async Task<List<(string Key, string? Vip)>> RestartAndReadVipsAsync(string[] args, IPEndPoint api, bool kill)
+    /// <summary>Starts the process again on the same journal, reads every entry's VIPs, then stops it gracefully or with kill -9.</summary>
+    private static async Task<List<(string Key, string? Vip, string? VipV6)>> RestartAndReadVipsAsync(string[] args, IPEndPoint api, bool kill)
     {
         await using var process = ActorDnsProcess.Start(args);
         await process.WaitReadyAsync(api);
         using var client = new ApiTestClient(api);
-        var vips = (await client.VipsAsync("default")).Where(v => v.Key.StartsWith("mesh", StringComparison.Ordinal)).OrderBy(v => v.Key, StringComparer.Ordinal).ToList();
+        var vips = await VipsAsync(client);
         if (kill)
         {
             await process.KillAsync();
@@ -198,4 +235,10 @@ public sealed class MeshServiceProcessTests
 
         return vips;
     }
+
+    private static async Task<List<(string Key, string? Vip, string? VipV6)>> VipsAsync(ApiTestClient client) =>
+        (await client.GetJsonAsync("meshes/default/vips"))["entries"]!.AsArray()
+            .Select(e => (e!["key"]!.GetValue<string>(), e["vip"]?.GetValue<string>(), e["vipV6"]?.GetValue<string>()))
+            .OrderBy(e => e.Item1, StringComparer.Ordinal)
+            .ToList();
 }
