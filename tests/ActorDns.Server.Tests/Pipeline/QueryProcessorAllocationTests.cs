@@ -31,6 +31,7 @@ public sealed class QueryProcessorAllocationTests : IDisposable
             ("apex SOA", new QueryBuilder { Name = "mesh", Type = (ushort)DnsRecordType.SOA }.Build()),
             ("FORMERR", new QueryBuilder { QdCount = 2 }.Build()),
             ("truncated", new QueryBuilder { Name = "many.mesh" }.Build()),
+            ("SRV of a service name, with additional records", new QueryBuilder { Name = "_main._tcp.redis.mesh", Type = (ushort)DnsRecordType.SRV }.Build()),
         };
         var data = new TheoryData<string, byte[], bool>();
         foreach (var (id, query) in cases)
@@ -48,6 +49,8 @@ public sealed class QueryProcessorAllocationTests : IDisposable
     {
         var records = Enumerable.Range(0, 1000).Select(i => new ZoneRecord($"svc-{i}.mesh", [new IPAddress([240, 0, 0, (byte)i])]))
             .Append(new ZoneRecord("backend.mesh", [IPAddress.Parse("240.0.0.1")]))
+            .Append(new ZoneRecord("redis.mesh", [IPAddress.Parse("241.0.0.1")]))
+            .Append(new ZoneRecord("_main._tcp.redis.mesh", [IPAddress.Parse("241.0.0.1")]) { SrvPort = 6379 })
             .Append(new ZoneRecord("many.mesh", Enumerable.Range(1, 40).Select(i => new IPAddress([240, 1, 0, (byte)i])).ToList()));
         var zone = new ZoneSlot(ZoneTable.Create(new ZoneSettings(), 1, records));
         var processor = new QueryProcessor(TestPipelines.KumaDefault(zone, _forwarder, kumaDefault ? null : []));
