@@ -112,6 +112,7 @@ public sealed class MeshServiceStateTests
         Assert.Contains(state.Allocator.Book(VipPools.MeshService).Quarantined.Keys, a => a == IpPool.ToInteger(System.Net.IPAddress.Parse("241.0.0.1")));
     }
 
+    // Kuma scenario 80.
     [Fact]
     public void Upsert_NoGeneratorSelectsIt_NoNameAndAnEmptyStatus()
     {
@@ -140,6 +141,22 @@ public sealed class MeshServiceStateTests
         Assert.Empty(other["addresses"]!.AsArray());
         Assert.Equal(("False", "Collision"), Condition(other));
         Assert.Equal("Hostname collision with MeshService: other", other["hostnameGenerators"]![0]!["conditions"]![0]!["message"]!.GetValue<string>());
+    }
+
+    // Kuma scenario 81: the result does not depend on the order of writes; the earlier creation time wins.
+    [Theory]
+    [InlineData("backend", "other")]
+    [InlineData("other", "backend")]
+    public void Status_SameHostname_OlderWins_WhicheverWasWrittenLast(string older, string newer)
+    {
+        HostnameGenerator[] generators = [new("static", "MeshService", new Dictionary<string, string>(), "static.mesh", false, T0)];
+        var state = Upsert(Empty(generators), MeshService(older), T0);
+        state = Upsert(state, MeshService(newer), T0.AddSeconds(1));
+        state = Upsert(state, MeshService(older, """{"team":"a"}"""), T0.AddSeconds(2));
+
+        Assert.Equal(("True", "Generated"), Condition(Status(state, older)));
+        Assert.Equal(("False", "Collision"), Condition(Status(state, newer)));
+        Assert.Equal([new ZoneName("static.mesh", 0), new ZoneName("_main._tcp.static.mesh", 0, 6379)], state.NamesOf(K($"meshservice:{older}")));
     }
 
     [Fact]
