@@ -137,6 +137,7 @@ public class ForwarderFailoverTests
         Assert.Equal(1, first.QueryCount);
         Assert.Equal(0, second.QueryCount);
         Assert.Equal(0, third.QueryCount);
+        Assert.Null(await MetricsText.ReadAsync(server.Registry, "actordns_forward_failures_total", MetricsText.Upstream(second.Endpoint)));
     }
 
     [Fact]

@@ -24,13 +24,16 @@ internal sealed class ForwarderHarness : IDisposable
 
     public Forwarder Forwarder { get; }
 
-    public async Task<byte[]> ForwardAsync(byte[] query, bool overTcp = false)
+    public async Task<byte[]> ForwardAsync(byte[] query, bool overTcp = false) => (await ForwardWithResultAsync(query, overTcp)).Reply;
+
+    /// <summary>The client's reply and whether an upstream answered (<see cref="ForwardResult.Answered"/>).</summary>
+    public async Task<(byte[] Reply, bool Answered)> ForwardWithResultAsync(byte[] query, bool overTcp = false)
     {
         Assert.Equal(QueryParseStatus.Ok, DnsQueryParser.Parse(query, out var parsed));
         Assert.True(Forwarder.TryEnter());
         var response = new byte[ushort.MaxValue];
         var result = await Forwarder.ForwardAsync(query, parsed, response, overTcp);
-        return response[..result.Length];
+        return (response[..result.Length], result.Answered);
     }
 
     public void Dispose() => Forwarder.Dispose();

@@ -73,6 +73,22 @@ public class ResolvConfTests
     }
 
     [Fact]
+    public void Load_ExistingFile_ItsNameservers()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "nameserver 127.0.0.53\nnameserver ::1\n");
+
+            Assert.Equal([System.Net.IPEndPoint.Parse("127.0.0.53:53"), System.Net.IPEndPoint.Parse("[::1]:53")], ResolvConf.Load(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Load_MissingFile_NoUpstream()
     {
         Assert.Empty(ResolvConf.Load(Path.Combine(Path.GetTempPath(), $"actordns-missing-{Guid.NewGuid():N}", "resolv.conf")));

@@ -65,4 +65,20 @@ public class UpstreamMessagesTests
             Assert.Empty(query.Additionals);
         }
     }
+
+    [Fact]
+    public void WriteClientReply_ReplyWithNoRoomForOurOpt_QuestionOnlyWithTc()
+    {
+        var query = TestQuery.Build("big.example.com", id: 0x4242, optPayload: 1232);
+        Assert.Equal(QueryParseStatus.Ok, DnsQueryParser.Parse(query, out var client));
+        var reply = new byte[ushort.MaxValue - 5];
+        var response = new byte[ushort.MaxValue];
+
+        var length = UpstreamMessages.WriteClientReply(reply, query, client, response, overUdp: false);
+
+        var message = TestQuery.Parse(response[..length]);
+        Assert.Equal((0x4242, DnsRcode.NoError, 0), (message.Id, message.Rcode, message.Answers.Count));
+        Assert.True(message.Has(DnsHeaderFlags.TC) && message.Has(DnsHeaderFlags.RA) && message.Has(DnsHeaderFlags.RD));
+        Assert.Equal("big.example.com.", Assert.Single(message.Questions).Name);
+    }
 }
