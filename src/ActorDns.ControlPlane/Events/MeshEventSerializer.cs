@@ -28,6 +28,7 @@ public sealed class MeshEventSerializer(ExtendedActorSystem system) : Serializer
         ["hostname-generator-upserted.v1"] = typeof(HostnameGeneratorUpserted),
         ["hostname-generator-deleted.v1"] = typeof(HostnameGeneratorDeleted),
         ["hostname-generators-set.v1"] = typeof(HostnameGeneratorsSet),
+        ["token-revoked.v1"] = typeof(TokenRevoked),
         ["mesh-snapshot.v1"] = typeof(MeshSnapshotV1),
         ["mesh-snapshot.v2"] = typeof(MeshSnapshot),
     };

@@ -13,9 +13,10 @@ namespace ActorDns.ControlPlane.Meshes;
 /// so each recovers, reconciles and can serve its resolvers without waiting for a request. It publishes the list
 /// after recovery and after every change, so each node's <see cref="KnownMeshes"/> answers "does this mesh exist"
 /// without a round trip here. It creates the default generators that are absent, and sends the generators to every
-/// mesh at start and after each change, versioned by its own sequence number.
+/// mesh at start and after each change, versioned by its own sequence number. It also keeps the revoked API token
+/// ids (SPEC §8) and publishes them to every node after each revocation and every few seconds.
 /// </summary>
-internal sealed class MeshDirectory : ReceivePersistentActor
+internal sealed class MeshDirectory : ReceivePersistentActor, IWithTimers
 {
     private static readonly TimeSpan ClearTimeout = TimeSpan.FromSeconds(20);
 
@@ -25,6 +26,7 @@ internal sealed class MeshDirectory : ReceivePersistentActor
     private readonly TimeProvider _clock;
     private ImmutableSortedSet<string> _meshes = ImmutableSortedSet.Create(StringComparer.Ordinal, DefaultMesh);
     private ImmutableSortedDictionary<string, string> _generators = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+    private ImmutableSortedSet<string> _revoked = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
 
     public MeshDirectory(IActorRef meshRegion, IActorRef mediator, IReadOnlyList<string> defaultGenerators, TimeProvider clock)
     {
@@ -36,8 +38,11 @@ internal sealed class MeshDirectory : ReceivePersistentActor
         Recover<MeshDeleted>(e => _meshes = _meshes.Remove(e.Name));
         Recover<HostnameGeneratorUpserted>(e => _generators = _generators.SetItem(e.Name, e.Json));
         Recover<HostnameGeneratorDeleted>(e => _generators = _generators.Remove(e.Name));
+        Recover<TokenRevoked>(e => _revoked = _revoked.Add(e.Jti));
         Recover<RecoveryCompleted>(_ =>
         {
+            AnnounceRevocations();
+            Timers.StartPeriodicTimer(nameof(AnnounceRevocations), AnnounceRevocationsTick.Instance, RevocationsRepeat);
             foreach (var mesh in _meshes)
             {
                 _meshRegion.Tell(new MeshProtocol.Wake(mesh));
@@ -96,6 +101,25 @@ internal sealed class MeshDirectory : ReceivePersistentActor
             });
         });
 
+        Command<ListRevocations>(_ => Sender.Tell(Revocations()));
+        Command<AnnounceRevocationsTick>(_ => AnnounceRevocations());
+        Command<RevokeToken>(c =>
+        {
+            if (_revoked.Contains(c.Jti))
+            {
+                Sender.Tell(new TokenRevocationStored(false));
+                return;
+            }
+
+            var sender = Sender;
+            Persist(new TokenRevoked(c.Jti), e =>
+            {
+                _revoked = _revoked.Add(e.Jti);
+                AnnounceRevocations();
+                sender.Tell(new TokenRevocationStored(true));
+            });
+        });
+
         Command<ListMeshes>(_ => Sender.Tell(List()));
         Command<CreateMesh>(c =>
         {
@@ -139,6 +163,8 @@ internal sealed class MeshDirectory : ReceivePersistentActor
 
     public override string PersistenceId => PersistenceIds.Directory;
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public static Props Props(IActorRef meshRegion, IActorRef mediator, IReadOnlyList<string> defaultGenerators, TimeProvider clock) =>
         Akka.Actor.Props.Create(() => new MeshDirectory(meshRegion, mediator, defaultGenerators, clock));
 
@@ -155,6 +181,15 @@ internal sealed class MeshDirectory : ReceivePersistentActor
     private MeshList List() => new([.. _meshes], LastSequenceNr);
 
     private void Announce() => _mediator.Tell(new Publish(ListTopic, List()));
+
+    private RevocationList Revocations() => new([.. _revoked], LastSequenceNr);
+
+    private void AnnounceRevocations() => _mediator.Tell(new Publish(RevocationsTopic, Revocations()));
+
+    private sealed record AnnounceRevocationsTick
+    {
+        public static readonly AnnounceRevocationsTick Instance = new();
+    }
 
     private sealed record Cleared(string Name, IActorRef ReplyTo);
 

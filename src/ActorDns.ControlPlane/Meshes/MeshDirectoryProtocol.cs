@@ -43,6 +43,27 @@ public static class MeshDirectoryProtocol
     /// <summary>Every HostnameGenerator, as stored, by name.</summary>
     public sealed record HostnameGeneratorList(IReadOnlyList<string> Documents);
 
+    /// <summary>Revoke an API user token by its <c>jti</c>, for good. Replies <see cref="TokenRevocationStored"/> once persisted.</summary>
+    public sealed record RevokeToken(string Jti);
+
+    public sealed record TokenRevocationStored(bool Created);
+
+    public sealed record ListRevocations
+    {
+        public static readonly ListRevocations Instance = new();
+    }
+
+    /// <summary>Every revoked token id, as of the directory's <paramref name="Version"/> (its journal sequence number).</summary>
+    public sealed record RevocationList(IReadOnlyList<string> Jtis, long Version);
+
+    /// <summary>
+    /// The topic the directory publishes its <see cref="RevocationList"/> on after every revocation and every
+    /// <see cref="RevocationsRepeat"/>, so a node that missed one message (pub-sub delivers at most once) catches up.
+    /// </summary>
+    public const string RevocationsTopic = "token-revocations";
+
+    public static readonly TimeSpan RevocationsRepeat = TimeSpan.FromSeconds(5);
+
     /// <summary>The topic the directory publishes its <see cref="MeshList"/> on after every change (see <see cref="KnownMeshes"/>).</summary>
     public const string ListTopic = "mesh-directory";
 

@@ -52,6 +52,10 @@ public sealed class MeshProtocolSerializer(ExtendedActorSystem system) : Seriali
         ["hostname-generator-removed"] = typeof(HostnameGeneratorRemoved),
         ["list-hostname-generators"] = typeof(ListHostnameGenerators),
         ["hostname-generator-list"] = typeof(HostnameGeneratorList),
+        ["revoke-token"] = typeof(RevokeToken),
+        ["token-revocation-stored"] = typeof(TokenRevocationStored),
+        ["list-revocations"] = typeof(ListRevocations),
+        ["revocation-list"] = typeof(RevocationList),
         ["get-corefile-template"] = typeof(CorefileTemplateProtocol.GetCorefileTemplate),
         ["corefile-template"] = typeof(CorefileTemplateProtocol.TemplateOffer),
     };

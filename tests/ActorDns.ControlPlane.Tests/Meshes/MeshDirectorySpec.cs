@@ -13,7 +13,7 @@ namespace ActorDns.ControlPlane.Tests.Meshes;
 /// <summary>
 /// The mesh directory announces its list, with a version that only grows, after recovery and after every change; it
 /// keeps the HostnameGenerators, creates the default ones that are absent at start, and sends every mesh the
-/// generators, versioned, at start and after each change.
+/// generators, versioned, at start and after each change. It keeps the revoked API token ids for good.
 /// </summary>
 public sealed class MeshDirectorySpec : Akka.TestKit.Xunit2.TestKit
 {
@@ -200,5 +200,28 @@ public sealed class MeshDirectorySpec : Akka.TestKit.Xunit2.TestKit
         Assert.True(ExpectMsg<HostnameGeneratorRemoved>().Existed);
         directory.Tell(new DeleteHostnameGenerator("static"));
         Assert.False(ExpectMsg<HostnameGeneratorRemoved>().Existed);
+    }
+
+    [Fact]
+    public void RevokeToken_PersistedAnnouncedAndRecovered_OnceOnly()
+    {
+        var directory = Sys.ActorOf(Directory(_region));
+        var atStart = (RevocationList)_mediator.FishForMessage<Publish>(p => p.Topic == RevocationsTopic).Message;
+
+        directory.Tell(new RevokeToken("jti-1"));
+        Assert.True(ExpectMsg<TokenRevocationStored>().Created);
+        var announced = (RevocationList)_mediator.FishForMessage<Publish>(p => p.Topic == RevocationsTopic).Message;
+        directory.Tell(new RevokeToken("jti-1"));
+        Assert.False(ExpectMsg<TokenRevocationStored>().Created);
+
+        Assert.Empty(atStart.Jtis);
+        Assert.Equal(["jti-1"], announced.Jtis);
+        Assert.True(announced.Version > atStart.Version);
+        Watch(directory);
+        directory.Tell(PoisonPill.Instance);
+        ExpectTerminated(directory);
+        var restarted = Sys.ActorOf(Directory(CreateTestProbe()));
+        restarted.Tell(ListRevocations.Instance);
+        Assert.Equal(["jti-1"], ExpectMsg<RevocationList>().Jtis);
     }
 }

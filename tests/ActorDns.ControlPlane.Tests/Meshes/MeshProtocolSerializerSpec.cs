@@ -78,6 +78,10 @@ public sealed class MeshProtocolSerializerSpec : Akka.TestKit.Xunit2.TestKit
         { "hostname-generator-removed", new HostnameGeneratorRemoved(false), """{"existed":false}""" },
         { "list-hostname-generators", ListHostnameGenerators.Instance, "{}" },
         { "hostname-generator-list", new HostnameGeneratorList(["{}"]), """{"documents":["{}"]}""" },
+        { "revoke-token", new RevokeToken("j-1"), """{"jti":"j-1"}""" },
+        { "token-revocation-stored", new TokenRevocationStored(true), """{"created":true}""" },
+        { "list-revocations", ListRevocations.Instance, "{}" },
+        { "revocation-list", new RevocationList(["j-1", "j-2"], 9), """{"jtis":["j-1","j-2"],"version":9}""" },
         { "get-corefile-template", new CorefileTemplateProtocol.GetCorefileTemplate(), "{}" },
         { "corefile-template", new CorefileTemplateProtocol.TemplateOffer("/etc/kuma/Corefile", ".:53 {\n}\n"), """{"source":"/etc/kuma/Corefile","text":".:53 {\n}\n"}""" },
     };

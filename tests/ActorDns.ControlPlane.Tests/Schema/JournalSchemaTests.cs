@@ -94,7 +94,7 @@ public sealed class JournalSchemaTests(JournalSchemaTests.Serializer serializer)
     }
 
     [Fact]
-    public void DirectoryJournalSample_ReadsAsTheMeshesCreatedAndDeleted()
+    public void DirectoryJournalSample_ReadsAsTheMeshesGeneratorsAndRevocationsItRecorded()
     {
         var journal = Journal("mesh-directory");
 
@@ -103,6 +103,7 @@ public sealed class JournalSchemaTests(JournalSchemaTests.Serializer serializer)
         Assert.Equal("static", upserted.Name);
         Assert.Equal("{{ .Name }}.static.mesh", HostnameGeneratorDocument.FromStored(upserted.Json)!.Template);
         Assert.Equal(new HostnameGeneratorDeleted("static"), journal[3]);
+        Assert.Equal(new TokenRevoked("2b0d7c3e-5a41-4f7e-9a53-0c1f6f0e8d11"), journal[4]);
     }
 
     /// <summary>
