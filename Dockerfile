@@ -18,13 +18,15 @@ RUN dotnet publish src/ActorDns.Host/ActorDns.Host.csproj -c Release -o /app/act
  && dotnet publish perf/ActorDns.LoadTest/ActorDns.LoadTest.csproj -c Release -o /app/loadtest
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
-# curl for the compose health checks on /health/ready; the runtime image has no HTTP client.
+# curl for the compose health checks on /health/ready (the runtime image has no HTTP client); openssl for
+# compose's keygen service, which makes the control plane's API token signing key.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends curl \
+ && apt-get install -y --no-install-recommends curl openssl \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app /app
 # --data-dir (the resolver's table cache) lives here; the processes run as the image's unprivileged user.
-RUN mkdir -p /var/lib/actordns && chown "$APP_UID" /var/lib/actordns
+# /var/lib/actordns-keys holds the signing key (a named volume takes this directory's owner).
+RUN mkdir -p /var/lib/actordns /var/lib/actordns-keys && chown "$APP_UID" /var/lib/actordns /var/lib/actordns-keys
 USER $APP_UID
 WORKDIR /var/lib/actordns
 EXPOSE 4053 5681 9153 15053/udp 15053/tcp

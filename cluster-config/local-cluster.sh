@@ -70,11 +70,18 @@ journal="postgres:Host=127.0.0.1;Port=5432;Database=actordns_cluster;Username=ac
 if [ -n "${JOURNAL:-}" ]; then journal=$JOURNAL; else start_postgres; fi
 seeds=(--seed-node akka.tcp://actordns@127.0.0.11:4053 --seed-node akka.tcp://actordns@127.0.0.12:4053)
 
+# One API token signing key for the three control-plane nodes (SPEC §8), so a token from any of them is good on all.
+signing_key="$work/api-token-signing-key.pem"
+if [ ! -f "$signing_key" ]; then
+  command -v openssl >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null; }
+  (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$signing_key" 2>/dev/null)
+fi
+
 trap 'stop; exit 0' INT TERM
 for i in 1 2 3; do
   ip=127.0.0.1$i
   "${actordns[@]}" control-plane --config "$here/control-plane.yaml" --remoting "$ip:4053" "${seeds[@]}" \
-    --api-address "$ip:5681" --journal "$journal" --data-dir "$work/cp$i" > "$work/cp$i.log" 2>&1 &
+    --api-address "$ip:5681" --journal "$journal" --data-dir "$work/cp$i" --api-token-signing-key "$signing_key" > "$work/cp$i.log" 2>&1 &
   echo $! >> "$pids"
 done
 for i in 1 2; do
@@ -108,7 +115,8 @@ ActorDns cluster is up (logs and PIDs in $work):
   resolvers DNS       127.0.0.21:15053  127.0.0.22:15053   (metrics on :9153)
   journal             ${journal%%Password=*}…
 $([ "$with_prometheus" -eq 0 ] || echo "  Prometheus          http://$prometheus_address")
-Try: ${actordns[*]} apply -f FILE --api-address 127.0.0.12:5681
+  admin token         $work/cp1/admin-token  (good on every control-plane node)
+Try: ACTORDNS_TOKEN=\$(cat $work/cp1/admin-token) ${actordns[*]} apply -f FILE --api-address 127.0.0.12:5681
      dig @127.0.0.21 -p 15053 backend.mesh
 Ctrl-C stops everything.
 TXT

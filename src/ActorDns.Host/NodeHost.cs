@@ -2,19 +2,24 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
 using ActorDns.ControlPlane.Meshes;
+using ActorDns.ControlPlane.Tokens;
 using ActorDns.Host.Api;
+using ActorDns.Host.Api.Auth;
 using ActorDns.Host.Configuration;
 using ActorDns.Host.ControlPlane;
 using ActorDns.Host.Dns;
 using ActorDns.Server.Forwarding;
 using ActorDns.Server.Metrics;
 using ActorDns.Server.Query;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Prometheus;
 
 namespace ActorDns.Host;
@@ -81,6 +86,31 @@ public static class NodeHost
             services.AddHostedService(sp => sp.GetRequiredService<DnsServerService>());
         }
 
+        var hostsApi = role != NodeRole.Resolver;
+        UserTokens? tokens = null;
+        if (hostsApi)
+        {
+            tokens = new UserTokens(ApiSigningKey.Load(options.ApiSecurity, options.DataDir), TimeProvider.System);
+            services.AddSingleton(tokens);
+            services.AddAuthenticationCore();
+            services.AddWebEncoders();
+            services.AddSingleton<IAuthenticationConfigurationProvider, NoAuthenticationConfiguration>();
+            services.AddSingleton(TimeProvider.System);
+            new AuthenticationBuilder(services).AddJwtBearer(o =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters = tokens.ValidationParameters;
+                o.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context =>
+                    {
+                        context.HttpContext.Items[ApiAuthentication.UserItem] = UserTokens.UserOf((JsonWebToken)context.SecurityToken);
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        }
+
         var controlPlaneMetrics = new ControlPlaneMetrics(factory);
         void AddCluster(IServiceCollection into) => into.AddActorDnsCluster(role, options, runtime.Resolver, zones, controlPlaneMetrics, templates);
         if (role == NodeRole.Resolver)
@@ -95,6 +125,11 @@ public static class NodeHost
 
         var app = builder.Build();
         app.UseMiddleware<ApiExceptionMiddleware>();
+        if (hostsApi)
+        {
+            app.UseMiddleware<ApiAuthentication>(options.ApiSecurity);
+        }
+
         var dns = app.Services.GetRequiredService<DnsServerService>();
         Func<ActorSystem?> system;
         if (role == NodeRole.Resolver)
@@ -122,13 +157,23 @@ public static class NodeHost
         };
         string? Template() => servesDns && dns.Template is { } t ? $"corefile-template: {t.Source} sha256:{t.Sha256}" : null;
         ApiEndpoints.MapCommon(app, RoleName(role), registry, app.Services.GetRequiredService<DnsServerMetrics>(), ready, runtime.ToJson(servesDns), Template);
-        if (role != NodeRole.Resolver)
+        if (tokens is not null)
         {
-            new CatalogApi(app.Services.GetRequiredService<ActorRegistry>(), app.Services.GetRequiredService<KnownMeshes>()).Map(app);
+            var actors = app.Services.GetRequiredService<ActorRegistry>();
+            new CatalogApi(actors, app.Services.GetRequiredService<KnownMeshes>()).Map(app);
+            new TokensApi(tokens, app.Services.GetRequiredService<RevokedTokens>(), actors).Map(app);
+            var adminToken = Path.Combine(options.DataDir, AdminTokenFile);
+            if (SecretFile.TryCreate(adminToken, tokens.Issue(ApiUser.Admin, UserTokens.AdminValidity) + "\n"))
+            {
+                app.Logger.LogInformation("An admin token for the API was written to {Path} (mode 0600): keep it secret, or delete it once used", adminToken);
+            }
         }
 
         return app;
     }
+
+    /// <summary>Where a node that serves the API writes an admin token at its first start (SPEC §8).</summary>
+    public const string AdminTokenFile = "admin-token";
 
     public static string RoleName(NodeRole role) => role switch
     {

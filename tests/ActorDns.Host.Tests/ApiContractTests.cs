@@ -38,6 +38,28 @@ public sealed class ApiContractTests(ApiContractTests.Fixture fixture) : IClassF
         }
     }
 
+    // SPEC §8: a standalone's default is Kuma's "localhost is admin"; a request through a proxy is not local.
+    [Theory]
+    [InlineData("", "", HttpStatusCode.Created)]
+    [InlineData("X-Forwarded-For", "203.0.113.9", HttpStatusCode.Unauthorized)]
+    [InlineData("Origin", "http://evil.example", HttpStatusCode.Unauthorized)]
+    public async Task StandaloneWithoutToken_FromLoopback_IsAdminUnlessProxiedOrCrossSite(string header, string value, HttpStatusCode expected)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{fixture.Api}/") };
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"meshes/local-{expected:D}")
+        {
+            Content = new StringContent($$"""{"type":"Mesh","name":"local-{{expected:D}}"}""", Encoding.UTF8, "application/json"),
+        };
+        if (header.Length > 0)
+        {
+            request.Headers.Add(header, value);
+        }
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
     [Fact]
     public async Task BodyOverOneMebibyte_Is413WithTheErrorBody_AndChangesNothing()
     {

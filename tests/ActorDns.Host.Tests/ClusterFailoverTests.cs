@@ -29,6 +29,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     private readonly List<ActorDnsProcess> _processes = [];
     private readonly List<IPEndPoint> _resolvers = [];
     private TestPostgresSchema? _schema;
+    private string? _token;
 
     /// <summary>Starts the cluster on a schema of its own; skips the test when no PostgreSQL server is configured.</summary>
     private async Task StartClusterAsync()
@@ -40,11 +41,12 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         }
 
         string[] seeds = ["--seed-node", Seed(0), "--seed-node", Seed(1)];
+        var signingKey = ClusterCredentials.WriteSigningKey(_root);
         var starting = new List<Task>();
         foreach (var (api, remoting) in _controlPlanes)
         {
             var process = ActorDnsProcess.Start(["control-plane", "--remoting", $"127.0.0.1:{remoting}", .. seeds, "--api-address", api.ToString(),
-                "--journal", _schema.Journal, "--data-dir", Path.Combine(_root, $"cp-{remoting}")]);
+                "--journal", _schema.Journal, "--data-dir", Path.Combine(_root, $"cp-{remoting}"), "--api-token-signing-key", signingKey]);
             _processes.Add(process);
             starting.Add(process.WaitReadyAsync(api, TimeSpan.FromSeconds(60)));
         }
@@ -61,6 +63,9 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         }
 
         await Task.WhenAll(starting);
+
+        // One node's admin token is good on every node: they share the signing key.
+        _token = ClusterCredentials.AdminToken(Path.Combine(_root, $"cp-{_controlPlanes[0].Remoting}"));
     }
 
     private string Seed(int node) => $"akka.tcp://actordns@127.0.0.1:{_controlPlanes[node].Remoting}";
@@ -72,10 +77,11 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
         var dns = _resolvers.Select(r => new LookupClient(new LookupClientOptions(new NameServer(r)) { UseCache = false, Retries = 0, Timeout = TimeSpan.FromSeconds(2) })).ToList();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _token);
 
         // Register through one node, delete through another: both resolvers follow.
-        using (var first = new ApiTestClient(_controlPlanes[0].Api))
-        using (var second = new ApiTestClient(_controlPlanes[1].Api))
+        using (var first = new ApiTestClient(_controlPlanes[0].Api, _token))
+        using (var second = new ApiTestClient(_controlPlanes[1].Api, _token))
         {
             Assert.Equal(HttpStatusCode.Created, await first.PutAsync("meshes/default/dataplanes/gone-1", ApiTestClient.Dataplane("default", "gone-1", "gone")));
             var vip = (await second.VipsAsync("default")).Single(v => v.Key == "service:gone").Vip;
@@ -133,7 +139,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         });
 
         await EventuallyAsync(() => Task.FromResult(acked.Count), n => n >= 20);
-        using var survivor = new ApiTestClient(survivors[0]);
+        using var survivor = new ApiTestClient(survivors[0], _token);
         var before = (await survivor.VipsAsync("default")).ToDictionary(v => v.Key, v => v.Vip!);
 
         // A change acknowledged in the last milliseconds before a crash may not have left the owner yet; the

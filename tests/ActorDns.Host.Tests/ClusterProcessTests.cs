@@ -51,6 +51,9 @@ public sealed class ClusterProcessTests : IAsyncLifetime
         await process.WaitReadyAsync(api, TimeSpan.FromSeconds(40));
     }
 
+    /// <summary>The admin token the control plane wrote at its first start (its data directory outlives its restarts).</summary>
+    private string Token => ClusterCredentials.AdminToken(Path.Combine(_root, "control-plane"));
+
     private static bool IsAddress(string answer) => IPAddress.TryParse(answer, out _);
 
     private Task<string> AnswerAsync(int resolver, string name, Func<string, bool> until) =>
@@ -59,7 +62,7 @@ public sealed class ClusterProcessTests : IAsyncLifetime
     [SkippableFact]
     public async Task Resolvers_FollowTheControlPlaneAndSurviveItsOutage()
     {
-        using (var api = new ApiTestClient(_api))
+        using (var api = new ApiTestClient(_api, Token))
         {
             Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/default/dataplanes/backend-1", ApiTestClient.Dataplane("default", "backend-1", "backend")));
             Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/default/dataplanes/gone-1", ApiTestClient.Dataplane("default", "gone-1", "gone")));
@@ -73,7 +76,7 @@ public sealed class ClusterProcessTests : IAsyncLifetime
             Assert.Equal("", await AnswerAsync(1, "gone.mesh", a => a.Length == 0));
 
             // Both resolvers serve changes they received as deltas (their subscriptions may spread after the first ones).
-            await DeltaPropagation.AwaitAsync(_api, [.. _resolvers.Select(r => (r.Dns, r.Api))], TimeSpan.FromSeconds(60));
+            await DeltaPropagation.AwaitAsync(_api, Token, [.. _resolvers.Select(r => (r.Dns, r.Api))], TimeSpan.FromSeconds(60));
 
             // The resolver's view of the cluster and of its table (SPEC §6). Membership reaches it by gossip, which may
             // trail the DNS answers by a round.
@@ -106,7 +109,7 @@ public sealed class ClusterProcessTests : IAsyncLifetime
 
         await _controlPlane.DisposeAsync();
         await StartControlPlaneAsync();
-        using (var api = new ApiTestClient(_api))
+        using (var api = new ApiTestClient(_api, Token))
         {
             Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/default/dataplanes/late-1", ApiTestClient.Dataplane("default", "late-1", "late")));
         }

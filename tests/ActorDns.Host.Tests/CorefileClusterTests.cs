@@ -47,7 +47,7 @@ public sealed class CorefileClusterTests : IAsyncDisposable
 
         // With the control plane gone, a restarted resolver runs the template it received last, from its data dir
         // (ready once it has a table: one registration gives it one to cache).
-        using (var api = new ApiTestClient(cpApi))
+        using (var api = new ApiTestClient(cpApi, ClusterCredentials.AdminToken(Path.Combine(_root, "cp"))))
         {
             Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/default/dataplanes/backend-1", ApiTestClient.Dataplane("default", "backend-1", "backend")));
         }

@@ -25,7 +25,7 @@ public sealed class DeploymentTests
         var compose = await ComposeConfigAsync();
         var services = (YamlMappingNode)compose["services"];
 
-        Assert.Equal(["cp1", "cp2", "cp3", "grafana", "loadtest", "postgres", "prometheus", "resolver1", "resolver2"], services.Children.Keys.Select(k => k.ToString()).Order());
+        Assert.Equal(["cp1", "cp2", "cp3", "grafana", "keygen", "loadtest", "postgres", "prometheus", "resolver1", "resolver2"], services.Children.Keys.Select(k => k.ToString()).Order());
         var loadtest = (YamlMappingNode)services["loadtest"];
         Assert.Contains("load", Strings(loadtest["profiles"]));
         Assert.Equal(["dotnet", "/app/loadtest/ActorDns.LoadTest.dll"], Strings(loadtest["entrypoint"]));
@@ -45,6 +45,11 @@ public sealed class DeploymentTests
                     [journal["Database"], journal["Username"], journal["Password"]],
                     [Text(postgres["POSTGRES_DB"]), Text(postgres["POSTGRES_USER"]), Text(postgres["POSTGRES_PASSWORD"])]);
                 Assert.Equal("postgres", journal["Host"]);
+
+                // Every node signs and checks API tokens with the one key keygen made (SPEC §8).
+                Assert.Equal("service_completed_successfully", Text(service["depends_on"]["keygen"]["condition"]));
+                Assert.Equal("/var/lib/actordns-keys/api-token-signing-key.pem", node.Flag("--api-token-signing-key"));
+                Assert.Contains(Strings(service["volumes"]), v => v.Contains("/var/lib/actordns-keys", StringComparison.Ordinal));
             }
         }
     }

@@ -99,12 +99,12 @@ public sealed partial class LocalClusterTests(LocalClusterTests.Fixture cluster)
         /// </summary>
         private async Task TrafficAsync()
         {
-            using (var api = new ApiTestClient(ControlPlanes[1]))
+            using (var api = new ApiTestClient(ControlPlanes[1], Token))
             {
                 Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/default/dataplanes/backend-0", ApiTestClient.Dataplane("default", "backend-0", "backend-0")));
             }
 
-            await DeltaPropagation.AwaitAsync(ControlPlanes[1], [.. ResolverDns.Zip(ResolverApis)], TimeSpan.FromSeconds(90));
+            await DeltaPropagation.AwaitAsync(ControlPlanes[1], Token, [.. ResolverDns.Zip(ResolverApis)], TimeSpan.FromSeconds(90));
             foreach (var resolver in ResolverDns)
             {
                 var client = new LookupClient(new LookupClientOptions(new NameServer(resolver)) { UseCache = false, Retries = 0, Timeout = TimeSpan.FromSeconds(6) });
@@ -115,6 +115,9 @@ public sealed partial class LocalClusterTests(LocalClusterTests.Fixture cluster)
                 await client.QueryAsync("silent.example.org", QueryType.A);
             }
         }
+
+        /// <summary>The admin token node 1 wrote; the nodes share the script's signing key, so it is good on all three.</summary>
+        public string Token => ClusterCredentials.AdminToken(Path.Combine(_work, "cp1"));
 
         public string Logs() => string.Join("\n", Directory.GetFiles(_work, "*.log").Order(StringComparer.Ordinal)
             .Select(f => $"--- {Path.GetFileName(f)} (last lines)\n{string.Join('\n', File.ReadLines(f).TakeLast(15))}"));

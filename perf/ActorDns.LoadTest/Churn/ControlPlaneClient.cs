@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using ActorDns.LoadTest.Cli;
 using ActorDns.LoadTest.Measurement;
 
 namespace ActorDns.LoadTest.Churn;
@@ -22,6 +23,7 @@ internal sealed class ControlPlaneClient : IDisposable
     {
         _apis = apis;
         _timeout = timeout;
+        ApiToken.Apply(_http);
     }
 
     /// <summary>Attempts per "METHOD status" (e.g. "PUT 201", "PUT 503", "DELETE timeout").</summary>

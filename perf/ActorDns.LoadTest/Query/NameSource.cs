@@ -23,6 +23,7 @@ internal static class NameSource
     public static async Task<IReadOnlyList<string>> FromApiAsync(Uri api, string mesh, CancellationToken token)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        ApiToken.Apply(http);
         var url = new Uri(api, $"meshes/{Uri.EscapeDataString(mesh)}/dns-records");
         try
         {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Hosting;
+using ActorDns.Host.Api.Auth;
 using ActorDns.Host.ControlPlane;
 using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Catalog.Kinds.HostnameGenerator;
@@ -67,7 +68,7 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
 
             var stored = await directory.Ask<MeshStored>(new CreateMesh(mesh), AskTimeout);
             return stored.Created ? Results.StatusCode(StatusCodes.Status201Created) : Results.Ok();
-        });
+        }).AddEndpointFilter(ApiAccess.RequireAdminToChange);
         app.MapDelete("/meshes/{mesh}", async (string mesh) =>
         {
             switch (await directory.Ask(new DeleteMesh(mesh), AskTimeout))
@@ -91,13 +92,13 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
                 case var other:
                     throw new InvalidOperationException($"unexpected reply {other}");
             }
-        });
+        }).AddEndpointFilter(ApiAccess.RequireAdminToChange);
 
         MapHostnameGenerators(app);
 
         // Every route below names a mesh: one rule, checked before the mesh's entity is asked anything, so a
         // request for a mesh that does not exist never starts an entity for it.
-        var inMesh = app.MapGroup("/meshes/{mesh}").AddEndpointFilter(RequireMeshAsync);
+        var inMesh = app.MapGroup("/meshes/{mesh}").AddEndpointFilter(ApiAccess.RequireMeshWrite).AddEndpointFilter(RequireMeshAsync);
         foreach (var kind in ResourceKinds.All)
         {
             MapKind(inMesh, kind.Kind);
@@ -179,11 +180,11 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
 
             var stored = await directory.Ask<HostnameGeneratorStored>(new UpsertHostnameGenerator(name, JsonNode.Parse(json!)!.ToJsonString()), AskTimeout);
             return stored.Created ? Results.StatusCode(StatusCodes.Status201Created) : Results.Ok();
-        });
+        }).AddEndpointFilter(ApiAccess.RequireAdminToChange);
         app.MapDelete("/hostnamegenerators/{name}", async (string name) =>
             (await directory.Ask<HostnameGeneratorRemoved>(new DeleteHostnameGenerator(name), AskTimeout)).Existed
                 ? Results.Ok(new { })
-                : ApiErrors.NotFound($"{HostnameGeneratorDocument.TypeName} {name}"));
+                : ApiErrors.NotFound($"{HostnameGeneratorDocument.TypeName} {name}")).AddEndpointFilter(ApiAccess.RequireAdminToChange);
     }
 
     private void MapKind(IEndpointRouteBuilder app, ResourceKind kind)

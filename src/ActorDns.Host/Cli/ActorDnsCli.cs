@@ -82,9 +82,7 @@ public static class ActorDnsCli
         {
             var values = flags.ToDictionary(f => f.Key, f => result.GetValue(f.Value) ?? []);
             var file = result.GetValue(config) is { } path ? ConfigFile.Load(path) : new Dictionary<string, string[]>();
-            var api = new IPEndPoint(IPAddress.Loopback, role == NodeRole.Resolver ? 9153 : 5681);
-            var remoting = new IPEndPoint(IPAddress.Loopback, role == NodeRole.ControlPlane ? 4053 : 0);
-            options = new OptionsLoader(values, ReadEnvironment(), file).Load(api, remoting);
+            options = new OptionsLoader(values, ReadEnvironment(), file).Load(role);
             if (role != NodeRole.Standalone && options.SeedNodes.Count == 0)
             {
                 throw new OptionsException($"{Setting.SeedNode.Flag}: a {NodeHost.RoleName(role)} node needs at least one seed node, e.g. akka.tcp://actordns@127.0.0.1:4053");

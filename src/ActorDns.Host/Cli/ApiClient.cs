@@ -6,9 +6,19 @@ using System.Text.Json.Nodes;
 namespace ActorDns.Host.Cli;
 
 /// <summary>The HTTP side of <c>actordns apply/get/delete</c>: one request per call, errors turned into one readable line.</summary>
-public sealed class ApiClient(string apiAddress) : IDisposable
+public sealed class ApiClient : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = new Uri($"http://{apiAddress}/"), Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http;
+
+    /// <summary><paramref name="token"/>: sent as <c>Authorization: Bearer</c> when given (SPEC §8).</summary>
+    public ApiClient(string apiAddress, string? token = null)
+    {
+        _http = new HttpClient { BaseAddress = new Uri($"http://{apiAddress}/"), Timeout = TimeSpan.FromSeconds(30) };
+        if (!string.IsNullOrWhiteSpace(token))
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Trim());
+        }
+    }
 
     public async Task<(bool Ok, int Status, string Body)> SendAsync(HttpMethod method, string path, JsonNode? body = null)
     {

@@ -27,32 +27,73 @@ public static class ClientCommands
             HelpName = "ADDR:PORT",
             DefaultValueFactory = _ => "127.0.0.1:5681",
         };
+        // No default shown: the help must never print a token taken from the environment.
+        var token = new Option<string?>("--token")
+        {
+            Description = "an API user token (SPEC §8) [default: $ACTORDNS_TOKEN]; prefer the variable, which ps does not show",
+            HelpName = "TOKEN",
+        };
+        ApiClient Client(ParseResult result) => new(result.GetValue(api)!, result.GetValue(token) ?? Environment.GetEnvironmentVariable("ACTORDNS_TOKEN"));
+        Func<ParseResult, CancellationToken, Task<int>> WithClient(Func<ParseResult, ApiClient, Task<int>> run) => async (result, _) =>
+        {
+            using var client = Client(result);
+            return await run(result, client);
+        };
+
         var mesh = new Option<string>("--mesh", "-m") { Description = "the mesh of the resources", HelpName = "NAME", DefaultValueFactory = _ => "default" };
         var output = new Option<string>("--output", "-o") { Description = "how to print: json, yaml or a table", HelpName = "json|yaml|table", DefaultValueFactory = _ => "table" };
         output.AcceptOnlyFromAmong("json", "yaml", "table");
 
         var file = new Option<string>("--file", "-f") { Description = "a YAML or JSON file with one or more resources, - for standard input (required)", HelpName = "FILE", Required = true };
-        var apply = new Command("apply", "Create or replace the resources of a file (multi-document YAML or JSON), as kumactl apply.") { file, api };
-        apply.SetAction((result, _) => ApplyAsync(result.GetValue(file)!, result.GetValue(api)!));
+        var apply = new Command("apply", "Create or replace the resources of a file (multi-document YAML or JSON), as kumactl apply.") { file, api, token };
+        apply.SetAction(WithClient((result, client) => ApplyAsync(result.GetValue(file)!, client)));
 
         string[] collections = ["meshes", .. ResourceKinds.All.Select(k => k.Kind.UrlSegment), Generators, "vips", "dns-records"];
         string[] singulars = ["mesh", .. ResourceKinds.All.Select(k => k.CliName), Generator];
         var what = new Argument<string>("what") { Description = $"{Either(collections)}; or one resource: {Either(singulars)} with its name" };
         what.AcceptOnlyFromAmong([.. collections, .. singulars]);
         var item = new Argument<string?>("name") { Description = "the resource to show, after a singular kind", Arity = ArgumentArity.ZeroOrOne };
-        var get = new Command("get", "Show resources (one with its status), VIPs or the DNS records of a mesh.") { what, item, mesh, output, api };
-        get.SetAction((result, _) => GetAsync(result.GetValue(what)!, result.GetValue(item), result.GetValue(mesh)!, result.GetValue(output)!, result.GetValue(api)!));
+        var get = new Command("get", "Show resources (one with its status), VIPs or the DNS records of a mesh.") { what, item, mesh, output, api, token };
+        get.SetAction(WithClient((result, client) => GetAsync(result.GetValue(what)!, result.GetValue(item), result.GetValue(mesh)!, result.GetValue(output)!, client)));
 
         string[] kinds = ["mesh", .. ResourceKinds.All.Select(k => k.CliName), Generator];
         var kind = new Argument<string>("kind") { Description = Either(kinds) };
         kind.AcceptOnlyFromAmong(kinds);
         var name = new Argument<string>("name") { Description = "the name of the resource" };
-        var delete = new Command("delete", $"Delete a mesh or a resource of a mesh ({string.Join(", ", ResourceKinds.All.Select(k => k.Kind.TypeName))}).") { kind, name, mesh, api };
-        delete.SetAction((result, _) => DeleteAsync(result.GetValue(kind)!, result.GetValue(name)!, result.GetValue(mesh)!, result.GetValue(api)!));
-        return [apply, get, delete];
+        var delete = new Command("delete", $"Delete a mesh or a resource of a mesh ({string.Join(", ", ResourceKinds.All.Select(k => k.Kind.TypeName))}).") { kind, name, mesh, api, token };
+        delete.SetAction(WithClient((result, client) => DeleteAsync(result.GetValue(kind)!, result.GetValue(name)!, result.GetValue(mesh)!, client)));
+
+        var userName = new Option<string>("--name") { Description = "the user the token names (claim Name)", HelpName = "NAME", Required = true };
+        var groups = new Option<string[]>("--group") { Description = "a group of the user; repeatable (mesh-system:admin makes an admin)", HelpName = "GROUP" };
+        var meshes = new Option<string[]>("--mesh") { Description = "a mesh the token may change; repeatable [default: every mesh]", HelpName = "NAME" };
+        var validFor = new Option<string>("--valid-for") { Description = "how long the token is valid: 30m, 24h, …", HelpName = "DURATION", Required = true };
+        var userToken = new Command("user-token", "Ask the API for a user token (admin only) and print it.") { userName, groups, meshes, validFor, api, token };
+        userToken.SetAction(WithClient((result, client) => GenerateUserTokenAsync(
+            result.GetValue(userName)!, result.GetValue(groups) ?? [], result.GetValue(meshes) ?? [], result.GetValue(validFor)!, client)));
+        var generate = new Command("generate", "Generate credentials through the API.") { userToken };
+        return [apply, get, delete, generate];
     }
 
-    private static async Task<int> ApplyAsync(string path, string apiAddress)
+    private static async Task<int> GenerateUserTokenAsync(string name, string[] groups, string[] meshes, string validFor, ApiClient client)
+    {
+        var body = new JsonObject { ["name"] = name, ["groups"] = new JsonArray([.. groups.Select(g => JsonValue.Create(g))]), ["validFor"] = validFor };
+        if (meshes.Length > 0)
+        {
+            body["meshes"] = new JsonArray([.. meshes.Select(m => JsonValue.Create(m))]);
+        }
+
+        var (ok, status, text) = await client.SendAsync(HttpMethod.Post, "tokens/user", body);
+        if (!ok)
+        {
+            await Console.Error.WriteLineAsync($"actordns generate user-token: {ApiClient.Describe(status, text)}");
+            return 1;
+        }
+
+        Console.WriteLine(text.TrimEnd('\n'));
+        return 0;
+    }
+
+    private static async Task<int> ApplyAsync(string path, ApiClient client)
     {
         List<JsonNode> documents;
         try
@@ -66,7 +107,6 @@ public static class ClientCommands
             return 1;
         }
 
-        using var client = new ApiClient(apiAddress);
         var failures = 0;
         foreach (var document in documents)
         {
@@ -101,7 +141,7 @@ public static class ClientCommands
         return failures == 0 ? 0 : 1;
     }
 
-    private static async Task<int> GetAsync(string what, string? name, string mesh, string output, string apiAddress)
+    private static async Task<int> GetAsync(string what, string? name, string mesh, string output, ApiClient client)
     {
         var singular = what is "mesh" or Generator || ResourceKinds.FromCliName(what) is not null;
         if (singular != (name is not null))
@@ -112,7 +152,6 @@ public static class ClientCommands
             return 1;
         }
 
-        using var client = new ApiClient(apiAddress);
         var route = (what, name) switch
         {
             ("meshes", _) => "meshes",
@@ -140,9 +179,8 @@ public static class ClientCommands
         return 0;
     }
 
-    private static async Task<int> DeleteAsync(string kind, string name, string mesh, string apiAddress)
+    private static async Task<int> DeleteAsync(string kind, string name, string mesh, ApiClient client)
     {
-        using var client = new ApiClient(apiAddress);
         var route = kind switch
         {
             "mesh" => $"meshes/{name}",

@@ -44,4 +44,7 @@ public sealed record ActorDnsOptions
 
     /// <summary>Akka remoting address; port 0 = any free port.</summary>
     public required IPEndPoint Remoting { get; init; }
+
+    /// <summary>Who may use the API (SPEC §8).</summary>
+    public required ApiSecurityOptions ApiSecurity { get; init; }
 }

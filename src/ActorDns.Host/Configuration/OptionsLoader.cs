@@ -18,8 +18,11 @@ public sealed class OptionsLoader(
     IReadOnlyDictionary<string, string> environment,
     IReadOnlyDictionary<string, string[]> configFile)
 {
-    public ActorDnsOptions Load(IPEndPoint defaultApiAddress, IPEndPoint defaultRemoting)
+    /// <summary>The settings of a node of <paramref name="role"/>, whose defaults differ by role.</summary>
+    public ActorDnsOptions Load(NodeRole role)
     {
+        var defaultApiAddress = new IPEndPoint(IPAddress.Loopback, role == NodeRole.Resolver ? 9153 : 5681);
+        var defaultRemoting = new IPEndPoint(IPAddress.Loopback, role == NodeRole.ControlPlane ? 4053 : 0);
         var resolvConf = Single(Setting.ResolvConf) ?? "/etc/resolv.conf";
         var dataDir = Single(Setting.DataDir) ?? "./data";
         var zone = ParseZone();
@@ -42,6 +45,10 @@ public sealed class OptionsLoader(
             Meshes = ParseMeshes(zone),
             SeedNodes = Many(Setting.SeedNode).Select(ParseSeed).ToList(),
             Remoting = Single(Setting.Remoting) is { } remoting ? ParseEndpoint(Setting.Remoting, remoting) : defaultRemoting,
+            ApiSecurity = new ApiSecurityOptions(
+                Single(Setting.ApiTokenSigningKey),
+                ParseBool(Setting.ApiLocalhostIsAdmin, Single(Setting.ApiLocalhostIsAdmin) ?? (role == NodeRole.Standalone ? "true" : "false")),
+                ParseBool(Setting.MetricsRequireToken, Single(Setting.MetricsRequireToken) ?? "false")),
         };
     }
 
@@ -101,18 +108,8 @@ public sealed class OptionsLoader(
     private static IpPool ParsePool(Setting setting, string text) =>
         IpPool.TryParse(text, out var pool, out var error) ? pool : throw new OptionsException($"{setting.Flag}: {error}");
 
-    /// <summary>A duration in seconds (<c>120</c>, <c>120s</c>), minutes (<c>2m</c>) or hours (<c>1h</c>).</summary>
-    private static TimeSpan ParseDuration(Setting setting, string text)
-    {
-        var unit = text.Length > 0 && char.IsLetter(text[^1]) ? text[^1] : 's';
-        var number = char.IsLetter(unit) && text.Length > 0 && char.IsLetter(text[^1]) ? text[..^1] : text;
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value is >= 0 and <= 1e6) || unit is not ('s' or 'm' or 'h'))
-        {
-            throw new OptionsException($"{setting.Flag} '{text}': expected a duration such as 120s, 2m or 1h (at most 1000000 of its unit)");
-        }
-
-        return unit switch { 'h' => TimeSpan.FromHours(value), 'm' => TimeSpan.FromMinutes(value), _ => TimeSpan.FromSeconds(value) };
-    }
+    private static TimeSpan ParseDuration(Setting setting, string text) =>
+        Duration.TryParse(text, out var value) ? value : throw new OptionsException($"{setting.Flag} '{text}': expected {Duration.Expected}");
 
     private static string ParseSeed(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == "akka.tcp" && uri.UserInfo == "actordns" && uri.Port > 0

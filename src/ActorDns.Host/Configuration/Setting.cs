@@ -66,10 +66,20 @@ public sealed record Setting(string Key, string Flag, string Env, string Format,
     public static readonly Setting Remoting = new("remoting", "--remoting", "ACTORDNS_REMOTING", "ADDR:PORT",
         "this node's Akka remoting address, advertised to the cluster", "control-plane 127.0.0.1:4053, others a free port");
 
+    public static readonly Setting ApiTokenSigningKey = new("apiServer.authn.tokenSigningKey", "--api-token-signing-key", "ACTORDNS_API_TOKEN_SIGNING_KEY", "FILE",
+        "the RSA private key (PEM, mode 0600) that signs and checks API user tokens; the same file on every control-plane node",
+        "<data-dir>/api-token-signing-key.pem, generated when absent");
+    public static readonly Setting ApiLocalhostIsAdmin = new("apiServer.authn.localhostIsAdmin", "--api-localhost-is-admin", "ACTORDNS_API_LOCALHOST_IS_ADMIN", "true|false",
+        "a request from loopback to a loopback Host, through no proxy, is admin without a token", "standalone true, control-plane false",
+        "KUMA_API_SERVER_AUTHN_LOCALHOST_IS_ADMIN");
+    public static readonly Setting MetricsRequireToken = new("metrics.requireToken", "--metrics-require-token", "ACTORDNS_METRICS_REQUIRE_TOKEN", "true|false",
+        "/metrics needs a valid API token too", "false");
+
     public static IReadOnlyList<Setting> All { get; } =
         [
             DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, CorefileTemplate, BootstrapCorefileTemplate, DnsEmptyPort, DnsLogging, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay,
-            MeshServiceCidr, MeshExternalServiceCidr, ZoneName, SkipHostnameGenerators, SeedNode, Remoting,
+            MeshServiceCidr, MeshExternalServiceCidr, ZoneName, SkipHostnameGenerators, SeedNode, Remoting, ApiTokenSigningKey, ApiLocalhostIsAdmin,
+            MetricsRequireToken,
         ];
 
     /// <summary>One line for <c>--help</c>: meaning, default, then where else it can be set.</summary>

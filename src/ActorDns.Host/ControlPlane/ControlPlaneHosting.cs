@@ -13,6 +13,7 @@ using ActorDns.ControlPlane.Events;
 using ActorDns.ControlPlane.Meshes;
 using ActorDns.ControlPlane.Resolution;
 using ActorDns.ControlPlane.Templates;
+using ActorDns.ControlPlane.Tokens;
 using ActorDns.Host.Configuration;
 using ActorDns.Host.Dns;
 using ActorDns.Server.Query;
@@ -40,9 +41,11 @@ public static class ControlPlaneHosting
         var servesDns = role != NodeRole.ControlPlane;
         var hostsShards = role != NodeRole.Resolver;
         var knownMeshes = new KnownMeshes(TimeProvider.System);
+        var revokedTokens = new RevokedTokens();
         if (hostsShards)
         {
             services.AddSingleton(knownMeshes);
+            services.AddSingleton(revokedTokens);
         }
 
         var served = options.DnsAddresses.Select(a => a.Mesh).Distinct().ToDictionary(m => m, zones.For);
@@ -138,6 +141,7 @@ public static class ControlPlaneHosting
                 if (hostsShards)
                 {
                     system.ActorOf(KnownMeshesSubscriber.Props(knownMeshes, DistributedPubSub.Get(system).Mediator), "known-meshes");
+                    system.ActorOf(RevokedTokensSubscriber.Props(revokedTokens, DistributedPubSub.Get(system).Mediator), "revoked-tokens");
                     // Watched before it is read, so a change between the two is not missed; standalone's own resolver
                     // watches the file itself (DnsServerService).
                     IActorRef? publisher = null;

@@ -21,7 +21,7 @@ public sealed class OptionsLoaderTests
     {
         flags ??= [];
         flags.TryAdd(Setting.Upstream.Key, ["127.0.0.1:9"]);
-        return new OptionsLoader(flags, environment ?? [], file ?? []).Load(Api, Remoting);
+        return new OptionsLoader(flags, environment ?? [], file ?? []).Load(NodeRole.ControlPlane);
     }
 
     [Fact]
@@ -49,6 +49,17 @@ public sealed class OptionsLoaderTests
         Assert.Equal(["local-mesh-external-service", "local-universal-mesh-service"], options.Meshes.HostnameGenerators.Select(g => g.Name));
         Assert.Empty(options.SeedNodes);
         Assert.Equal(Remoting, options.Remoting);
+        Assert.Equal(new ApiSecurityOptions(null, LocalhostIsAdmin: false, MetricsRequireToken: false), options.ApiSecurity);
+    }
+
+    [Theory]
+    [InlineData(NodeRole.Standalone, true)]
+    [InlineData(NodeRole.ControlPlane, false)]
+    public void LocalhostIsAdmin_DefaultsByRole(NodeRole role, bool expected)
+    {
+        var options = new OptionsLoader(new Dictionary<string, string[]> { [Setting.Upstream.Key] = ["127.0.0.1:9"] }, new Dictionary<string, string>(), new Dictionary<string, string[]>()).Load(role);
+
+        Assert.Equal(expected, options.ApiSecurity.LocalhostIsAdmin);
     }
 
     [Fact]
@@ -58,7 +69,7 @@ public sealed class OptionsLoaderTests
         File.WriteAllText(file, "nameserver 127.0.0.53\nnameserver 127.0.0.54\n");
         try
         {
-            var options = new OptionsLoader(new Dictionary<string, string[]> { [Setting.ResolvConf.Key] = [file] }, new Dictionary<string, string>(), new Dictionary<string, string[]>()).Load(Api, Remoting);
+            var options = new OptionsLoader(new Dictionary<string, string[]> { [Setting.ResolvConf.Key] = [file] }, new Dictionary<string, string>(), new Dictionary<string, string[]>()).Load(NodeRole.ControlPlane);
 
             Assert.Equal([IPEndPoint.Parse("127.0.0.53:53"), IPEndPoint.Parse("127.0.0.54:53")], options.Upstreams);
         }
@@ -114,6 +125,7 @@ public sealed class OptionsLoaderTests
             ["KUMA_DNS_CORE_DNS_EMPTY_PORT"] = "15055",
             ["KUMA_DNS_ENABLE_LOGGING"] = "true",
             ["KUMA_BOOTSTRAP_SERVER_PARAMS_COREFILE_TEMPLATE_PATH"] = "/etc/kuma/cp-Corefile",
+            ["KUMA_API_SERVER_AUTHN_LOCALHOST_IS_ADMIN"] = "true",
         };
 
         var options = Load(environment: environment);
@@ -129,6 +141,7 @@ public sealed class OptionsLoaderTests
         Assert.Empty(options.Meshes.HostnameGenerators);
         Assert.Equal(("/etc/kuma/Corefile", 15055, true), (options.CorefileTemplate, options.DnsEmptyPort, options.DnsLogging));
         Assert.Equal("/etc/kuma/cp-Corefile", options.BootstrapCorefileTemplate);
+        Assert.True(options.ApiSecurity.LocalhostIsAdmin, "a control-plane node, off unless set");
         Assert.All(Setting.All.Where(s => s.KumaEnv is not null), s => Assert.Contains(s.KumaEnv!, environment.Keys));
     }
 

@@ -4,10 +4,19 @@ using System.Text.Json.Nodes;
 
 namespace ActorDns.Host.Tests.Support;
 
-/// <summary>HTTP calls to a running actordns API.</summary>
-public sealed class ApiTestClient(IPEndPoint api) : IDisposable
+/// <summary>HTTP calls to a running actordns API, with a bearer token when one is given.</summary>
+public sealed class ApiTestClient : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = new Uri($"http://{api}/"), Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http;
+
+    public ApiTestClient(IPEndPoint api, string? token = null)
+    {
+        _http = new HttpClient { BaseAddress = new Uri($"http://{api}/"), Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+    }
 
     public static string Dataplane(string mesh, string name, string service, int port = 8080) =>
         $$$"""{"type":"Dataplane","mesh":"{{{mesh}}}","name":"{{{name}}}","networking":{"address":"10.0.0.1","inbound":[{"port":{{{port}}},"tags":{"kuma.io/service":"{{{service}}}"}}]}}""";
@@ -27,6 +36,19 @@ public sealed class ApiTestClient(IPEndPoint api) : IDisposable
     }
 
     /// <summary>The <c>causes</c> of a Kuma error body as (field, message) pairs.</summary>
+    public async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string path, JsonNode body)
+    {
+        var (status, text) = await PostTextAsync(path, body);
+        return (status, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    /// <summary>A POST whose answer is text (a token) or JSON.</summary>
+    public async Task<(HttpStatusCode Status, string Text)> PostTextAsync(string path, JsonNode body)
+    {
+        using var response = await _http.PostAsync(path, new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     public static List<(string Field, string Message)> Causes(JsonNode? body) =>
         body?["causes"]?.AsArray().Select(c => (c!["field"]!.GetValue<string>(), c["message"]!.GetValue<string>())).ToList() ?? [];
 

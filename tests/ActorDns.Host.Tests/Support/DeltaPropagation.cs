@@ -16,9 +16,9 @@ namespace ActorDns.Host.Tests.Support;
 /// </summary>
 public static partial class DeltaPropagation
 {
-    public static async Task AwaitAsync(IPEndPoint controlPlane, IReadOnlyList<(IPEndPoint Dns, IPEndPoint Api)> resolvers, TimeSpan limit)
+    public static async Task AwaitAsync(IPEndPoint controlPlane, string token, IReadOnlyList<(IPEndPoint Dns, IPEndPoint Api)> resolvers, TimeSpan limit)
     {
-        using var api = new ApiTestClient(controlPlane);
+        using var api = new ApiTestClient(controlPlane, token);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var clients = resolvers.Select(r => new LookupClient(new LookupClientOptions(new NameServer(r.Dns))
         {
