@@ -223,6 +223,25 @@ public sealed class AuthProcessTests(AuthProcessTests.Fixture fixture) : IClassF
         Assert.DoesNotContain(fixture.AdminToken.Split('.')[2], metrics, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task JournalPassword_NeverInTheErrorOfAJournalThatCannotBeOpened()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("actordns-password-").FullName;
+        try
+        {
+            await using var process = ActorDnsProcess.Start("--journal", $"postgres:Host=127.0.0.1;Port={FreePort.Next()};Database=x;Username=u;Password=Only-In-The-Flag-7",
+                "--data-dir", dataDir, "--upstream", "127.0.0.1:9", "--api-address", $"127.0.0.1:{FreePort.Next()}", "--dns-address", $"127.0.0.1:{FreePort.Next()}=default");
+
+            Assert.Equal(1, await process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.StartsWith("actordns: --journal postgres:…: cannot open the journal", process.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("Only-In-The-Flag-7", process.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
     private async Task<string> IssueAsync(JsonObject request)
     {
         using var admin = new ApiTestClient(fixture.Api, fixture.AdminToken);
