@@ -1,5 +1,6 @@
 using System.Net;
 using ActorDns.ControlPlane.Meshes;
+using ActorDns.Server.Pipeline;
 using ActorDns.Server.Query;
 
 namespace ActorDns.Host.Configuration;
@@ -33,6 +34,9 @@ public sealed record ActorDnsOptions
 
     /// <summary><c>.CoreDNSLogging</c>.</summary>
     public bool DnsLogging { get; init; }
+
+    /// <summary><c>--dns-allow</c>: the client networks that may query; empty: every client.</summary>
+    public IReadOnlyList<AclNetwork> DnsAllow { get; init; } = [];
 
     public required JournalOptions Journal { get; init; }
 

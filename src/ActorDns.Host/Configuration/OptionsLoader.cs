@@ -5,6 +5,7 @@ using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Catalog.Kinds.HostnameGenerator;
 using ActorDns.ControlPlane.Meshes;
 using ActorDns.Server.Forwarding;
+using ActorDns.Server.Pipeline;
 using ActorDns.Server.Query;
 
 namespace ActorDns.Host.Configuration;
@@ -41,6 +42,7 @@ public sealed class OptionsLoader(
             BootstrapCorefileTemplate = Single(Setting.BootstrapCorefileTemplate),
             DnsEmptyPort = Single(Setting.DnsEmptyPort) is { } emptyPort ? ParseInt(Setting.DnsEmptyPort, emptyPort, 1, 65535) : null,
             DnsLogging = ParseBool(Setting.DnsLogging, Single(Setting.DnsLogging) ?? "false"),
+            DnsAllow = Many(Setting.DnsAllow).Select(ParseNetwork).ToList(),
             Journal = JournalOptions.Parse(Single(Setting.Journal) ?? "sqlite:actordns.db", Path.GetFullPath(dataDir)),
             Meshes = ParseMeshes(zone),
             SeedNodes = Many(Setting.SeedNode).Select(ParseSeed).ToList(),
@@ -104,6 +106,9 @@ public sealed class OptionsLoader(
         "false" => false,
         var other => throw new OptionsException($"{setting.Flag} '{other}': expected true or false"),
     };
+
+    private static AclNetwork ParseNetwork(string text) =>
+        AclNetwork.TryParse(text, out var network) ? network : throw new OptionsException($"{Setting.DnsAllow.Flag} '{text}': expected an address or a CIDR such as 10.0.0.0/8");
 
     private static IpPool ParsePool(Setting setting, string text) =>
         IpPool.TryParse(text, out var pool, out var error) ? pool : throw new OptionsException($"{setting.Flag}: {error}");

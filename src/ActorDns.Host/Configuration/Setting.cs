@@ -38,6 +38,9 @@ public sealed record Setting(string Key, string Flag, string Env, string Format,
     public static readonly Setting DnsLogging = new("dnsLogging", "--dns-logging", "ACTORDNS_DNS_LOGGING", "true|false",
         ".CoreDNSLogging in a Corefile template (the default one then logs every query)", "false", "KUMA_DNS_ENABLE_LOGGING");
 
+    public static readonly Setting DnsAllow = new("dnsAllow", "--dns-allow", "ACTORDNS_DNS_ALLOW", "CIDR",
+        "a client network that may query; once one is given every other client is answered REFUSED; repeatable", "none: every client");
+
     public static readonly Setting Journal = new("journal", "--journal", "ACTORDNS_JOURNAL", "sqlite:PATH|postgres:CONNSTRING",
         "the event journal and snapshot store; a relative SQLite path is under --data-dir", "sqlite:<data-dir>/actordns.db");
     public static readonly Setting Cidr = new("dnsServer.CIDR", "--dns-cidr", "ACTORDNS_DNS_SERVER_CIDR", "CIDR",
@@ -77,7 +80,7 @@ public sealed record Setting(string Key, string Flag, string Env, string Format,
 
     public static IReadOnlyList<Setting> All { get; } =
         [
-            DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, CorefileTemplate, BootstrapCorefileTemplate, DnsEmptyPort, DnsLogging, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay,
+            DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, CorefileTemplate, BootstrapCorefileTemplate, DnsEmptyPort, DnsLogging, DnsAllow, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay,
             MeshServiceCidr, MeshExternalServiceCidr, ZoneName, SkipHostnameGenerators, SeedNode, Remoting, ApiTokenSigningKey, ApiLocalhostIsAdmin,
             MetricsRequireToken,
         ];

@@ -119,6 +119,7 @@ public sealed class ResolverPipelines : IDisposable
             NewForwarder = newForwarder,
             ForwarderDefaults = runtime.Forwarder with { Upstreams = [] },
             Logs = logs,
+            AllowedClients = options.DnsAllow,
         };
         try
         {

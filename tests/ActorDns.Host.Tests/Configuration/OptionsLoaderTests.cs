@@ -165,4 +165,14 @@ public sealed class OptionsLoaderTests
 
         Assert.Equal("--dns-ttl 'soon': expected a whole number from 0 to 2147483647", error.Message);
     }
+
+    [Fact]
+    public void DnsAllow_CommaListInTheEnvironment_ParsedAndAnInvalidOneNamed()
+    {
+        var options = Load(environment: new Dictionary<string, string> { [Setting.DnsAllow.Env] = "10.0.0.0/8,2001:db8::/32,192.0.2.7" });
+        var error = Assert.Throws<OptionsException>(() => Load(flags: new Dictionary<string, string[]> { [Setting.DnsAllow.Key] = ["10.0.0.0/33"] }));
+
+        Assert.Equal([8, 32, 32], options.DnsAllow.Select(n => n.PrefixLength));
+        Assert.Equal("--dns-allow '10.0.0.0/33': expected an address or a CIDR such as 10.0.0.0/8", error.Message);
+    }
 }

@@ -148,8 +148,13 @@ public static partial class PipelineCompiler
                 steps.AddRange(forwards);
             }
 
-            return new CompiledPipeline(rewriter is null ? [.. steps] : [new RewriteStep(rewriter, [.. steps])], log);
+            PipelineStep[] chain = rewriter is null ? [.. steps] : [new RewriteStep(rewriter, [.. steps])];
+            return new CompiledPipeline(resources.AllowedClients.Count == 0 ? chain : [AllowedClientsOnly(resources.AllowedClients), .. chain], log);
         }
+
+        /// <summary><c>--dns-allow</c> as the first step: an acl that allows those networks and refuses every other client.</summary>
+        private static AclStep AllowedClientsOnly(IReadOnlyList<AclNetwork> allowed) =>
+            new([new AclRule(ZoneFilter.All, [new AclPolicy(AclAction.Allow, null, [.. allowed]), new AclPolicy(AclAction.Block, null, null)])]);
 
         private CorefileException Error(Directive directive, string reason) => new(file, directive.Line, directive.Column, $"{directive.Name}: {reason}");
 

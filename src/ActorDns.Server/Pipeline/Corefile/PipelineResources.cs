@@ -28,6 +28,12 @@ public sealed record PipelineResources
     /// <summary>The settings a new forwarder starts from (timeouts); the directive sets upstreams and options.</summary>
     public ForwarderOptions ForwarderDefaults { get; init; } = new();
 
+    /// <summary>
+    /// <c>--dns-allow</c>: the client networks that may query; every other client is answered REFUSED before any step
+    /// of any server block. Empty: every client may.
+    /// </summary>
+    public IReadOnlyList<AclNetwork> AllowedClients { get; init; } = [];
+
     /// <summary>Where <c>log</c> and <c>errors</c> write.</summary>
     public required PipelineLogs Logs { get; init; }
 

@@ -50,6 +50,29 @@ public sealed class AclPluginTests
         Assert.Equal(expected, seen);
     }
 
+    // --dns-allow: an acl before every server block's steps, whatever the Corefile says.
+    [Theory]
+    [InlineData("10.1.2.3", 16001, "answered")]
+    [InlineData("10.2.0.1", 16001, "REFUSED")]
+    [InlineData("2001:db8::1", 16001, "answered")]
+    [InlineData("127.0.0.1", 16003, "REFUSED")]
+    [InlineData("10.1.0.9", 16003, "answered")]
+    public void Process_AllowedClients_OthersRefusedInEveryServerBlock(string source, int port, string expected)
+    {
+        AclNetwork[] allowed = [Network("10.1.0.0/16"), Network("2001:db8::/32")];
+        using var harness = new CorefileHarness(".:16001 {\n forward . 127.0.0.1:16002\n}\nmesh:16003 {\n template IN A mesh {\n  answer \"{{ .Name }} 60 IN A 192.0.2.9\"\n }\n}\n", allowedClients: allowed);
+
+        var (outcome, _) = harness.Ask("backend.mesh", port: port, client: new IPEndPoint(IPAddress.Parse(source), 5353));
+
+        Assert.Equal(expected, outcome.Rcode == DnsRcode.Refused ? "REFUSED" : "answered");
+    }
+
+    private static AclNetwork Network(string text)
+    {
+        Assert.True(AclNetwork.TryParse(text, out var network));
+        return network;
+    }
+
     public static TheoryData<string, string, string> Errors() => new()
     {
         { "unknown action", "acl {\n  permit net 10.0.0.0/8\n }", "unknown action \"permit\"" },

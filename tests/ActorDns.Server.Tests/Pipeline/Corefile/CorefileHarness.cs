@@ -20,11 +20,15 @@ public sealed class CorefileHarness : IDisposable
     private readonly byte[] _response = new byte[ushort.MaxValue];
     private readonly List<Forwarder> _forwarders = [];
 
-    public CorefileHarness(string corefile, Func<string, string>? readFile = null)
+    public CorefileHarness(string corefile, Func<string, string>? readFile = null, IReadOnlyList<AclNetwork>? allowedClients = null)
     {
         Zone = new ZoneSlot(ZoneTable.Create(new ZoneSettings(), 1, [new ZoneRecord("backend.mesh", [BackendVip])]));
         SystemUpstreams = NewForwarder(new ForwarderOptions { Upstreams = [new IPEndPoint(IPAddress.Loopback, 9)] });
-        var resources = TestPipelines.Resources(16001, Zone, SystemUpstreams, NewForwarder) with { ReadFile = readFile ?? File.ReadAllText };
+        var resources = TestPipelines.Resources(16001, Zone, SystemUpstreams, NewForwarder) with
+        {
+            ReadFile = readFile ?? File.ReadAllText,
+            AllowedClients = allowedClients ?? [],
+        };
         try
         {
             Compiled = PipelineCompiler.Compile(CorefileParser.Parse(corefile, "Corefile", _ => null), resources);
