@@ -49,9 +49,16 @@ public static class NodeHost
 
         // A start-up failure is reported by the command line as one line; the host's own error log of it is a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        var https = ApiTls.Options(options.ApiSecurity);
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(options.ApiAddress);
+            k.Listen(options.ApiAddress, listen =>
+            {
+                if (https is not null)
+                {
+                    listen.UseHttps(https);
+                }
+            });
             k.Limits.MaxRequestBodySize = CatalogApi.MaxBodyBytes;
         });
 

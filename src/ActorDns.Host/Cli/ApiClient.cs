@@ -1,7 +1,10 @@
 using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ActorDns.Host.Api.Auth;
 
 namespace ActorDns.Host.Cli;
 
@@ -10,10 +13,22 @@ public sealed class ApiClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    /// <summary><paramref name="token"/>: sent as <c>Authorization: Bearer</c> when given (SPEC §8).</summary>
-    public ApiClient(string apiAddress, string? token = null)
+    /// <summary>
+    /// <paramref name="token"/>: sent as <c>Authorization: Bearer</c> when given (SPEC §8). <paramref name="caCert"/>: the API
+    /// is HTTPS, its certificate issued by a CA of that PEM file (and named for the address asked).
+    /// </summary>
+    public ApiClient(string apiAddress, string? token = null, string? caCert = null)
     {
-        _http = new HttpClient { BaseAddress = new Uri($"http://{apiAddress}/"), Timeout = TimeSpan.FromSeconds(30) };
+        var handler = new SocketsHttpHandler();
+        if (caCert is not null)
+        {
+            var ca = ApiTls.LoadCa(caCert, "--ca-cert");
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
+                && certificate is X509Certificate2 server && ApiTls.IsIssuedBy(server, ca);
+        }
+
+        _http = new HttpClient(handler) { BaseAddress = new Uri($"{(caCert is null ? "http" : "https")}://{apiAddress}/"), Timeout = TimeSpan.FromSeconds(30) };
         if (!string.IsNullOrWhiteSpace(token))
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Trim());

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using ActorDns.ControlPlane.Catalog.Kinds;
 using ActorDns.ControlPlane.Catalog.Kinds.HostnameGenerator;
 using ActorDns.Host.Api;
+using ActorDns.Host.Configuration;
 using YamlDotNet.Core;
 
 namespace ActorDns.Host.Cli;
@@ -33,11 +34,26 @@ public static class ClientCommands
             Description = "an API user token (SPEC §8) [default: $ACTORDNS_TOKEN]; prefer the variable, which ps does not show",
             HelpName = "TOKEN",
         };
-        ApiClient Client(ParseResult result) => new(result.GetValue(api)!, result.GetValue(token) ?? Environment.GetEnvironmentVariable("ACTORDNS_TOKEN"));
+        var caCert = new Option<string?>("--ca-cert") { Description = "the API is HTTPS with a certificate from this CA (PEM)", HelpName = "FILE" };
+        ApiClient Client(ParseResult result) =>
+            new(result.GetValue(api)!, result.GetValue(token) ?? Environment.GetEnvironmentVariable("ACTORDNS_TOKEN"), result.GetValue(caCert));
         Func<ParseResult, CancellationToken, Task<int>> WithClient(Func<ParseResult, ApiClient, Task<int>> run) => async (result, _) =>
         {
-            using var client = Client(result);
-            return await run(result, client);
+            ApiClient client;
+            try
+            {
+                client = Client(result);
+            }
+            catch (OptionsException e)
+            {
+                await Console.Error.WriteLineAsync($"actordns: {e.Message}");
+                return 2;
+            }
+
+            using (client)
+            {
+                return await run(result, client);
+            }
         };
 
         var mesh = new Option<string>("--mesh", "-m") { Description = "the mesh of the resources", HelpName = "NAME", DefaultValueFactory = _ => "default" };
@@ -45,7 +61,7 @@ public static class ClientCommands
         output.AcceptOnlyFromAmong("json", "yaml", "table");
 
         var file = new Option<string>("--file", "-f") { Description = "a YAML or JSON file with one or more resources, - for standard input (required)", HelpName = "FILE", Required = true };
-        var apply = new Command("apply", "Create or replace the resources of a file (multi-document YAML or JSON), as kumactl apply.") { file, api, token };
+        var apply = new Command("apply", "Create or replace the resources of a file (multi-document YAML or JSON), as kumactl apply.") { file, api, token, caCert };
         apply.SetAction(WithClient((result, client) => ApplyAsync(result.GetValue(file)!, client)));
 
         string[] collections = ["meshes", .. ResourceKinds.All.Select(k => k.Kind.UrlSegment), Generators, "vips", "dns-records"];
@@ -53,21 +69,21 @@ public static class ClientCommands
         var what = new Argument<string>("what") { Description = $"{Either(collections)}; or one resource: {Either(singulars)} with its name" };
         what.AcceptOnlyFromAmong([.. collections, .. singulars]);
         var item = new Argument<string?>("name") { Description = "the resource to show, after a singular kind", Arity = ArgumentArity.ZeroOrOne };
-        var get = new Command("get", "Show resources (one with its status), VIPs or the DNS records of a mesh.") { what, item, mesh, output, api, token };
+        var get = new Command("get", "Show resources (one with its status), VIPs or the DNS records of a mesh.") { what, item, mesh, output, api, token, caCert };
         get.SetAction(WithClient((result, client) => GetAsync(result.GetValue(what)!, result.GetValue(item), result.GetValue(mesh)!, result.GetValue(output)!, client)));
 
         string[] kinds = ["mesh", .. ResourceKinds.All.Select(k => k.CliName), Generator];
         var kind = new Argument<string>("kind") { Description = Either(kinds) };
         kind.AcceptOnlyFromAmong(kinds);
         var name = new Argument<string>("name") { Description = "the name of the resource" };
-        var delete = new Command("delete", $"Delete a mesh or a resource of a mesh ({string.Join(", ", ResourceKinds.All.Select(k => k.Kind.TypeName))}).") { kind, name, mesh, api, token };
+        var delete = new Command("delete", $"Delete a mesh or a resource of a mesh ({string.Join(", ", ResourceKinds.All.Select(k => k.Kind.TypeName))}).") { kind, name, mesh, api, token, caCert };
         delete.SetAction(WithClient((result, client) => DeleteAsync(result.GetValue(kind)!, result.GetValue(name)!, result.GetValue(mesh)!, client)));
 
         var userName = new Option<string>("--name") { Description = "the user the token names (claim Name)", HelpName = "NAME", Required = true };
         var groups = new Option<string[]>("--group") { Description = "a group of the user; repeatable (mesh-system:admin makes an admin)", HelpName = "GROUP" };
         var meshes = new Option<string[]>("--mesh") { Description = "a mesh the token may change; repeatable [default: every mesh]", HelpName = "NAME" };
         var validFor = new Option<string>("--valid-for") { Description = "how long the token is valid: 30m, 24h, …", HelpName = "DURATION", Required = true };
-        var userToken = new Command("user-token", "Ask the API for a user token (admin only) and print it.") { userName, groups, meshes, validFor, api, token };
+        var userToken = new Command("user-token", "Ask the API for a user token (admin only) and print it.") { userName, groups, meshes, validFor, api, token, caCert };
         userToken.SetAction(WithClient((result, client) => GenerateUserTokenAsync(
             result.GetValue(userName)!, result.GetValue(groups) ?? [], result.GetValue(meshes) ?? [], result.GetValue(validFor)!, client)));
         var generate = new Command("generate", "Generate credentials through the API.") { userToken };

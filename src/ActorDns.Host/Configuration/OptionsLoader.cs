@@ -50,7 +50,12 @@ public sealed class OptionsLoader(
             ApiSecurity = new ApiSecurityOptions(
                 Single(Setting.ApiTokenSigningKey),
                 ParseBool(Setting.ApiLocalhostIsAdmin, Single(Setting.ApiLocalhostIsAdmin) ?? (role == NodeRole.Standalone ? "true" : "false")),
-                ParseBool(Setting.MetricsRequireToken, Single(Setting.MetricsRequireToken) ?? "false")),
+                ParseBool(Setting.MetricsRequireToken, Single(Setting.MetricsRequireToken) ?? "false"))
+            {
+                TlsCert = Single(Setting.ApiTlsCert),
+                TlsKey = Single(Setting.ApiTlsKey),
+                TlsClientCa = Single(Setting.ApiTlsClientCa),
+            },
         };
     }
 

@@ -78,11 +78,18 @@ public sealed record Setting(string Key, string Flag, string Env, string Format,
     public static readonly Setting MetricsRequireToken = new("metrics.requireToken", "--metrics-require-token", "ACTORDNS_METRICS_REQUIRE_TOKEN", "true|false",
         "/metrics needs a valid API token too", "false");
 
+    public static readonly Setting ApiTlsCert = new("apiServer.https.tlsCertFile", "--api-tls-cert", "ACTORDNS_API_TLS_CERT", "FILE",
+        "the API's certificate (PEM); with --api-tls-key the API is served over HTTPS only (TLS 1.2+)", "none: plain HTTP");
+    public static readonly Setting ApiTlsKey = new("apiServer.https.tlsKeyFile", "--api-tls-key", "ACTORDNS_API_TLS_KEY", "FILE",
+        "the private key (PEM) of --api-tls-cert", "none");
+    public static readonly Setting ApiTlsClientCa = new("apiServer.https.tlsClientCaFile", "--api-tls-client-ca", "ACTORDNS_API_TLS_CLIENT_CA", "FILE",
+        "CA certificates (PEM): every API client must present a certificate they issued", "none: no client certificate asked");
+
     public static IReadOnlyList<Setting> All { get; } =
         [
             DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, CorefileTemplate, BootstrapCorefileTemplate, DnsEmptyPort, DnsLogging, DnsAllow, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay,
             MeshServiceCidr, MeshExternalServiceCidr, ZoneName, SkipHostnameGenerators, SeedNode, Remoting, ApiTokenSigningKey, ApiLocalhostIsAdmin,
-            MetricsRequireToken,
+            MetricsRequireToken, ApiTlsCert, ApiTlsKey, ApiTlsClientCa,
         ];
 
     /// <summary>One line for <c>--help</c>: meaning, default, then where else it can be set.</summary>

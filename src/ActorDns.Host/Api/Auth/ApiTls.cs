@@ -1,0 +1,79 @@
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using ActorDns.Host.Configuration;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace ActorDns.Host.Api.Auth;
+
+/// <summary>
+/// HTTPS for the API (SPEC §8): <c>--api-tls-cert</c> and <c>--api-tls-key</c> (PEM) serve it over TLS 1.2 or 1.3 only;
+/// <c>--api-tls-client-ca</c> also requires a client certificate issued by that CA. Files that cannot be read or do
+/// not match are an <see cref="OptionsException"/> naming the flag.
+/// </summary>
+public static class ApiTls
+{
+    /// <summary>Kestrel's HTTPS options, or null when the API is plain HTTP.</summary>
+    public static HttpsConnectionAdapterOptions? Options(ApiSecurityOptions options)
+    {
+        if (options.TlsCert is null && options.TlsKey is null)
+        {
+            return options.TlsClientCa is null ? null
+                : throw new OptionsException($"{Setting.ApiTlsClientCa.Flag} needs {Setting.ApiTlsCert.Flag} and {Setting.ApiTlsKey.Flag}");
+        }
+
+        if (options.TlsCert is null || options.TlsKey is null)
+        {
+            throw new OptionsException($"{Setting.ApiTlsCert.Flag} and {Setting.ApiTlsKey.Flag} go together");
+        }
+
+        X509Certificate2 certificate;
+        try
+        {
+            using var pem = X509Certificate2.CreateFromPemFile(options.TlsCert, options.TlsKey);
+
+            // A PEM key is ephemeral; TLS on Linux takes the certificate with its key exported and imported again.
+            certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            throw new OptionsException($"{Setting.ApiTlsCert.Flag} {options.TlsCert} with {Setting.ApiTlsKey.Flag} {options.TlsKey}: {e.Message}");
+        }
+
+        var https = new HttpsConnectionAdapterOptions { ServerCertificate = certificate, SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13 };
+        if (options.TlsClientCa is { } caFile)
+        {
+            var ca = LoadCa(caFile, Setting.ApiTlsClientCa.Flag);
+            https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+            https.ClientCertificateValidation = (client, _, _) => IsIssuedBy(client, ca);
+        }
+
+        return https;
+    }
+
+    /// <summary>The CA certificates of a PEM file (one or more).</summary>
+    public static X509Certificate2Collection LoadCa(string path, string flag)
+    {
+        var ca = new X509Certificate2Collection();
+        try
+        {
+            ca.ImportFromPemFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            throw new OptionsException($"{flag} {path}: {e.Message}");
+        }
+
+        return ca.Count > 0 ? ca : throw new OptionsException($"{flag} {path}: no certificate in PEM");
+    }
+
+    /// <summary>True when <paramref name="certificate"/> chains to one of <paramref name="ca"/>, and to nothing else.</summary>
+    public static bool IsIssuedBy(X509Certificate2 certificate, X509Certificate2Collection ca)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(certificate);
+    }
+}
