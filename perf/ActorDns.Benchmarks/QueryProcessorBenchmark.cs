@@ -14,7 +14,8 @@ namespace ActorDns.Benchmarks;
 /// the whole per-query work of a receive loop minus the system calls. Hits run the built-in default pipeline
 /// (compiled from its Corefile template); the miss runs the mesh step alone (the default would hand it to the
 /// forwarder, which is not measured here); the answers of the Corefile plugins that answer on the receive loop are
-/// measured too: a template with a regex, hosts, acl before the mesh, and a cache hit. Must report 0 B allocated.
+/// measured too: a template with a regex, hosts, acl before the mesh, and a cache hit; and a hit with response rate
+/// limiting on. Must report 0 B allocated.
 /// </summary>
 [MemoryDiagnoser]
 public class QueryProcessorBenchmark : IDisposable
@@ -27,6 +28,7 @@ public class QueryProcessorBenchmark : IDisposable
     private QueryProcessor _template = null!;
     private QueryProcessor _hosts = null!;
     private QueryProcessor _acl = null!;
+    private QueryProcessor _rateLimited = null!;
     private ResponseCache _cache = null!;
     private DnsQuery _cachedQuery;
     private byte[] _templateHit = null!;
@@ -47,6 +49,9 @@ public class QueryProcessorBenchmark : IDisposable
             .Append(new ZoneRecord("_main._tcp.redis.svc.mesh.local", [IPAddress.Parse("241.0.0.1")]) { SrvPort = 6379 });
         var zone = new ZoneSlot(ZoneTable.Create(new ZoneSettings(), 1, records));
         _kumaDefault = Processor(zone, DefaultCorefile.Template);
+
+        // --rrl-rate high enough that the client is never limited: the cost of counting, against HitA.
+        _rateLimited = Processor(zone, DefaultCorefile.Template, new RateLimitSettings(int.MaxValue, 2));
         _meshOnly = Processor(zone, ".:{{ .CoreDNSPort }} {\n    forward . 127.0.0.1:{{ .EnvoyDNSPort }}\n}\n");
         _template = Processor(zone, ".:{{ .CoreDNSPort }} {\n    template IN A {\n        match ^www[.]\n        answer \"{{ \"{{ .Name }}\" }} 60 IN A 192.0.2.1\"\n    }\n}\n");
         _hitA = Query("svc-4242.mesh", DnsRecordType.A, edns: false);
@@ -95,6 +100,10 @@ public class QueryProcessorBenchmark : IDisposable
     [Benchmark]
     public int AclThenMeshHit() => _acl.Process(_hitA, _response, overUdp: true, _client, 0).Length;
 
+    /// <summary>HitA with response rate limiting on (<c>--rrl-rate</c>): the client's counter is found and counted.</summary>
+    [Benchmark]
+    public int HitAWithRateLimiting() => _rateLimited.Process(_hitA, _response, overUdp: true, _client, 0).Length;
+
     /// <summary>The whole work of a <c>cache</c> hit: key, lookup, copy, ID, question and TTLs.</summary>
     [Benchmark]
     public int CacheHit() => _cache.TryAnswer(_cached, _cachedQuery, _response, overUdp: true);
@@ -102,7 +111,7 @@ public class QueryProcessorBenchmark : IDisposable
     public void Dispose() => _forwarder.Dispose();
 
     /// <summary>Compiles a Corefile template as a resolver does, with the forwarder as the system upstreams.</summary>
-    private QueryProcessor Processor(ZoneSlot zone, string template)
+    private QueryProcessor Processor(ZoneSlot zone, string template, RateLimitSettings? rateLimit = null)
     {
         var values = new TemplateValues(CoreDNSPort: 53, EnvoyDNSPort: 54, CoreDNSEmptyPort: 55, PrometheusPort: 9153, CoreDNSLogging: false);
         var resources = new PipelineResources
@@ -114,6 +123,7 @@ public class QueryProcessorBenchmark : IDisposable
             SystemUpstreams = _forwarder,
             NewForwarder = _ => throw new InvalidOperationException("no forward of its own"),
             Logs = new PipelineLogs(NullLoggerFactory.Instance),
+            RateLimit = rateLimit,
         };
         var corefile = CorefileParser.Parse(CorefileTemplate.Render(template, "benchmark", values), "benchmark", _ => null);
         return new QueryProcessor(PipelineCompiler.Compile(corefile, resources).Ports[53]);

@@ -38,6 +38,9 @@ public sealed record ActorDnsOptions
     /// <summary><c>--dns-allow</c>: the client networks that may query; empty: every client.</summary>
     public IReadOnlyList<AclNetwork> DnsAllow { get; init; } = [];
 
+    /// <summary><c>--rrl-rate</c> and <c>--rrl-slip</c>; null: no response rate limiting.</summary>
+    public RateLimitSettings? RateLimit { get; init; }
+
     public required JournalOptions Journal { get; init; }
 
     /// <summary>Control-plane settings shared by every mesh: pools, reuse delay, service VIPs.</summary>

@@ -43,6 +43,9 @@ public sealed class OptionsLoader(
             DnsEmptyPort = Single(Setting.DnsEmptyPort) is { } emptyPort ? ParseInt(Setting.DnsEmptyPort, emptyPort, 1, 65535) : null,
             DnsLogging = ParseBool(Setting.DnsLogging, Single(Setting.DnsLogging) ?? "false"),
             DnsAllow = Many(Setting.DnsAllow).Select(ParseNetwork).ToList(),
+            RateLimit = ParseInt(Setting.RrlRate, Single(Setting.RrlRate) ?? "0", 0, 1_000_000) is var rate and > 0
+                ? new RateLimitSettings(rate, ParseInt(Setting.RrlSlip, Single(Setting.RrlSlip) ?? "2", 0, 100))
+                : null,
             Journal = JournalOptions.Parse(Single(Setting.Journal) ?? "sqlite:actordns.db", Path.GetFullPath(dataDir)),
             Meshes = ParseMeshes(zone),
             SeedNodes = Many(Setting.SeedNode).Select(ParseSeed).ToList(),

@@ -41,6 +41,11 @@ public sealed record Setting(string Key, string Flag, string Env, string Format,
     public static readonly Setting DnsAllow = new("dnsAllow", "--dns-allow", "ACTORDNS_DNS_ALLOW", "CIDR",
         "a client network that may query; once one is given every other client is answered REFUSED; repeatable", "none: every client");
 
+    public static readonly Setting RrlRate = new("rrl.rate", "--rrl-rate", "ACTORDNS_RRL_RATE", "N",
+        "response rate limiting: UDP answers per second per client prefix (/24 IPv4, /56 IPv6); TCP is exempt", "0: off");
+    public static readonly Setting RrlSlip = new("rrl.slip", "--rrl-slip", "ACTORDNS_RRL_SLIP", "N",
+        "every Nth rate-limited answer is sent truncated (TC) instead of dropped; 0 drops them all, 1 truncates them all", "2");
+
     public static readonly Setting Journal = new("journal", "--journal", "ACTORDNS_JOURNAL", "sqlite:PATH|postgres:CONNSTRING",
         "the event journal and snapshot store; a relative SQLite path is under --data-dir", "sqlite:<data-dir>/actordns.db");
     public static readonly Setting Cidr = new("dnsServer.CIDR", "--dns-cidr", "ACTORDNS_DNS_SERVER_CIDR", "CIDR",
@@ -87,7 +92,7 @@ public sealed record Setting(string Key, string Flag, string Env, string Format,
 
     public static IReadOnlyList<Setting> All { get; } =
         [
-            DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, CorefileTemplate, BootstrapCorefileTemplate, DnsEmptyPort, DnsLogging, DnsAllow, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay,
+            DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, CorefileTemplate, BootstrapCorefileTemplate, DnsEmptyPort, DnsLogging, DnsAllow, RrlRate, RrlSlip, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay,
             MeshServiceCidr, MeshExternalServiceCidr, ZoneName, SkipHostnameGenerators, SeedNode, Remoting, ApiTokenSigningKey, ApiLocalhostIsAdmin,
             MetricsRequireToken, ApiTlsCert, ApiTlsKey, ApiTlsClientCa,
         ];

@@ -120,6 +120,7 @@ public sealed class ResolverPipelines : IDisposable
             ForwarderDefaults = runtime.Forwarder with { Upstreams = [] },
             Logs = logs,
             AllowedClients = options.DnsAllow,
+            RateLimit = options.RateLimit,
         };
         try
         {

@@ -46,6 +46,9 @@ public static partial class PipelineCompiler
         {
             var byPort = new Dictionary<int, List<(byte[] Zone, CompiledPipeline Pipeline)>>();
             var seen = new HashSet<(string, int)>();
+
+            // One limiter for every server block: a client's answers count together on every port.
+            var rateLimit = resources.RateLimit is { } limits ? new RateLimitStep(limits, resources.Clock) : null;
             foreach (var block in document.Blocks)
             {
                 // A key without a port takes .CoreDNSPort, so ". " and ".:<that port>" are the same server.
@@ -57,7 +60,7 @@ public static partial class PipelineCompiler
                 foreach (var port in block.Keys.Select(k => k.Port ?? resources.CoreDnsPort).Distinct())
                 {
                     var keys = block.Keys.Where(k => (k.Port ?? resources.CoreDnsPort) == port).ToList();
-                    var pipeline = new BlockCompiler(document.File, block, keys, port, resources, owned).Compile();
+                    var pipeline = new BlockCompiler(document.File, block, keys, port, resources, rateLimit, owned).Compile();
                     var zones = byPort.TryGetValue(port, out var list) ? list : byPort[port] = [];
                     foreach (var key in keys)
                     {
@@ -76,7 +79,8 @@ public static partial class PipelineCompiler
     }
 
     /// <summary>One server block's keys on one port: its directives checked and turned into steps.</summary>
-    private sealed partial class BlockCompiler(string file, ServerBlock block, List<ServerKey> keys, int port, PipelineResources resources, List<IDisposable> owned)
+    private sealed partial class BlockCompiler(
+        string file, ServerBlock block, List<ServerKey> keys, int port, PipelineResources resources, RateLimitStep? rateLimit, List<IDisposable> owned)
     {
         private readonly ZoneFilter _blockZones = new([.. keys.Select(k => DnsName.Parse(k.Zone))]);
 
@@ -149,7 +153,17 @@ public static partial class PipelineCompiler
             }
 
             PipelineStep[] chain = rewriter is null ? [.. steps] : [new RewriteStep(rewriter, [.. steps])];
-            return new CompiledPipeline(resources.AllowedClients.Count == 0 ? chain : [AllowedClientsOnly(resources.AllowedClients), .. chain], log);
+            if (resources.AllowedClients.Count > 0)
+            {
+                chain = [AllowedClientsOnly(resources.AllowedClients), .. chain];
+            }
+
+            if (rateLimit is not null)
+            {
+                chain = [rateLimit, .. chain];
+            }
+
+            return new CompiledPipeline(chain, log);
         }
 
         /// <summary><c>--dns-allow</c> as the first step: an acl that allows those networks and refuses every other client.</summary>

@@ -34,6 +34,9 @@ public sealed record PipelineResources
     /// </summary>
     public IReadOnlyList<AclNetwork> AllowedClients { get; init; } = [];
 
+    /// <summary><c>--rrl-rate</c> and <c>--rrl-slip</c>: response rate limiting before every server block's steps; null: off.</summary>
+    public RateLimitSettings? RateLimit { get; init; }
+
     /// <summary>Where <c>log</c> and <c>errors</c> write.</summary>
     public required PipelineLogs Logs { get; init; }
 

@@ -60,7 +60,7 @@ public sealed class AclPluginTests
     public void Process_AllowedClients_OthersRefusedInEveryServerBlock(string source, int port, string expected)
     {
         AclNetwork[] allowed = [Network("10.1.0.0/16"), Network("2001:db8::/32")];
-        using var harness = new CorefileHarness(".:16001 {\n forward . 127.0.0.1:16002\n}\nmesh:16003 {\n template IN A mesh {\n  answer \"{{ .Name }} 60 IN A 192.0.2.9\"\n }\n}\n", allowedClients: allowed);
+        using var harness = new CorefileHarness(".:16001 {\n forward . 127.0.0.1:16002\n}\nmesh:16003 {\n template IN A mesh {\n  answer \"{{ .Name }} 60 IN A 192.0.2.9\"\n }\n}\n", configure: r => r with { AllowedClients = allowed });
 
         var (outcome, _) = harness.Ask("backend.mesh", port: port, client: new IPEndPoint(IPAddress.Parse(source), 5353));
 

@@ -20,15 +20,13 @@ public sealed class CorefileHarness : IDisposable
     private readonly byte[] _response = new byte[ushort.MaxValue];
     private readonly List<Forwarder> _forwarders = [];
 
-    public CorefileHarness(string corefile, Func<string, string>? readFile = null, IReadOnlyList<AclNetwork>? allowedClients = null)
+    /// <summary><paramref name="configure"/> changes the resources the Corefile is compiled against (flags such as --dns-allow).</summary>
+    public CorefileHarness(string corefile, Func<string, string>? readFile = null, Func<PipelineResources, PipelineResources>? configure = null)
     {
         Zone = new ZoneSlot(ZoneTable.Create(new ZoneSettings(), 1, [new ZoneRecord("backend.mesh", [BackendVip])]));
         SystemUpstreams = NewForwarder(new ForwarderOptions { Upstreams = [new IPEndPoint(IPAddress.Loopback, 9)] });
-        var resources = TestPipelines.Resources(16001, Zone, SystemUpstreams, NewForwarder) with
-        {
-            ReadFile = readFile ?? File.ReadAllText,
-            AllowedClients = allowedClients ?? [],
-        };
+        var resources = TestPipelines.Resources(16001, Zone, SystemUpstreams, NewForwarder) with { ReadFile = readFile ?? File.ReadAllText };
+        resources = configure?.Invoke(resources) ?? resources;
         try
         {
             Compiled = PipelineCompiler.Compile(CorefileParser.Parse(corefile, "Corefile", _ => null), resources);
@@ -50,12 +48,12 @@ public sealed class CorefileHarness : IDisposable
     public IReadOnlyList<Forwarder> OwnForwarders => _forwarders.Skip(1).ToList();
 
     /// <summary>Asks from <paramref name="client"/> (127.0.0.1:40000 when not given).</summary>
-    public (QueryOutcome Outcome, DnsMessage? Reply) Ask(string name, DnsRecordType type = DnsRecordType.A, int port = 16001, IPEndPoint? client = null)
+    public (QueryOutcome Outcome, DnsMessage? Reply) Ask(string name, DnsRecordType type = DnsRecordType.A, int port = 16001, IPEndPoint? client = null, bool overUdp = true)
     {
         var message = new DnsMessage { Id = 0x1234, Flags = DnsHeaderFlags.RD };
         message.Questions.Add(new DnsQuestion(name, type));
         var address = (client ?? new IPEndPoint(IPAddress.Loopback, 40000)).Serialize();
-        var outcome = new QueryProcessor(Compiled.Ports[port]).Process(message.ToArray(), _response, overUdp: true, address.Buffer.Span[..address.Size], 0);
+        var outcome = new QueryProcessor(Compiled.Ports[port]).Process(message.ToArray(), _response, overUdp, address.Buffer.Span[..address.Size], 0);
         return (outcome, outcome.Kind == OutcomeKind.Reply && DnsMessage.TryParse(_response.AsSpan(0, outcome.Length), out var reply) ? reply : null);
     }
 
