@@ -123,7 +123,7 @@ public class QueryProcessorBenchmark : IDisposable
             SystemUpstreams = _forwarder,
             NewForwarder = _ => throw new InvalidOperationException("no forward of its own"),
             Logs = new PipelineLogs(NullLoggerFactory.Instance),
-            RateLimit = rateLimit,
+            RateLimiter = rateLimit is null ? null : new RateLimitStep(rateLimit, TimeProvider.System),
         };
         var corefile = CorefileParser.Parse(CorefileTemplate.Render(template, "benchmark", values), "benchmark", _ => null);
         return new QueryProcessor(PipelineCompiler.Compile(corefile, resources).Ports[53]);

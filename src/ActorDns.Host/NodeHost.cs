@@ -169,8 +169,11 @@ public static class NodeHost
             var actors = app.Services.GetRequiredService<ActorRegistry>();
             new CatalogApi(actors, app.Services.GetRequiredService<KnownMeshes>()).Map(app);
             new TokensApi(tokens, app.Services.GetRequiredService<RevokedTokens>(), actors).Map(app);
+            // Once per data directory (SPEC §8, "at first start"): the marker outlives the token, so deleting a used
+            // admin token does not bring a new one at the next start.
             var adminToken = Path.Combine(options.DataDir, AdminTokenFile);
-            if (SecretFile.TryCreate(adminToken, tokens.Issue(ApiUser.Admin, UserTokens.AdminValidity) + "\n"))
+            if (SecretFile.TryCreate(Path.Combine(options.DataDir, AdminTokenIssuedFile), "an admin token was written to admin-token once\n")
+                && SecretFile.TryCreate(adminToken, tokens.Issue(ApiUser.Admin, UserTokens.AdminValidity) + "\n"))
             {
                 app.Logger.LogInformation("An admin token for the API was written to {Path} (mode 0600): keep it secret, or delete it once used", adminToken);
             }
@@ -181,6 +184,9 @@ public static class NodeHost
 
     /// <summary>Where a node that serves the API writes an admin token at its first start (SPEC §8).</summary>
     public const string AdminTokenFile = "admin-token";
+
+    /// <summary>Written with the admin token; while it exists, no admin token is written again.</summary>
+    public const string AdminTokenIssuedFile = "admin-token.issued";
 
     public static string RoleName(NodeRole role) => role switch
     {

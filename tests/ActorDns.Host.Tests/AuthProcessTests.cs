@@ -55,6 +55,20 @@ public sealed class AuthProcessTests(AuthProcessTests.Fixture fixture) : IClassF
             return new UserTokens(_key, new FakeTimeProvider(issued)).Issue(user, validFor);
         }
 
+        /// <summary>A token of this node's key and claims, but without the <c>jti</c> a revocation needs.</summary>
+        public string TokenWithoutJti()
+        {
+            TokenAt(DateTimeOffset.UtcNow, ApiUser.Admin, TimeSpan.FromMinutes(1));
+            var now = DateTime.UtcNow;
+            return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+            {
+                Claims = new Dictionary<string, object> { ["Name"] = "admin", ["Groups"] = new[] { ApiUser.AdminGroup } },
+                IssuedAt = now, NotBefore = now, Expires = now.AddMinutes(5),
+                SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(
+                    new Microsoft.IdentityModel.Tokens.RsaSecurityKey(_key!), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha256),
+            });
+        }
+
         public async Task DisposeAsync()
         {
             _key?.Dispose();
@@ -103,6 +117,12 @@ public sealed class AuthProcessTests(AuthProcessTests.Fixture fixture) : IClassF
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal("Unauthenticated", body["title"]!.GetValue<string>());
         Assert.StartsWith("no bearer token", body["details"]!.GetValue<string>(), StringComparison.Ordinal);
+        using var admin = new ApiTestClient(fixture.Api, fixture.AdminToken);
+        Assert.Equal(
+            [HttpStatusCode.NotFound, HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.OK],
+            [await admin.GetStatusAsync("meshes/attacker"), await admin.GetStatusAsync("meshes/other"), await admin.GetStatusAsync("meshes/default/dataplanes/dp-1"),
+             await admin.GetStatusAsync("meshes/default/meshservices/redis"), await admin.GetStatusAsync("hostnamegenerators/evil"),
+             await admin.GetStatusAsync("hostnamegenerators/local-universal-mesh-service")]);
     }
 
     [Theory]
@@ -136,6 +156,7 @@ public sealed class AuthProcessTests(AuthProcessTests.Fixture fixture) : IClassF
             (fixture.TokenAt(DateTimeOffset.UtcNow.AddHours(-2), admin, TimeSpan.FromHours(1)), "the token has expired"),
             (fixture.TokenAt(DateTimeOffset.UtcNow.AddHours(1), admin, TimeSpan.FromHours(1)), "the token is not valid yet"),
             ("not-a-jwt", "the token is malformed or not valid"),
+            (fixture.TokenWithoutJti(), "the token has no jti"),
             (revoked, "the token was revoked"),
         ];
         foreach (var (token, why) in cases)
@@ -204,10 +225,10 @@ public sealed class AuthProcessTests(AuthProcessTests.Fixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task SecretsOnDisk_AreOwnerOnly_AndNeverInTheOutput()
+    public async Task DataDir_SecretsWritten_OwnerOnlyAndNeverInTheOutput()
     {
         using var refused = new ApiTestClient(fixture.Api, fixture.AdminToken + "x");
-        await refused.GetStatusAsync("meshes");
+        Assert.Equal(HttpStatusCode.Unauthorized, await refused.GetStatusAsync("meshes"));
         var key = await File.ReadAllTextAsync(Path.Combine(fixture.DataDir, ApiSigningKey.DefaultFileName));
         var keyBody = key.Split('\n')[1];
 
@@ -224,17 +245,48 @@ public sealed class AuthProcessTests(AuthProcessTests.Fixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task JournalPassword_NeverInTheErrorOfAJournalThatCannotBeOpened()
+    public async Task Metrics_RequireTokenOn_401WithoutOne_HealthStaysOpen()
     {
-        var dataDir = Directory.CreateTempSubdirectory("actordns-password-").FullName;
+        var dataDir = Directory.CreateTempSubdirectory("actordns-metrics-token-").FullName;
+        var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
         try
         {
-            await using var process = ActorDnsProcess.Start("--journal", $"postgres:Host=127.0.0.1;Port={FreePort.Next()};Database=x;Username=u;Password=Only-In-The-Flag-7",
-                "--data-dir", dataDir, "--upstream", "127.0.0.1:9", "--api-address", $"127.0.0.1:{FreePort.Next()}", "--dns-address", $"127.0.0.1:{FreePort.Next()}=default");
+            await using var process = ActorDnsProcess.Start("--dns-address", $"127.0.0.1:{FreePort.Next()}=default", "--api-address", api.ToString(),
+                "--upstream", "127.0.0.1:9", "--data-dir", dataDir, "--api-localhost-is-admin", "false", "--metrics-require-token", "true");
+            await process.WaitReadyAsync(api);
+            using var anonymous = new ApiTestClient(api);
+            using var admin = new ApiTestClient(api, ClusterCredentials.AdminToken(dataDir));
 
-            Assert.Equal(1, await process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-            Assert.StartsWith("actordns: --journal postgres:…: cannot open the journal", process.StandardError, StringComparison.Ordinal);
-            Assert.DoesNotContain("Only-In-The-Flag-7", process.Output, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Unauthorized, await anonymous.GetStatusAsync("metrics"));
+            Assert.Equal(HttpStatusCode.OK, await admin.GetStatusAsync("metrics"));
+            Assert.Equal(HttpStatusCode.OK, await anonymous.GetStatusAsync("health/ready"));
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AdminToken_DeletedAfterUse_NotWrittenAgainAtTheNextStart()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("actordns-admin-token-").FullName;
+        var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        string[] args = ["--dns-address", $"127.0.0.1:{FreePort.Next()}=default", "--api-address", api.ToString(), "--upstream", "127.0.0.1:9", "--data-dir", dataDir];
+        try
+        {
+            await using (var first = ActorDnsProcess.Start(args))
+            {
+                await first.WaitReadyAsync(api);
+                Assert.True(File.Exists(Path.Combine(dataDir, NodeHost.AdminTokenFile)));
+                Assert.Equal(0, await first.StopGracefullyAsync(TimeSpan.FromSeconds(20)));
+            }
+
+            File.Delete(Path.Combine(dataDir, NodeHost.AdminTokenFile));
+            await using var second = ActorDnsProcess.Start(args);
+            await second.WaitReadyAsync(api);
+
+            Assert.False(File.Exists(Path.Combine(dataDir, NodeHost.AdminTokenFile)));
         }
         finally
         {

@@ -249,4 +249,23 @@ public sealed class CommandLineTests
             return false;
         }
     }
+
+    [Fact]
+    public async Task Start_JournalThatCannotBeOpened_ErrorNeverShowsItsPassword()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("actordns-password-").FullName;
+        try
+        {
+            await using var process = ActorDnsProcess.Start("--journal", $"postgres:Host=127.0.0.1;Port={FreePort.Next()};Database=x;Username=u;Password=Only-In-The-Flag-7",
+                "--data-dir", dataDir, "--upstream", "127.0.0.1:9", "--api-address", $"127.0.0.1:{FreePort.Next()}", "--dns-address", $"127.0.0.1:{FreePort.Next()}=default");
+
+            Assert.Equal(1, await process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.StartsWith("actordns: --journal postgres:…: cannot open the journal", process.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("Only-In-The-Flag-7", process.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
 }

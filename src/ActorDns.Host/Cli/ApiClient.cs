@@ -25,7 +25,7 @@ public sealed class ApiClient : IDisposable
             var ca = ApiTls.LoadCa(caCert, "--ca-cert");
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                 (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
-                && certificate is X509Certificate2 server && ApiTls.IsIssuedBy(server, ca);
+                && certificate is X509Certificate2 server && ApiTls.IsIssuedBy(server, ca, ApiTls.ServerAuthentication);
         }
 
         _http = new HttpClient(handler) { BaseAddress = new Uri($"{(caCert is null ? "http" : "https")}://{apiAddress}/"), Timeout = TimeSpan.FromSeconds(30) };

@@ -55,6 +55,9 @@ public sealed class ResolverPipelines : IDisposable
         CorefileSource template, ActorDnsOptions options, RuntimeSettings runtime, ZoneRegistry zones, Forwarder upstreams, Func<ForwarderOptions, Forwarder> newForwarder, PipelineLogs logs)
     {
         var pipelines = new ResolverPipelines(template);
+
+        // One limiter for every listener: a client's answers count together on all of them.
+        var rateLimiter = options.RateLimit is { } limits ? new RateLimitStep(limits, TimeProvider.System) : null;
         try
         {
             // The template's server blocks listen on the first --dns-address's IP; a --dns-address on that IP and port
@@ -63,7 +66,7 @@ public sealed class ResolverPipelines : IDisposable
             DnsListenerOptions On(int port) =>
                 runtime.Listeners.FirstOrDefault(l => l.Endpoint.Equals(new IPEndPoint(first.Endpoint.Address, port)))
                     ?? first with { Endpoint = new IPEndPoint(first.Endpoint.Address, port) };
-            var compiled = pipelines.Compile(template.Source, template.Text, first.Endpoint.Port, port => zones.For(On(port).Mesh), options, runtime, upstreams, newForwarder, logs);
+            var compiled = pipelines.Compile(template.Source, template.Text, first.Endpoint.Port, port => zones.For(On(port).Mesh), options, runtime, upstreams, newForwarder, logs, rateLimiter);
             foreach (var (port, servers) in compiled.Ports.OrderBy(p => p.Key))
             {
                 pipelines.Listeners.Add((On(port), servers));
@@ -73,7 +76,7 @@ public sealed class ResolverPipelines : IDisposable
             foreach (var uncovered in runtime.Listeners.Where(l => !pipelines.Listeners.Any(p => p.Options.Endpoint.Equals(l.Endpoint))).ToList())
             {
                 var own = pipelines.Compile(
-                    DefaultCorefile.Source, DefaultCorefile.Template, uncovered.Endpoint.Port, _ => zones.For(uncovered.Mesh), options, runtime, upstreams, newForwarder, logs);
+                    DefaultCorefile.Source, DefaultCorefile.Template, uncovered.Endpoint.Port, _ => zones.For(uncovered.Mesh), options, runtime, upstreams, newForwarder, logs, rateLimiter);
                 pipelines.Listeners.Add((uncovered, own.Ports[uncovered.Endpoint.Port]));
             }
 
@@ -101,7 +104,7 @@ public sealed class ResolverPipelines : IDisposable
 
     private CompiledCorefile Compile(
         string source, string template, int corePort, Func<int, ZoneSlot> zoneForPort, ActorDnsOptions options, RuntimeSettings runtime, Forwarder upstreams,
-        Func<ForwarderOptions, Forwarder> newForwarder, PipelineLogs logs)
+        Func<ForwarderOptions, Forwarder> newForwarder, PipelineLogs logs, RateLimitStep? rateLimiter)
     {
         var values = new TemplateValues(
             CoreDNSPort: corePort,
@@ -120,7 +123,7 @@ public sealed class ResolverPipelines : IDisposable
             ForwarderDefaults = runtime.Forwarder with { Upstreams = [] },
             Logs = logs,
             AllowedClients = options.DnsAllow,
-            RateLimit = options.RateLimit,
+            RateLimiter = rateLimiter,
         };
         try
         {

@@ -3,12 +3,6 @@ using ActorDns.Server.Query;
 
 namespace ActorDns.Server.Pipeline;
 
-/// <summary>Response rate limiting (SPEC §8): answers per second per client prefix, and the slip of limited ones.</summary>
-/// <param name="Rate">UDP answers per second one client prefix (/24 IPv4, /56 IPv6) gets.</param>
-/// <param name="Slip">Every Nth limited answer is sent truncated (TC, no records) so a real client retries over TCP;
-/// the others are dropped. 0 drops them all, 1 truncates them all.</param>
-public sealed record RateLimitSettings(int Rate, int Slip);
-
 /// <summary>
 /// Knot's and NSD's RRL, simplified to one class of answers: each UDP query counts against its client's prefix
 /// (/24 for IPv4, /56 for IPv6) in the current second; past <see cref="RateLimitSettings.Rate"/> the answer is
@@ -28,9 +22,6 @@ public sealed class RateLimitStep(RateLimitSettings settings, TimeProvider clock
     private const long CountMask = (1L << CountBits) - 1;
 
     private readonly long[] _counters = new long[1 << TableBits];
-
-    /// <summary>Per process, so nobody can pick addresses that share a counter with a victim's.</summary>
-    private readonly int _seed = Random.Shared.Next();
 
     public override StepResult Run(ref QueryContext context)
     {
@@ -67,8 +58,8 @@ public sealed class RateLimitStep(RateLimitSettings settings, TimeProvider clock
     private int Slot(ReadOnlySpan<byte> address)
     {
         var prefix = address.Length == 4 ? address[..3] : address[..7];
+        // HashCode is seeded at random per process, so nobody can pick addresses that share a counter with a victim's.
         var hash = new HashCode();
-        hash.Add(_seed);
         hash.AddBytes(prefix);
         return hash.ToHashCode() & ((1 << TableBits) - 1);
     }

@@ -37,15 +37,21 @@ public sealed class ApiSigningKeyTests : IDisposable
     }
 
     [Fact]
-    public void Load_NamedFileMissingOrNotAKeyOrShort_IsRefused()
+    public void Load_NamedFileMissingNotAPrivateKeyOrShort_IsRefused()
     {
         var missing = Path.Combine(_dir, "missing.pem");
         var garbage = Path.Combine(_dir, "garbage.pem");
         SecretFile.TryCreate(garbage, "not a key");
         var shortKey = WriteKey(1024);
+        var publicOnly = Path.Combine(_dir, "public.pem");
+        using (var pair = RSA.Create(2048))
+        {
+            SecretFile.TryCreate(publicOnly, pair.ExportSubjectPublicKeyInfoPem());
+        }
 
         Assert.EndsWith("missing.pem: no such file", Assert.Throws<OptionsException>(() => ApiSigningKey.Load(new ApiSecurityOptions(missing, false, false), _dir)).Message);
         Assert.EndsWith("garbage.pem: not an RSA private key in PEM", Assert.Throws<OptionsException>(() => ApiSigningKey.Load(new ApiSecurityOptions(garbage, false, false), _dir)).Message);
+        Assert.EndsWith("public.pem: not an RSA private key in PEM", Assert.Throws<OptionsException>(() => ApiSigningKey.Load(new ApiSecurityOptions(publicOnly, false, false), _dir)).Message);
         Assert.EndsWith("an RSA key of 1024 bits; at least 2048 are needed", Assert.Throws<OptionsException>(() => ApiSigningKey.Load(new ApiSecurityOptions(shortKey, false, false), _dir)).Message);
     }
 

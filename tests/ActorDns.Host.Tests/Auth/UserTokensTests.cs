@@ -56,6 +56,37 @@ public sealed class UserTokensTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_OwnKeyButRs512_IsRefusedForItsAlgorithm()
+    {
+        var tokens = new UserTokens(_key, TimeProvider.System);
+        var now = DateTime.UtcNow;
+        var rs512 = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Claims = new Dictionary<string, object> { ["Name"] = "ci", ["jti"] = "x" },
+            IssuedAt = now, NotBefore = now, Expires = now.AddHours(1),
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(_key), SecurityAlgorithms.RsaSha512),
+        });
+
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(rs512, tokens.ValidationParameters);
+
+        Assert.False(result.IsValid, "only RS256 is accepted, even with the right key");
+    }
+
+    [Theory]
+    [InlineData(-10, false)]
+    [InlineData(-1, true)]
+    public async Task Validate_JustExpired_RefusedPastTheSkewOnly(int expiredSecondsAgo, bool valid)
+    {
+        var tokens = new UserTokens(_key, TimeProvider.System);
+        var issued = DateTimeOffset.UtcNow.AddSeconds(expiredSecondsAgo - 60);
+        var text = new UserTokens(_key, new FakeTimeProvider(issued)).Issue(new ApiUser("ci", [], null), TimeSpan.FromSeconds(60));
+
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(text, tokens.ValidationParameters);
+
+        Assert.True(valid == result.IsValid, result.Exception?.ToString());
+    }
+
+    [Fact]
     public async Task Validate_OtherKeyExpiredHs256OrNone_IsRefused()
     {
         var tokens = new UserTokens(_key, TimeProvider.System);

@@ -35,7 +35,7 @@ public sealed class ApiTestClient : IDisposable
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
     }
 
-    /// <summary>The <c>causes</c> of a Kuma error body as (field, message) pairs.</summary>
+    /// <summary>A POST with a JSON body: the status and the JSON answer (null when there is none).</summary>
     public async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string path, JsonNode body)
     {
         var (status, text) = await PostTextAsync(path, body);
@@ -49,6 +49,7 @@ public sealed class ApiTestClient : IDisposable
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>The <c>causes</c> of a Kuma error body as (field, message) pairs.</summary>
     public static List<(string Field, string Message)> Causes(JsonNode? body) =>
         body?["causes"]?.AsArray().Select(c => (c!["field"]!.GetValue<string>(), c["message"]!.GetValue<string>())).ToList() ?? [];
 

@@ -12,7 +12,7 @@ public static class ClusterCredentials
     /// <summary>A new 2048-bit RSA key in <paramref name="directory"/>, mode 0600; its path.</summary>
     public static string WriteSigningKey(string directory)
     {
-        var path = Path.Combine(directory, "api-token-signing-key.pem");
+        var path = Path.Combine(directory, ApiSigningKey.DefaultFileName);
         using var key = RSA.Create(2048);
         if (!SecretFile.TryCreate(path, key.ExportPkcs8PrivateKeyPem()))
         {

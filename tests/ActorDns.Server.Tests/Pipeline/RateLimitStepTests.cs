@@ -84,7 +84,7 @@ public sealed class RateLimitStepTests
     }
 
     private CorefileHarness Harness(int rate, int slip) =>
-        new(Corefile, configure: r => r with { RateLimit = new RateLimitSettings(rate, slip), Clock = _clock });
+        new(Corefile, configure: r => r with { RateLimiter = new RateLimitStep(new RateLimitSettings(rate, slip), _clock) });
 
     private static string Seen(CorefileHarness harness, IPEndPoint client, bool overUdp = true)
     {

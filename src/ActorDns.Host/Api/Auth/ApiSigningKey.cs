@@ -42,6 +42,9 @@ public static class ApiSigningKey
         try
         {
             key.ImportFromPem(File.ReadAllText(path));
+
+            // A public key imports too, and could check tokens but never sign one.
+            key.ExportParameters(includePrivateParameters: true);
         }
         catch (Exception e) when (e is ArgumentException or CryptographicException)
         {

@@ -45,7 +45,7 @@ public static class ApiTls
         {
             var ca = LoadCa(caFile, Setting.ApiTlsClientCa.Flag);
             https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-            https.ClientCertificateValidation = (client, _, _) => IsIssuedBy(client, ca);
+            https.ClientCertificateValidation = (client, _, _) => IsIssuedBy(client, ca, ClientAuthentication);
         }
 
         return https;
@@ -67,10 +67,20 @@ public static class ApiTls
         return ca.Count > 0 ? ca : throw new OptionsException($"{flag} {path}: no certificate in PEM");
     }
 
-    /// <summary>True when <paramref name="certificate"/> chains to one of <paramref name="ca"/>, and to nothing else.</summary>
-    public static bool IsIssuedBy(X509Certificate2 certificate, X509Certificate2Collection ca)
+    /// <summary>The extended key usage of a TLS client certificate.</summary>
+    public static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
+
+    /// <summary>The extended key usage of a TLS server certificate.</summary>
+    public static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
+
+    /// <summary>
+    /// True when <paramref name="certificate"/> chains to one of <paramref name="ca"/> (and to nothing else) and may be
+    /// used for <paramref name="purpose"/>, so a server certificate of that CA cannot pass for a client's.
+    /// </summary>
+    public static bool IsIssuedBy(X509Certificate2 certificate, X509Certificate2Collection ca, Oid purpose)
     {
         using var chain = new X509Chain();
+        chain.ChainPolicy.ApplicationPolicy.Add(purpose);
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(ca);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;

@@ -7,7 +7,7 @@ namespace ActorDns.Host.Api.Auth;
 /// <summary>
 /// Kuma-style API user tokens (SPEC §8): RS256 JWTs with the claims <c>Name</c>, <c>Groups</c>, <c>Meshes</c> (absent: every
 /// mesh), <c>iat</c>, <c>nbf</c>, <c>exp</c> and <c>jti</c>. Issued and checked with Microsoft.IdentityModel; only RS256
-/// signed by this key is accepted, with no clock skew.
+/// signed by this key is accepted, with <see cref="ClockSkew"/> of leeway between the clocks of the nodes.
 /// </summary>
 public sealed class UserTokens(RSA key, TimeProvider clock)
 {
@@ -15,6 +15,9 @@ public sealed class UserTokens(RSA key, TimeProvider clock)
 
     /// <summary>Kuma's admin token lives ten years.</summary>
     public static readonly TimeSpan AdminValidity = TimeSpan.FromDays(3650);
+
+    /// <summary>Times in a token are whole seconds: a token used at once on a node whose clock is a little behind is still valid.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
 
     private readonly RsaSecurityKey _key = new(key);
 
@@ -27,7 +30,7 @@ public sealed class UserTokens(RSA key, TimeProvider clock)
         ValidateLifetime = true,
         ValidateIssuer = false,
         ValidateAudience = false,
-        ClockSkew = TimeSpan.Zero,
+        ClockSkew = UserTokens.ClockSkew,
     };
 
     public string Issue(ApiUser user, TimeSpan validFor)
@@ -59,5 +62,5 @@ public sealed class UserTokens(RSA key, TimeProvider clock)
         token.TryGetPayloadValue<string>("Name", out var name) ? name : "",
         token.TryGetPayloadValue<string[]>("Groups", out var groups) ? groups : [],
         token.TryGetPayloadValue<string[]>("Meshes", out var meshes) ? meshes : null,
-        token.Id);
+        string.IsNullOrEmpty(token.Id) ? null : token.Id);
 }

@@ -46,9 +46,6 @@ public static partial class PipelineCompiler
         {
             var byPort = new Dictionary<int, List<(byte[] Zone, CompiledPipeline Pipeline)>>();
             var seen = new HashSet<(string, int)>();
-
-            // One limiter for every server block: a client's answers count together on every port.
-            var rateLimit = resources.RateLimit is { } limits ? new RateLimitStep(limits, resources.Clock) : null;
             foreach (var block in document.Blocks)
             {
                 // A key without a port takes .CoreDNSPort, so ". " and ".:<that port>" are the same server.
@@ -60,7 +57,7 @@ public static partial class PipelineCompiler
                 foreach (var port in block.Keys.Select(k => k.Port ?? resources.CoreDnsPort).Distinct())
                 {
                     var keys = block.Keys.Where(k => (k.Port ?? resources.CoreDnsPort) == port).ToList();
-                    var pipeline = new BlockCompiler(document.File, block, keys, port, resources, rateLimit, owned).Compile();
+                    var pipeline = new BlockCompiler(document.File, block, keys, port, resources, owned).Compile();
                     var zones = byPort.TryGetValue(port, out var list) ? list : byPort[port] = [];
                     foreach (var key in keys)
                     {
@@ -79,8 +76,7 @@ public static partial class PipelineCompiler
     }
 
     /// <summary>One server block's keys on one port: its directives checked and turned into steps.</summary>
-    private sealed partial class BlockCompiler(
-        string file, ServerBlock block, List<ServerKey> keys, int port, PipelineResources resources, RateLimitStep? rateLimit, List<IDisposable> owned)
+    private sealed partial class BlockCompiler(string file, ServerBlock block, List<ServerKey> keys, int port, PipelineResources resources, List<IDisposable> owned)
     {
         private readonly ZoneFilter _blockZones = new([.. keys.Select(k => DnsName.Parse(k.Zone))]);
 
@@ -158,9 +154,9 @@ public static partial class PipelineCompiler
                 chain = [AllowedClientsOnly(resources.AllowedClients), .. chain];
             }
 
-            if (rateLimit is not null)
+            if (resources.RateLimiter is { } rateLimiter)
             {
-                chain = [rateLimit, .. chain];
+                chain = [rateLimiter, .. chain];
             }
 
             return new CompiledPipeline(chain, log);

@@ -34,8 +34,11 @@ public sealed record PipelineResources
     /// </summary>
     public IReadOnlyList<AclNetwork> AllowedClients { get; init; } = [];
 
-    /// <summary><c>--rrl-rate</c> and <c>--rrl-slip</c>: response rate limiting before every server block's steps; null: off.</summary>
-    public RateLimitSettings? RateLimit { get; init; }
+    /// <summary>
+    /// <c>--rrl-rate</c> and <c>--rrl-slip</c>: the response rate limiter put before every server block's steps; null: off.
+    /// One instance for every listener of a node, so a client's answers count together on all of them.
+    /// </summary>
+    public RateLimitStep? RateLimiter { get; init; }
 
     /// <summary>Where <c>log</c> and <c>errors</c> write.</summary>
     public required PipelineLogs Logs { get; init; }

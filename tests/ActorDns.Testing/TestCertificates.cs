@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace ActorDns.Host.Tests.Support;
+namespace ActorDns.Testing;
 
 /// <summary>A throwaway CA and the certificates it issues, for TLS tests on loopback.</summary>
 public static class TestCertificates
