@@ -113,6 +113,30 @@ public class ZoneTableTests
     }
 
     [Fact]
+    public void Apply_HalfOfManyNamesRemoved_TheOthersStayInTheirSharedBuckets()
+    {
+        var table = ZoneTable.Create(Settings, 1, [.. Enumerable.Range(0, 5000).Select(i => Record($"svc-{i}.mesh", "240.0.0.1"))]);
+
+        var removed = table.Apply(new ZoneDelta(1, 2, [], [.. Enumerable.Range(0, 5000).Where(i => i % 2 == 0).Select(i => $"svc-{i}.mesh")]));
+
+        Assert.Equal(2500, removed.Count);
+        Assert.All(Enumerable.Range(0, 5000), i => Assert.Equal(i % 2 == 1, removed.TryFind(DnsName.Parse($"svc-{i}.mesh"), out _)));
+        Assert.Equal(5000, table.Count);
+    }
+
+    [Fact]
+    public void Create_Soa_SerialIsTheVersion_TimersAndMinimumAsDocumented()
+    {
+        var table = ZoneTable.Create(new ZoneSettings(ttl: 45), 77, []);
+
+        var rdataTail = table.SoaRecord[^20..];
+
+        Assert.Equal(
+            [77u, 3600u, 600u, 86400u, 45u],
+            Enumerable.Range(0, 5).Select(i => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(rdataTail[(i * 4)..])));
+    }
+
+    [Fact]
     public void Apply_WrongFromVersion_Throws()
     {
         var table = ZoneTable.Create(Settings, 5, []);
