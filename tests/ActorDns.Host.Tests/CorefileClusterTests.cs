@@ -11,7 +11,7 @@ namespace ActorDns.Host.Tests;
 /// the resolver while the control plane is down; a resolver with its own template keeps its own.
 /// </summary>
 [Collection(ProcessClusters.Name)]
-public sealed class CorefileClusterTests : IAsyncDisposable
+public sealed class CorefileClusterTests : IAsyncLifetime
 {
     private readonly string _root = Directory.CreateTempSubdirectory("actordns-corefile-cluster-").FullName;
     private readonly List<ActorDnsProcess> _processes = [];
@@ -78,7 +78,10 @@ public sealed class CorefileClusterTests : IAsyncDisposable
         return process;
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime, not IAsyncDisposable: xUnit 2 disposes a test class through this one, so no node outlives the test.
+    public async Task DisposeAsync()
     {
         foreach (var process in _processes)
         {
