@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using ActorDns.Host.Api.Auth;
+using ActorDns.Host.Tls;
 using ActorDns.Host.Tests.Support;
 using ActorDns.Testing;
 using Xunit;
@@ -110,7 +110,7 @@ public sealed class ApiTlsProcessTests : IDisposable
         var handler = new SocketsHttpHandler();
         var ca = trust ?? _ca;
         handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            ApiTls.IsIssuedBy((X509Certificate2)certificate!, [ca], ApiTls.ServerAuthentication);
+            CertificateTrust.IsIssuedBy((X509Certificate2)certificate!, [ca], CertificateTrust.ServerAuthentication);
         if (clientCertificate is not null)
         {
             handler.SslOptions.ClientCertificates = [clientCertificate];

@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ActorDns.Host.Api.Auth;
+using ActorDns.Host.Tls;
 
 namespace ActorDns.Host.Cli;
 
@@ -22,10 +22,10 @@ public sealed class ApiClient : IDisposable
         var handler = new SocketsHttpHandler();
         if (caCert is not null)
         {
-            var ca = ApiTls.LoadCa(caCert, "--ca-cert");
+            var ca = CertificateTrust.LoadCa(caCert, "--ca-cert");
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                 (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
-                && certificate is X509Certificate2 server && ApiTls.IsIssuedBy(server, ca, ApiTls.ServerAuthentication);
+                && certificate is X509Certificate2 server && CertificateTrust.IsIssuedBy(server, ca, CertificateTrust.ServerAuthentication);
         }
 
         _http = new HttpClient(handler) { BaseAddress = new Uri($"{(caCert is null ? "http" : "https")}://{apiAddress}/"), Timeout = TimeSpan.FromSeconds(30) };

@@ -2,6 +2,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using ActorDns.Host.Configuration;
+using ActorDns.Host.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace ActorDns.Host.Api.Auth;
@@ -43,47 +44,11 @@ public static class ApiTls
         var https = new HttpsConnectionAdapterOptions { ServerCertificate = certificate, SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13 };
         if (options.TlsClientCa is { } caFile)
         {
-            var ca = LoadCa(caFile, Setting.ApiTlsClientCa.Flag);
+            var ca = CertificateTrust.LoadCa(caFile, Setting.ApiTlsClientCa.Flag);
             https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-            https.ClientCertificateValidation = (client, _, _) => IsIssuedBy(client, ca, ClientAuthentication);
+            https.ClientCertificateValidation = (client, _, _) => CertificateTrust.IsIssuedBy(client, ca, CertificateTrust.ClientAuthentication);
         }
 
         return https;
-    }
-
-    /// <summary>The CA certificates of a PEM file (one or more).</summary>
-    public static X509Certificate2Collection LoadCa(string path, string flag)
-    {
-        var ca = new X509Certificate2Collection();
-        try
-        {
-            ca.ImportFromPemFile(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            throw new OptionsException($"{flag} {path}: {e.Message}");
-        }
-
-        return ca.Count > 0 ? ca : throw new OptionsException($"{flag} {path}: no certificate in PEM");
-    }
-
-    /// <summary>The extended key usage of a TLS client certificate.</summary>
-    public static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
-
-    /// <summary>The extended key usage of a TLS server certificate.</summary>
-    public static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
-
-    /// <summary>
-    /// True when <paramref name="certificate"/> chains to one of <paramref name="ca"/> (and to nothing else) and may be
-    /// used for <paramref name="purpose"/>, so a server certificate of that CA cannot pass for a client's.
-    /// </summary>
-    public static bool IsIssuedBy(X509Certificate2 certificate, X509Certificate2Collection ca, Oid purpose)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.ApplicationPolicy.Add(purpose);
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
     }
 }
