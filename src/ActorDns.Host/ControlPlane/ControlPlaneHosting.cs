@@ -77,6 +77,7 @@ public static class ControlPlaneHosting
                     akka.cluster.down-removal-margin = 3s
                     """, HoconAddMode.Prepend)
                 .WithRemoting(options.Remoting.Address.ToString(), options.Remoting.Port)
+                .WithStrictSerialization()
                 .WithClustering(new ClusterOptions
                 {
                     Roles = roles,
