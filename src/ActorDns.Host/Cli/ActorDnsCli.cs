@@ -34,6 +34,7 @@ public static class ActorDnsCli
         }
 
         root.Subcommands.Add(RedirectCommand.Build());
+        root.Subcommands.Add(CertsCommand.Build());
         var version = new Command("version", "Print the version and the commit it was built from.");
         version.SetAction(_ => Console.WriteLine(VersionText()));
         root.Subcommands.Add(version);

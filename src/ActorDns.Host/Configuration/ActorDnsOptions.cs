@@ -52,6 +52,9 @@ public sealed record ActorDnsOptions
     /// <summary>Akka remoting address; port 0 = any free port.</summary>
     public required IPEndPoint Remoting { get; init; }
 
+    /// <summary><c>--remoting-tls-cert</c> and <c>--remoting-tls-ca</c>; null: the cluster transport is plain TCP.</summary>
+    public RemotingTlsOptions? RemotingTls { get; init; }
+
     /// <summary>Who may use the API (SPEC §8).</summary>
     public required ApiSecurityOptions ApiSecurity { get; init; }
 }

@@ -28,6 +28,12 @@ public sealed class OptionsLoader(
         var dataDir = Single(Setting.DataDir) ?? "./data";
         var zone = ParseZone();
         var upstreams = Many(Setting.Upstream).Select(ParseUpstream).ToList();
+        var remotingTls = (Single(Setting.RemotingTlsCert), Single(Setting.RemotingTlsCa)) switch
+        {
+            (null, null) => null,
+            ({ } cert, { } ca) => new RemotingTlsOptions(cert, ca),
+            _ => throw new OptionsException($"{Setting.RemotingTlsCert.Flag} and {Setting.RemotingTlsCa.Flag} go together"),
+        };
         return new ActorDnsOptions
         {
             DnsAddresses = (Many(Setting.DnsAddress) is { Count: > 0 } addresses ? addresses : ["127.0.0.1:15053=default"])
@@ -48,8 +54,9 @@ public sealed class OptionsLoader(
                 : null,
             Journal = JournalOptions.Parse(Single(Setting.Journal) ?? "sqlite:actordns.db", Path.GetFullPath(dataDir)),
             Meshes = ParseMeshes(zone),
-            SeedNodes = Many(Setting.SeedNode).Select(ParseSeed).ToList(),
+            SeedNodes = Many(Setting.SeedNode).Select(seed => ParseSeed(seed, remotingTls is not null)).ToList(),
             Remoting = Single(Setting.Remoting) is { } remoting ? ParseEndpoint(Setting.Remoting, remoting) : defaultRemoting,
+            RemotingTls = remotingTls,
             ApiSecurity = new ApiSecurityOptions(
                 Single(Setting.ApiTokenSigningKey),
                 ParseBool(Setting.ApiLocalhostIsAdmin, Single(Setting.ApiLocalhostIsAdmin) ?? (role == NodeRole.Standalone ? "true" : "false")),
@@ -124,10 +131,25 @@ public sealed class OptionsLoader(
     private static TimeSpan ParseDuration(Setting setting, string text) =>
         Duration.TryParse(text, out var value) ? value : throw new OptionsException($"{setting.Flag} '{text}': expected {Duration.Expected}");
 
-    private static string ParseSeed(string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == "akka.tcp" && uri.UserInfo == "actordns" && uri.Port > 0
-            ? text.TrimEnd('/')
-            : throw new OptionsException($"{Setting.SeedNode.Flag} '{text}': expected akka.tcp://actordns@HOST:PORT");
+    /// <summary>
+    /// A seed's address as Akka names it: <c>akka.ssl.tcp</c> when the cluster transport is TLS, so one seed list
+    /// (<c>akka.tcp://…</c>) serves both; an <c>akka.ssl.tcp</c> seed needs TLS on.
+    /// </summary>
+    private static string ParseSeed(string text, bool tls)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("akka.tcp" or "akka.ssl.tcp") || uri.UserInfo != "actordns" || uri.Port <= 0)
+        {
+            throw new OptionsException($"{Setting.SeedNode.Flag} '{text}': expected akka.tcp://actordns@HOST:PORT");
+        }
+
+        if (uri.Scheme == "akka.ssl.tcp" && !tls)
+        {
+            throw new OptionsException($"{Setting.SeedNode.Flag} '{text}': akka.ssl.tcp needs {Setting.RemotingTlsCert.Flag} and {Setting.RemotingTlsCa.Flag}");
+        }
+
+        var rest = text.TrimEnd('/')[(uri.Scheme.Length + "://".Length)..];
+        return $"{(tls ? "akka.ssl.tcp" : "akka.tcp")}://{rest}";
+    }
 
     private static IReadOnlyList<IPEndPoint> LoadResolvConf(string path)
     {

@@ -74,6 +74,12 @@ public sealed record Setting(string Key, string Flag, string Env, string Format,
     public static readonly Setting Remoting = new("remoting", "--remoting", "ACTORDNS_REMOTING", "ADDR:PORT",
         "this node's Akka remoting address, advertised to the cluster", "control-plane 127.0.0.1:4053, others a free port");
 
+    public static readonly Setting RemotingTlsCert = new("remotingTls.certFile", "--remoting-tls-cert", "ACTORDNS_REMOTING_TLS_CERT", "FILE",
+        "this node's certificate and key for the cluster transport (PEM with both, or PKCS#12 without a password), issued by --remoting-tls-ca for client and server authentication; with --remoting-tls-ca every cluster connection is mutual TLS",
+        "none: plain TCP");
+    public static readonly Setting RemotingTlsCa = new("remotingTls.caFile", "--remoting-tls-ca", "ACTORDNS_REMOTING_TLS_CA", "FILE",
+        "the CA certificates (PEM) that every cluster node's certificate must chain to", "none");
+
     public static readonly Setting ApiTokenSigningKey = new("apiServer.authn.tokenSigningKey", "--api-token-signing-key", "ACTORDNS_API_TOKEN_SIGNING_KEY", "FILE",
         "the RSA private key (PEM, mode 0600) that signs and checks API user tokens; the same file on every control-plane node",
         "<data-dir>/api-token-signing-key.pem, generated when absent");
@@ -93,7 +99,7 @@ public sealed record Setting(string Key, string Flag, string Env, string Format,
     public static IReadOnlyList<Setting> All { get; } =
         [
             DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, CorefileTemplate, BootstrapCorefileTemplate, DnsEmptyPort, DnsLogging, DnsAllow, RrlRate, RrlSlip, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay,
-            MeshServiceCidr, MeshExternalServiceCidr, ZoneName, SkipHostnameGenerators, SeedNode, Remoting, ApiTokenSigningKey, ApiLocalhostIsAdmin,
+            MeshServiceCidr, MeshExternalServiceCidr, ZoneName, SkipHostnameGenerators, SeedNode, Remoting, RemotingTlsCert, RemotingTlsCa, ApiTokenSigningKey, ApiLocalhostIsAdmin,
             MetricsRequireToken, ApiTlsCert, ApiTlsKey, ApiTlsClientCa,
         ];
 

@@ -16,6 +16,7 @@ using ActorDns.ControlPlane.Templates;
 using ActorDns.ControlPlane.Tokens;
 using ActorDns.Host.Configuration;
 using ActorDns.Host.Dns;
+using ActorDns.Host.Tls;
 using ActorDns.Server.Query;
 using LinqToDB;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,6 +49,13 @@ public static class ControlPlaneHosting
             services.AddSingleton(revokedTokens);
         }
 
+        var remoting = new RemoteOptions { HostName = options.Remoting.Address.ToString(), Port = options.Remoting.Port };
+        if (options.RemotingTls is { } tls)
+        {
+            remoting.EnableSsl = true;
+            remoting.Ssl = RemotingTls.Options(tls);
+        }
+
         var served = options.DnsAddresses.Select(a => a.Mesh).Distinct().ToDictionary(m => m, zones.For);
         string[] roles = role switch
         {
@@ -76,7 +84,7 @@ public static class ControlPlaneHosting
                     akka.cluster.split-brain-resolver.stable-after = 7s
                     akka.cluster.down-removal-margin = 3s
                     """, HoconAddMode.Prepend)
-                .WithRemoting(options.Remoting.Address.ToString(), options.Remoting.Port)
+                .WithRemoting(remoting)
                 .WithStrictSerialization()
                 .WithClustering(new ClusterOptions
                 {

@@ -175,4 +175,34 @@ public sealed class OptionsLoaderTests
         Assert.Equal([8, 32, 32], options.DnsAllow.Select(n => n.PrefixLength));
         Assert.Equal("--dns-allow '10.0.0.0/33': expected an address or a CIDR such as 10.0.0.0/8", error.Message);
     }
+
+    [Fact]
+    public void RemotingTls_BothFiles_TurnTheSeedsToTheTlsScheme()
+    {
+        var options = Load(flags: new Dictionary<string, string[]>
+        {
+            [Setting.RemotingTlsCert.Key] = ["/etc/actordns/cp1.pfx"],
+            [Setting.RemotingTlsCa.Key] = ["/etc/actordns/ca.crt"],
+            [Setting.SeedNode.Key] = ["akka.tcp://actordns@127.0.0.11:4053", "akka.ssl.tcp://actordns@127.0.0.12:4053/"],
+        });
+
+        Assert.Equal(new RemotingTlsOptions("/etc/actordns/cp1.pfx", "/etc/actordns/ca.crt"), options.RemotingTls);
+        Assert.Equal(["akka.ssl.tcp://actordns@127.0.0.11:4053", "akka.ssl.tcp://actordns@127.0.0.12:4053"], options.SeedNodes);
+    }
+
+    [Fact]
+    public void RemotingTls_CertificateWithoutCa_Refused()
+    {
+        var error = Assert.Throws<OptionsException>(() => Load(flags: new Dictionary<string, string[]> { [Setting.RemotingTlsCert.Key] = ["cp1.pfx"] }));
+
+        Assert.Equal("--remoting-tls-cert and --remoting-tls-ca go together", error.Message);
+    }
+
+    [Fact]
+    public void SeedNode_TlsSchemeWithoutRemotingTls_Refused()
+    {
+        var error = Assert.Throws<OptionsException>(() => Load(flags: new Dictionary<string, string[]> { [Setting.SeedNode.Key] = ["akka.ssl.tcp://actordns@127.0.0.11:4053"] }));
+
+        Assert.Equal("--seed-node 'akka.ssl.tcp://actordns@127.0.0.11:4053': akka.ssl.tcp needs --remoting-tls-cert and --remoting-tls-ca", error.Message);
+    }
 }

@@ -4,7 +4,10 @@ namespace ActorDns.Host.Api.Auth;
 public static class SecretFile
 {
     /// <summary>Writes <paramref name="text"/> to a new file at <paramref name="path"/>; false when the file already exists.</summary>
-    public static bool TryCreate(string path, string text)
+    public static bool TryCreate(string path, string text) => TryCreate(path, System.Text.Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Writes <paramref name="bytes"/> to a new file at <paramref name="path"/>; false when the file already exists.</summary>
+    public static bool TryCreate(string path, byte[] bytes)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         try
@@ -16,8 +19,7 @@ public static class SecretFile
             }
 
             using var stream = new FileStream(path, options);
-            using var writer = new StreamWriter(stream);
-            writer.Write(text);
+            stream.Write(bytes);
             return true;
         }
         catch (IOException) when (File.Exists(path))
