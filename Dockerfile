@@ -25,8 +25,10 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app /app
 # --data-dir (the resolver's table cache) lives here; the processes run as the image's unprivileged user.
-# /var/lib/actordns-keys holds the signing key (a named volume takes this directory's owner).
-RUN mkdir -p /var/lib/actordns /var/lib/actordns-keys && chown "$APP_UID" /var/lib/actordns /var/lib/actordns-keys
+# /var/lib/actordns-keys holds the signing key, /var/lib/actordns-ca the development CA of `certs init`,
+# /var/lib/actordns-certs the nodes' certificates (a named volume takes its directory's owner).
+RUN mkdir -p /var/lib/actordns /var/lib/actordns-keys /var/lib/actordns-ca /var/lib/actordns-certs \
+ && chown "$APP_UID" /var/lib/actordns /var/lib/actordns-keys /var/lib/actordns-ca /var/lib/actordns-certs
 USER $APP_UID
 WORKDIR /var/lib/actordns
 EXPOSE 4053 5681 9153 15053/udp 15053/tcp

@@ -12,7 +12,8 @@
 # WORK (default /tmp/actordns-cluster) holds logs, PIDs, resolver caches and Prometheus's data;
 # PROMETHEUS_ADDRESS (default 127.0.0.1:9090) is where Prometheus listens;
 # JOURNAL (default: the database actordns_cluster of the local PostgreSQL, set up here) is the nodes' --journal;
-# ACTORDNS (default: a Release build made here) is the actordns.dll to run.
+# ACTORDNS (default: a Release build made here) is the actordns.dll to run;
+# CERTS (default: $WORK/certs) holds the cluster transport's CA and node certificates, made by `actordns certs init`.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -20,6 +21,7 @@ work=${WORK:-/tmp/actordns-cluster}
 upstream=${UPSTREAM:-127.0.0.1:5300}
 prometheus_address=${PROMETHEUS_ADDRESS:-127.0.0.1:9090}
 pids="$work/pids"
+certs=${CERTS:-$work/certs}
 
 command=start
 with_prometheus=0
@@ -27,7 +29,7 @@ for arg in "$@"; do
   case "$arg" in
     start|stop) command=$arg ;;
     --with-prometheus) with_prometheus=1 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "local-cluster.sh: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -77,16 +79,22 @@ if [ ! -f "$signing_key" ]; then
   (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$signing_key" 2>/dev/null)
 fi
 
+# Mutual TLS between the nodes (SPEC §8): a development CA and a certificate per node, made once. To bring your own
+# CA, put ca.crt and <node>.pfx (cp1…cp3, resolver1, resolver2) in CERTS before the first run.
+"${actordns[@]}" certs init "$certs" >/dev/null
+
 trap 'stop; exit 0' INT TERM
 for i in 1 2 3; do
   ip=127.0.0.1$i
   "${actordns[@]}" control-plane --config "$here/control-plane.yaml" --remoting "$ip:4053" "${seeds[@]}" \
+    --remoting-tls-cert "$certs/cp$i.pfx" --remoting-tls-ca "$certs/ca.crt" \
     --api-address "$ip:5681" --journal "$journal" --data-dir "$work/cp$i" --api-token-signing-key "$signing_key" > "$work/cp$i.log" 2>&1 &
   echo $! >> "$pids"
 done
 for i in 1 2; do
   ip=127.0.0.2$i
   "${actordns[@]}" resolver --config "$here/resolver.yaml" --remoting "$ip:4053" "${seeds[@]}" \
+    --remoting-tls-cert "$certs/resolver$i.pfx" --remoting-tls-ca "$certs/ca.crt" \
     --api-address "$ip:9153" --dns-address "$ip:15053=default" --upstream "$upstream" --data-dir "$work/resolver$i" > "$work/resolver$i.log" 2>&1 &
   echo $! >> "$pids"
 done
@@ -116,6 +124,7 @@ ActorDns cluster is up (logs and PIDs in $work):
   journal             ${journal%%Password=*}…
 $([ "$with_prometheus" -eq 0 ] || echo "  Prometheus          http://$prometheus_address")
   admin token         $work/cp1/admin-token  (good on every control-plane node)
+  cluster transport   mutual TLS, CA $certs/ca.crt
 Try: ACTORDNS_TOKEN=\$(cat $work/cp1/admin-token) ${actordns[*]} apply -f FILE --api-address 127.0.0.12:5681
      dig @127.0.0.21 -p 15053 backend.mesh
 Ctrl-C stops everything.

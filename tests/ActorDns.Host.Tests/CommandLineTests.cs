@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using ActorDns.Host.Tests.Support;
+using ActorDns.Host.Tls;
 using ActorDns.Testing;
 using DnsClient;
 using Xunit;
@@ -32,6 +33,28 @@ public sealed class CommandLineTests
         Assert.StartsWith("actordns: ", line, StringComparison.Ordinal);
         Assert.Contains(expected, line, StringComparison.Ordinal);
         Assert.Empty(process.StandardOutput);
+    }
+
+    [Fact]
+    public async Task ResolverWithACertificateOfAnotherCa_ExitsWithCode2BeforeJoining()
+    {
+        var directory = Directory.CreateTempSubdirectory("actordns-cli-certs-").FullName;
+        try
+        {
+            DevelopmentCa.Init(Path.Combine(directory, "ours"), ["resolver1"], TimeProvider.System);
+            DevelopmentCa.Init(Path.Combine(directory, "theirs"), ["resolver1"], TimeProvider.System);
+            await using var process = ActorDnsProcess.Start("resolver", "--seed-node", "akka.tcp://actordns@127.0.0.1:9", "--upstream", "127.0.0.1:9",
+                "--remoting-tls-cert", Path.Combine(directory, "theirs", "resolver1.pfx"), "--remoting-tls-ca", Path.Combine(directory, "ours", "ca.crt"));
+
+            Assert.Equal(2, await process.WaitForExitAsync(ExitTimeout));
+            var line = Assert.Single(Lines(process.StandardError));
+            Assert.StartsWith($"actordns: --remoting-tls-cert {Path.Combine(directory, "theirs", "resolver1.pfx")}: not issued by --remoting-tls-ca", line, StringComparison.Ordinal);
+            Assert.Empty(process.StandardOutput);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]

@@ -30,6 +30,8 @@ public sealed class DeploymentTests
         Assert.Contains("load", Strings(loadtest["profiles"]));
         Assert.Equal(["dotnet", "/app/loadtest/ActorDns.LoadTest.dll"], Strings(loadtest["entrypoint"]));
 
+        var keygen = string.Join(' ', Strings(services["keygen"]["entrypoint"]));
+        Assert.Contains($"certs init /var/lib/actordns-ca --nodes {string.Join(',', ComposeNodes(services).Select(n => n.Name))}", keygen, StringComparison.Ordinal);
         var postgres = (YamlMappingNode)services["postgres"]["environment"];
         var subnet = IPNetwork.Parse(Text(compose["networks"]["actordns"]["ipam"]["config"][0]["subnet"]));
         foreach (var node in ComposeNodes(services))
@@ -37,6 +39,13 @@ public sealed class DeploymentTests
             var service = (YamlMappingNode)services[node.Name];
             Assert.True(subnet.Contains(IPAddress.Parse(Address(service))), $"{node.Name}: address outside {subnet}");
             Assert.Contains($"http://127.0.0.1:{Port(node.Flag("--api-address"))}/health/ready", Strings(service["healthcheck"]["test"]));
+
+            // Mutual TLS between the nodes (SPEC §8), with the certificates keygen copied out of the CA's own volume.
+            Assert.Equal($"/var/lib/actordns-certs/{node.Name}.pfx", node.Flag("--remoting-tls-cert"));
+            Assert.Equal("/var/lib/actordns-certs/ca.crt", node.Flag("--remoting-tls-ca"));
+            Assert.Contains("certs:/var/lib/actordns-certs:ro", Strings(service["volumes"]));
+            Assert.DoesNotContain(Strings(service["volumes"]), v => v.StartsWith("ca:", StringComparison.Ordinal));
+            Assert.Equal("service_completed_successfully", Text(service["depends_on"]["keygen"]["condition"]));
             if (node.Role == "control-plane")
             {
                 Assert.Equal("service_healthy", Text(service["depends_on"]["postgres"]["condition"]));
@@ -47,7 +56,6 @@ public sealed class DeploymentTests
                 Assert.Equal("postgres", journal["Host"]);
 
                 // Every node signs and checks API tokens with the one key keygen made (SPEC §8).
-                Assert.Equal("service_completed_successfully", Text(service["depends_on"]["keygen"]["condition"]));
                 Assert.Equal("/var/lib/actordns-keys/api-token-signing-key.pem", node.Flag("--api-token-signing-key"));
                 Assert.Contains(Strings(service["volumes"]), v => v.Contains("/var/lib/actordns-keys", StringComparison.Ordinal));
             }

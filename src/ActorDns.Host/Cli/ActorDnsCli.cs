@@ -7,6 +7,7 @@ using ActorDns.Host.Configuration;
 using ActorDns.Host.ControlPlane;
 using ActorDns.Host.Dns;
 using ActorDns.Host.Redirect;
+using ActorDns.Host.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
@@ -87,6 +88,12 @@ public static class ActorDnsCli
             if (role != NodeRole.Standalone && options.SeedNodes.Count == 0)
             {
                 throw new OptionsException($"{Setting.SeedNode.Flag}: a {NodeHost.RoleName(role)} node needs at least one seed node, e.g. akka.tcp://actordns@127.0.0.1:4053");
+            }
+
+            // The cluster transport's certificates too: a resolver would load them only when it first joins.
+            if (options.RemotingTls is { } tls)
+            {
+                RemotingTls.Options(tls);
             }
 
             // Every template the node was given is checked now, so an invalid one never starts (exit 2).
