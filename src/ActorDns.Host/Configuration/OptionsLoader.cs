@@ -28,6 +28,7 @@ public sealed class OptionsLoader(
         var dataDir = Single(Setting.DataDir) ?? "./data";
         var zone = ParseZone();
         var upstreams = Many(Setting.Upstream).Select(ParseUpstream).ToList();
+        var journal = JournalOptions.Parse(Single(Setting.Journal) ?? "sqlite:actordns.db", Path.GetFullPath(dataDir));
         var remotingTls = (Single(Setting.RemotingTlsCert), Single(Setting.RemotingTlsCa)) switch
         {
             (null, null) => null,
@@ -52,7 +53,7 @@ public sealed class OptionsLoader(
             RateLimit = ParseInt(Setting.RrlRate, Single(Setting.RrlRate) ?? "0", 0, 1_000_000) is var rate and > 0
                 ? new RateLimitSettings(rate, ParseInt(Setting.RrlSlip, Single(Setting.RrlSlip) ?? "2", 0, 100))
                 : null,
-            Journal = JournalOptions.Parse(Single(Setting.Journal) ?? "sqlite:actordns.db", Path.GetFullPath(dataDir)),
+            Journal = Single(Setting.JournalPasswordFile) is { } passwordFile ? journal.WithPasswordFile(passwordFile) : journal,
             Meshes = ParseMeshes(zone),
             SeedNodes = Many(Setting.SeedNode).Select(seed => ParseSeed(seed, remotingTls is not null)).ToList(),
             Remoting = Single(Setting.Remoting) is { } remoting ? ParseEndpoint(Setting.Remoting, remoting) : defaultRemoting,

@@ -48,6 +48,8 @@ public sealed record Setting(string Key, string Flag, string Env, string Format,
 
     public static readonly Setting Journal = new("journal", "--journal", "ACTORDNS_JOURNAL", "sqlite:PATH|postgres:CONNSTRING",
         "the event journal and snapshot store; a relative SQLite path is under --data-dir", "sqlite:<data-dir>/actordns.db");
+    public static readonly Setting JournalPasswordFile = new("journalPasswordFile", "--journal-password-file", "ACTORDNS_JOURNAL_PASSWORD_FILE", "FILE",
+        "a file holding the PostgreSQL journal's password (one line), so the connection string of --journal need not carry it", "none");
     public static readonly Setting Cidr = new("dnsServer.CIDR", "--dns-cidr", "ACTORDNS_DNS_SERVER_CIDR", "CIDR",
         "the IPv4 pool service VIPs come from", "240.0.0.0/4", "KUMA_DNS_SERVER_CIDR");
     public static readonly Setting CidrV6 = new("dnsServer.CIDRv6", "--dns-cidr-v6", "ACTORDNS_DNS_SERVER_CIDRV6", "CIDR",
@@ -98,7 +100,7 @@ public sealed record Setting(string Key, string Flag, string Env, string Format,
 
     public static IReadOnlyList<Setting> All { get; } =
         [
-            DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, CorefileTemplate, BootstrapCorefileTemplate, DnsEmptyPort, DnsLogging, DnsAllow, RrlRate, RrlSlip, Journal, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay,
+            DnsAddress, ApiAddress, DataDir, Upstream, ResolvConf, UdpLoops, Domain, Ttl, Ipv6, CorefileTemplate, BootstrapCorefileTemplate, DnsEmptyPort, DnsLogging, DnsAllow, RrlRate, RrlSlip, Journal, JournalPasswordFile, Cidr, CidrV6, ServiceVipEnabled, ServiceVipPort, VipReuseDelay,
             MeshServiceCidr, MeshExternalServiceCidr, ZoneName, SkipHostnameGenerators, SeedNode, Remoting, RemotingTlsCert, RemotingTlsCa, ApiTokenSigningKey, ApiLocalhostIsAdmin,
             MetricsRequireToken, ApiTlsCert, ApiTlsKey, ApiTlsClientCa,
         ];

@@ -205,4 +205,51 @@ public sealed class OptionsLoaderTests
 
         Assert.Equal("--seed-node 'akka.ssl.tcp://actordns@127.0.0.11:4053': akka.ssl.tcp needs --remoting-tls-cert and --remoting-tls-ca", error.Message);
     }
+
+    [Fact]
+    public void JournalPasswordFile_PostgresWithoutPassword_TakesTheFilesFirstLine()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, "s3cret;x\nignored\n");
+        try
+        {
+            var options = Load(flags: new Dictionary<string, string[]>
+            {
+                [Setting.Journal.Key] = ["postgres:Host=db;Username=actordns;Database=actordns"],
+                [Setting.JournalPasswordFile.Key] = [file],
+            });
+
+            Assert.Equal("s3cret;x", new Npgsql.NpgsqlConnectionStringBuilder(options.Journal.ConnectionString).Password);
+            Assert.Equal("postgres:…", options.Journal.Display);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("sqlite:actordns.db", "s3cret", "--journal-password-file: only a postgres: journal has a password")]
+    [InlineData("postgres:Host=db;Password=inline", "s3cret", "--journal-password-file: the --journal connection string has a password already")]
+    [InlineData("postgres:Host=db", "", "the file's first line is empty")]
+    public void JournalPasswordFile_Unusable_Refused(string journal, string content, string expected)
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, content);
+        try
+        {
+            var error = Assert.Throws<OptionsException>(() => Load(flags: new Dictionary<string, string[]>
+            {
+                [Setting.Journal.Key] = [journal],
+                [Setting.JournalPasswordFile.Key] = [file],
+            }));
+
+            Assert.EndsWith(expected, error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
