@@ -1,6 +1,7 @@
 using System.Net;
 using ActorDns.Protocol;
 using ActorDns.Server.Forwarding;
+using ActorDns.Server.Metrics;
 using ActorDns.Server.Pipeline;
 using ActorDns.Server.Pipeline.Corefile;
 using ActorDns.Server.Query;
@@ -123,7 +124,7 @@ public class QueryProcessorBenchmark : IDisposable
             SystemUpstreams = _forwarder,
             NewForwarder = _ => throw new InvalidOperationException("no forward of its own"),
             Logs = new PipelineLogs(NullLoggerFactory.Instance),
-            RateLimiter = rateLimit is null ? null : new RateLimitStep(rateLimit, TimeProvider.System),
+            RateLimiter = rateLimit is null ? null : new RateLimitStep(rateLimit, TimeProvider.System, new RateLimitCounts()),
         };
         var corefile = CorefileParser.Parse(CorefileTemplate.Render(template, "benchmark", values), "benchmark", _ => null);
         return new QueryProcessor(PipelineCompiler.Compile(corefile, resources).Ports[53]);

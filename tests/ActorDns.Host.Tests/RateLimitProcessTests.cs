@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using ActorDns.Host.Tests.Support;
 using ActorDns.Protocol;
 using ActorDns.Testing;
@@ -55,6 +56,16 @@ public sealed class RateLimitProcessTests
             Assert.Equal("240.0.0.1", other.Trim());
             Assert.Equal("240.0.0.1", tcp.Trim());
             Assert.False(process.HasExited);
+
+            // /metrics counts what the limit withheld: at least every slip received, and with the full answers sent (at least
+            // those received) the whole flood.
+            using var http = new HttpClient();
+            var metrics = await http.GetStringAsync($"http://{api}/metrics");
+            long Withheld(string action) => long.Parse(
+                Regex.Match(metrics, $"^actordns_dns_rate_limited_total\\{{action=\"{action}\"\\}} (\\d+)$", RegexOptions.Multiline).Groups[1].Value,
+                System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(Withheld("truncated"), truncated, 10 * Rate - full);
+            Assert.InRange(Withheld("dropped"), 1, 10 * Rate - full - Withheld("truncated"));
         }
         finally
         {

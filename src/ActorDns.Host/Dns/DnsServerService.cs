@@ -171,7 +171,8 @@ public sealed partial class DnsServerService : IHostedService, IDisposable
             _zones,
             _forwarder,
             own => new Forwarder(own, _forwarderMetrics, new Random(), TimeProvider.System),
-            new PipelineLogs(_loggers));
+            new PipelineLogs(_loggers),
+            _metrics.RateLimited);
 
     /// <summary>Compiles <paramref name="template"/> and swaps every listener's pipelines to it, or keeps the running ones.</summary>
     private void Apply(CorefileSource template)

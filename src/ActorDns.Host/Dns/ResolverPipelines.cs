@@ -1,6 +1,7 @@
 using System.Net;
 using ActorDns.Host.Configuration;
 using ActorDns.Server.Forwarding;
+using ActorDns.Server.Metrics;
 using ActorDns.Server.Pipeline;
 using ActorDns.Server.Pipeline.Corefile;
 using ActorDns.Server.Query;
@@ -52,12 +53,13 @@ public sealed class ResolverPipelines : IDisposable
 
     /// <summary>Builds the listeners' pipelines; an unreadable or invalid template is an <see cref="OptionsException"/> with file, line and column.</summary>
     public static ResolverPipelines Build(
-        CorefileSource template, ActorDnsOptions options, RuntimeSettings runtime, ZoneRegistry zones, Forwarder upstreams, Func<ForwarderOptions, Forwarder> newForwarder, PipelineLogs logs)
+        CorefileSource template, ActorDnsOptions options, RuntimeSettings runtime, ZoneRegistry zones, Forwarder upstreams, Func<ForwarderOptions, Forwarder> newForwarder, PipelineLogs logs,
+        RateLimitCounts rateLimited)
     {
         var pipelines = new ResolverPipelines(template);
 
         // One limiter for every listener: a client's answers count together on all of them.
-        var rateLimiter = options.RateLimit is { } limits ? new RateLimitStep(limits, TimeProvider.System) : null;
+        var rateLimiter = options.RateLimit is { } limits ? new RateLimitStep(limits, TimeProvider.System, rateLimited) : null;
         try
         {
             // The template's server blocks listen on the first --dns-address's IP; a --dns-address on that IP and port
@@ -99,7 +101,8 @@ public sealed class ResolverPipelines : IDisposable
         var metrics = new ForwarderMetrics(Prometheus.Metrics.WithCustomRegistry(Prometheus.Metrics.NewCustomRegistry()));
         using var upstreams = new Forwarder(runtime.Forwarder, metrics, new Random(), TimeProvider.System);
         using var pipelines = Build(
-            template, options, runtime, new ZoneRegistry(options.Zone), upstreams, own => new Forwarder(own, metrics, new Random(), TimeProvider.System), new PipelineLogs(NullLoggerFactory.Instance));
+            template, options, runtime, new ZoneRegistry(options.Zone), upstreams, own => new Forwarder(own, metrics, new Random(), TimeProvider.System), new PipelineLogs(NullLoggerFactory.Instance),
+            new RateLimitCounts());
     }
 
     private CompiledCorefile Compile(

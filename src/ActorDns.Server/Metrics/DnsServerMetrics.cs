@@ -24,17 +24,24 @@ public sealed class DnsServerMetrics
     private readonly Counter _dropped;
     private readonly Counter _forwarded;
     private readonly Counter _receiveCalls;
+    private readonly Counter _rateLimited;
 
     public DnsServerMetrics(CollectorRegistry registry)
     {
         var factory = Prometheus.Metrics.WithCustomRegistry(registry);
         _requests = factory.CreateCounter("actordns_dns_requests_total", "DNS queries answered, by query type and transport.", ["type", "proto"]);
         _responses = factory.CreateCounter("actordns_dns_responses_total", "DNS replies sent, by rcode and transport.", ["rcode", "proto"]);
-        _dropped = factory.CreateCounter("actordns_dns_dropped_requests_total", "Datagrams not answered: shorter than a header, responses (QR=1), or error replies over the per-second cap.", ["proto"]);
+        _dropped = factory.CreateCounter("actordns_dns_dropped_requests_total",
+            "Queries not answered: datagrams shorter than a header, responses (QR=1), error replies over the per-second cap, and what an acl or the rate limit dropped.", ["proto"]);
         _forwarded = factory.CreateCounter("actordns_dns_forwarded_requests_total", "Queries handed to the upstream forwarder.", ["proto"]);
         _receiveCalls = factory.CreateCounter("actordns_dns_udp_receive_calls_total", "recvmmsg (or recvfrom) calls that returned datagrams: requests per call is the batch size under load.");
+        _rateLimited = factory.CreateCounter("actordns_dns_rate_limited_total",
+            "UDP answers response rate limiting (--rrl-rate) withheld: dropped, or sent truncated (the slip) so the client retries over TCP.", ["action"]);
         registry.AddBeforeCollectCallback(Collect);
     }
+
+    /// <summary>What response rate limiting withheld; every limiter the node builds counts into it.</summary>
+    public RateLimitCounts RateLimited { get; } = new();
 
     /// <summary>Registers the counters of one loop (or one shared atomic set) for aggregation.</summary>
     public WorkerStats CreateWorker(string protocol, bool atomic)
@@ -80,6 +87,8 @@ public sealed class DnsServerMetrics
         }
 
         SetTotal(_receiveCalls, Snapshot().Sum(w => Volatile.Read(ref w.Batches)));
+        SetTotal(_rateLimited.WithLabels("dropped"), RateLimited.Dropped);
+        SetTotal(_rateLimited.WithLabels("truncated"), RateLimited.Truncated);
     }
 
     private static void SetTotal(ICounter counter, long total) => counter.IncTo(total);

@@ -1,4 +1,5 @@
 using ActorDns.Protocol;
+using ActorDns.Server.Metrics;
 using ActorDns.Server.Query;
 
 namespace ActorDns.Server.Pipeline;
@@ -11,7 +12,7 @@ namespace ActorDns.Server.Pipeline;
 /// so a query costs no lock and no allocation; two prefixes that share a counter are limited together, never less.
 /// The first step of every pipeline, so spoofed floods are cut before any other work.
 /// </summary>
-public sealed class RateLimitStep(RateLimitSettings settings, TimeProvider clock) : PipelineStep
+public sealed class RateLimitStep(RateLimitSettings settings, TimeProvider clock, RateLimitCounts counts) : PipelineStep
 {
     /// <summary>Counters: 65,536 of them, 512 KiB.</summary>
     private const int TableBits = 16;
@@ -45,8 +46,11 @@ public sealed class RateLimitStep(RateLimitSettings settings, TimeProvider clock
 
         if (settings.Slip == 0 || (seen - settings.Rate) % settings.Slip != 0)
         {
+            counts.Drop();
             return StepResult.Drop;
         }
+
+        counts.Truncate();
 
         // The slip: header, question and OPT with TC, so a client behind the address can retry over TCP.
         ReplyWriter.Write(context.Request, context.Response, context.Query, DnsRcode.NoError, (ushort)(context.Query.Header.Flags & DnsHeaderFlags.RD), default, overUdp: true);

@@ -1,5 +1,6 @@
 using System.Net;
 using ActorDns.Protocol;
+using ActorDns.Server.Metrics;
 using ActorDns.Server.Pipeline;
 using ActorDns.Server.Tests.Pipeline.Corefile;
 using Microsoft.Extensions.Time.Testing;
@@ -14,6 +15,8 @@ namespace ActorDns.Server.Tests.Pipeline;
 public sealed class RateLimitStepTests
 {
     private const string Corefile = ".:16001 {\n forward . 127.0.0.1:16002\n}\n";
+
+    private readonly RateLimitCounts _counts = new();
 
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero));
 
@@ -31,6 +34,7 @@ public sealed class RateLimitStepTests
         Assert.Equal(truncated, seen.Count(s => s == "truncated"));
         Assert.Equal(dropped, seen.Count(s => s == "dropped"));
         Assert.Equal(Enumerable.Repeat("answered", 5), seen.Take(5));
+        Assert.Equal((dropped, truncated), (_counts.Dropped, _counts.Truncated));
     }
 
     [Fact]
@@ -84,7 +88,7 @@ public sealed class RateLimitStepTests
     }
 
     private CorefileHarness Harness(int rate, int slip) =>
-        new(Corefile, configure: r => r with { RateLimiter = new RateLimitStep(new RateLimitSettings(rate, slip), _clock) });
+        new(Corefile, configure: r => r with { RateLimiter = new RateLimitStep(new RateLimitSettings(rate, slip), _clock, _counts) });
 
     private static string Seen(CorefileHarness harness, IPEndPoint client, bool overUdp = true)
     {
