@@ -78,6 +78,30 @@ public sealed class ApiTlsProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Cli_ClientCertificate_LetInWhereOneIsRequired()
+    {
+        var caFile = Path.Combine(_dir, "ca.crt");
+        await File.WriteAllTextAsync(caFile, _ca.ExportCertificatePem());
+        var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        await using var process = Start(api, [.. ServerPem(_ca), "--api-tls-client-ca", caFile]);
+        using var operatorCertificate = TestCertificates.Issue(_ca, "operator", server: false);
+        using var trusted = Client(operatorCertificate);
+        await WaitReadyAsync(trusted, api, process);
+        var (cert, key) = TestCertificates.WritePem(operatorCertificate, _dir, "operator");
+
+        await using var with = ActorDnsProcess.Start("get", "meshes", "--api-address", api.ToString(), "--ca-cert", caFile, "--client-cert", cert, "--client-key", key);
+        await using var without = ActorDnsProcess.Start("get", "meshes", "--api-address", api.ToString(), "--ca-cert", caFile);
+        await using var keyless = ActorDnsProcess.Start("get", "meshes", "--api-address", api.ToString(), "--ca-cert", caFile, "--client-cert", cert);
+
+        Assert.Equal(0, await with.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("default", with.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(1, await without.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.StartsWith($"actordns get meshes: cannot reach the API at https://{api}/", without.StandardError, StringComparison.Ordinal);
+        Assert.Equal(2, await keyless.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("actordns: --client-cert and --client-key go together\n", keyless.StandardError);
+    }
+
+    [Fact]
     public async Task Start_CertWithoutKey_OneLineNamingTheFlags()
     {
         var (cert, _) = TestCertificates.WritePem(TestCertificates.Issue(_ca, "api", server: true), _dir, "api");

@@ -225,6 +225,27 @@ public sealed class AuthProcessTests(AuthProcessTests.Fixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Cli_ConfigFile_GivesTheTokenAndTheAddress_AndTheEnvironmentBeatsIt()
+    {
+        var config = Path.Combine(Path.GetTempPath(), $"actordns-client-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(config, $"apiAddress: {fixture.Api}\ntoken: {fixture.AdminToken}\n");
+        try
+        {
+            await using var fromFile = ActorDnsProcess.Start("get", "meshes", "--config", config);
+            await using var overridden = ActorDnsProcess.Start(new Dictionary<string, string> { ["ACTORDNS_TOKEN"] = "not-a-token" }, "get", "meshes", "--config", config);
+
+            Assert.Equal(0, await fromFile.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains("default", fromFile.StandardOutput, StringComparison.Ordinal);
+            Assert.Equal(1, await overridden.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.StartsWith("actordns get meshes: 401: ", overridden.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
     public async Task DataDir_SecretsWritten_OwnerOnlyAndNeverInTheOutput()
     {
         using var refused = new ApiTestClient(fixture.Api, fixture.AdminToken + "x");

@@ -61,9 +61,9 @@ public sealed class CommandLineHelpTests
     }
 
     [Theory]
-    [InlineData("apply", new[] { "--file", "--api-address", "--token", "--ca-cert" })]
-    [InlineData("get", new[] { "--mesh", "--output", "--api-address", "--token", "--ca-cert" })]
-    [InlineData("delete", new[] { "--mesh", "--api-address", "--token", "--ca-cert" })]
+    [InlineData("apply", new[] { "--file", "--api-address", "--token", "--ca-cert", "--client-cert", "--client-key", "--config" })]
+    [InlineData("get", new[] { "--mesh", "--output", "--api-address", "--token", "--ca-cert", "--client-cert", "--client-key", "--config" })]
+    [InlineData("delete", new[] { "--mesh", "--api-address", "--token", "--ca-cert", "--client-cert", "--client-key", "--config" })]
     [InlineData("version", new string[0])]
     public void ClientCommands_ShowOnlyClientOptions(string name, string[] expected)
     {

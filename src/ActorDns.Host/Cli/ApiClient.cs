@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ActorDns.Host.Configuration;
 using ActorDns.Host.Tls;
 
 namespace ActorDns.Host.Cli;
@@ -14,13 +15,14 @@ public sealed class ApiClient : IDisposable
     private readonly HttpClient _http;
 
     /// <summary>
-    /// <paramref name="token"/>: sent as <c>Authorization: Bearer</c> when given (SPEC §8). <paramref name="caCert"/>: the API
-    /// is HTTPS, its certificate issued by a CA of that PEM file (and named for the address asked).
+    /// The token is sent as <c>Authorization: Bearer</c> when given (SPEC §8). With a CA the API is HTTPS, its certificate
+    /// issued by a CA of that PEM file (and named for the address asked); a client certificate is presented when asked.
+    /// Unusable files are an <see cref="OptionsException"/> naming the flag.
     /// </summary>
-    public ApiClient(string apiAddress, string? token = null, string? caCert = null)
+    public ApiClient(ApiConnection connection)
     {
         var handler = new SocketsHttpHandler();
-        if (caCert is not null)
+        if (connection.CaCert is { } caCert)
         {
             var ca = CertificateTrust.LoadCa(caCert, "--ca-cert");
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
@@ -28,10 +30,27 @@ public sealed class ApiClient : IDisposable
                 && certificate is X509Certificate2 server && CertificateTrust.IsIssuedBy(server, ca, CertificateTrust.ServerAuthentication);
         }
 
-        _http = new HttpClient(handler) { BaseAddress = new Uri($"{(caCert is null ? "http" : "https")}://{apiAddress}/"), Timeout = TimeSpan.FromSeconds(30) };
-        if (!string.IsNullOrWhiteSpace(token))
+        switch (connection)
         {
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Trim());
+            case { ClientCert: null, ClientKey: null }:
+                break;
+            case { ClientCert: null } or { ClientKey: null }:
+                throw new OptionsException("--client-cert and --client-key go together");
+            case { CaCert: null }:
+                throw new OptionsException("--client-cert needs --ca-cert: a client certificate is for an HTTPS API");
+            case { ClientCert: { } cert, ClientKey: { } key }:
+                handler.SslOptions.ClientCertificates = [CertificateFiles.LoadPem(cert, key, $"--client-cert {cert} with --client-key {key}")];
+                break;
+        }
+
+        _http = new HttpClient(handler)
+        {
+            BaseAddress = new Uri($"{(connection.CaCert is null ? "http" : "https")}://{connection.ApiAddress}/"),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        if (!string.IsNullOrWhiteSpace(connection.Token))
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", connection.Token.Trim());
         }
     }
 

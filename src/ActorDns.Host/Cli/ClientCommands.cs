@@ -22,21 +22,52 @@ public static class ClientCommands
 
     public static IEnumerable<Command> Build()
     {
-        var api = new Option<string>("--api-address")
+        var api = new Option<string?>("--api-address")
         {
-            Description = "the HTTP API of a standalone or control-plane node",
+            Description = $"the HTTP API of a standalone or control-plane node [default: the config file's apiAddress, or {ApiConnection.DefaultApiAddress}]",
             HelpName = "ADDR:PORT",
-            DefaultValueFactory = _ => "127.0.0.1:5681",
         };
         // No default shown: the help must never print a token taken from the environment.
         var token = new Option<string?>("--token")
         {
-            Description = "an API user token (SPEC §8) [default: $ACTORDNS_TOKEN]; prefer the variable, which ps does not show",
+            Description = "an API user token (SPEC §8) [default: $ACTORDNS_TOKEN, or the config file's token]; prefer either, ps shows flags",
             HelpName = "TOKEN",
         };
-        var caCert = new Option<string?>("--ca-cert") { Description = "the API is HTTPS with a certificate from this CA (PEM)", HelpName = "FILE" };
-        ApiClient Client(ParseResult result) =>
-            new(result.GetValue(api)!, result.GetValue(token) ?? Environment.GetEnvironmentVariable("ACTORDNS_TOKEN"), result.GetValue(caCert));
+        var caCert = new Option<string?>("--ca-cert") { Description = "the API is HTTPS with a certificate from this CA (PEM) [default: the config file's caCert]", HelpName = "FILE" };
+        var clientCert = new Option<string?>("--client-cert")
+        {
+            Description = "a client certificate (PEM) for an API that requires one (--api-tls-client-ca); needs --ca-cert and --client-key [default: the config file's clientCert]",
+            HelpName = "FILE",
+        };
+        var clientKey = new Option<string?>("--client-key") { Description = "the private key (PEM) of --client-cert [default: the config file's clientKey]", HelpName = "FILE" };
+        var config = new Option<string?>("--config")
+        {
+            Description = $"a YAML or JSON file with any of {string.Join(", ", ApiConnection.ConfigKeys)}; flags and the environment beat it [default: none]",
+            HelpName = "FILE",
+        };
+        Option[] connection = [api, token, caCert, clientCert, clientKey, config];
+        ApiClient Client(ParseResult result)
+        {
+            var file = result.GetValue(config) is { } path ? ConfigFile.Load(path, ApiConnection.ConfigKeys) : new Dictionary<string, string[]>();
+            string? FromFile(string key) => file.TryGetValue(key, out var values) ? values[^1] : null;
+            return new ApiClient(new ApiConnection(
+                result.GetValue(api) ?? FromFile("apiAddress") ?? ApiConnection.DefaultApiAddress,
+                result.GetValue(token) ?? Environment.GetEnvironmentVariable("ACTORDNS_TOKEN") ?? FromFile("token"),
+                result.GetValue(caCert) ?? FromFile("caCert"),
+                result.GetValue(clientCert) ?? FromFile("clientCert"),
+                result.GetValue(clientKey) ?? FromFile("clientKey")));
+        }
+
+        Command WithConnection(Command command)
+        {
+            foreach (var option in connection)
+            {
+                command.Options.Add(option);
+            }
+
+            return command;
+        }
+
         Func<ParseResult, CancellationToken, Task<int>> WithClient(Func<ParseResult, ApiClient, Task<int>> run) => async (result, _) =>
         {
             ApiClient client;
@@ -61,7 +92,7 @@ public static class ClientCommands
         output.AcceptOnlyFromAmong("json", "yaml", "table");
 
         var file = new Option<string>("--file", "-f") { Description = "a YAML or JSON file with one or more resources, - for standard input (required)", HelpName = "FILE", Required = true };
-        var apply = new Command("apply", "Create or replace the resources of a file (multi-document YAML or JSON), as kumactl apply.") { file, api, token, caCert };
+        var apply = WithConnection(new Command("apply", "Create or replace the resources of a file (multi-document YAML or JSON), as kumactl apply.") { file });
         apply.SetAction(WithClient((result, client) => ApplyAsync(result.GetValue(file)!, client)));
 
         string[] collections = ["meshes", .. ResourceKinds.All.Select(k => k.Kind.UrlSegment), Generators, "vips", "dns-records"];
@@ -69,21 +100,21 @@ public static class ClientCommands
         var what = new Argument<string>("what") { Description = $"{Either(collections)}; or one resource: {Either(singulars)} with its name" };
         what.AcceptOnlyFromAmong([.. collections, .. singulars]);
         var item = new Argument<string?>("name") { Description = "the resource to show, after a singular kind", Arity = ArgumentArity.ZeroOrOne };
-        var get = new Command("get", "Show resources (one with its status), VIPs or the DNS records of a mesh.") { what, item, mesh, output, api, token, caCert };
+        var get = WithConnection(new Command("get", "Show resources (one with its status), VIPs or the DNS records of a mesh.") { what, item, mesh, output });
         get.SetAction(WithClient((result, client) => GetAsync(result.GetValue(what)!, result.GetValue(item), result.GetValue(mesh)!, result.GetValue(output)!, client)));
 
         string[] kinds = ["mesh", .. ResourceKinds.All.Select(k => k.CliName), Generator];
         var kind = new Argument<string>("kind") { Description = Either(kinds) };
         kind.AcceptOnlyFromAmong(kinds);
         var name = new Argument<string>("name") { Description = "the name of the resource" };
-        var delete = new Command("delete", $"Delete a mesh or a resource of a mesh ({string.Join(", ", ResourceKinds.All.Select(k => k.Kind.TypeName))}).") { kind, name, mesh, api, token, caCert };
+        var delete = WithConnection(new Command("delete", $"Delete a mesh or a resource of a mesh ({string.Join(", ", ResourceKinds.All.Select(k => k.Kind.TypeName))}).") { kind, name, mesh });
         delete.SetAction(WithClient((result, client) => DeleteAsync(result.GetValue(kind)!, result.GetValue(name)!, result.GetValue(mesh)!, client)));
 
         var userName = new Option<string>("--name") { Description = "the user the token names (claim Name)", HelpName = "NAME", Required = true };
         var groups = new Option<string[]>("--group") { Description = "a group of the user; repeatable (mesh-system:admin makes an admin)", HelpName = "GROUP" };
         var meshes = new Option<string[]>("--mesh") { Description = "a mesh the token may change; repeatable [default: every mesh]", HelpName = "NAME" };
         var validFor = new Option<string>("--valid-for") { Description = "how long the token is valid: 30m, 24h, …", HelpName = "DURATION", Required = true };
-        var userToken = new Command("user-token", "Ask the API for a user token (admin only) and print it.") { userName, groups, meshes, validFor, api, token, caCert };
+        var userToken = WithConnection(new Command("user-token", "Ask the API for a user token (admin only) and print it.") { userName, groups, meshes, validFor });
         userToken.SetAction(WithClient((result, client) => GenerateUserTokenAsync(
             result.GetValue(userName)!, result.GetValue(groups) ?? [], result.GetValue(meshes) ?? [], result.GetValue(validFor)!, client)));
         var generate = new Command("generate", "Generate credentials through the API.") { userToken };

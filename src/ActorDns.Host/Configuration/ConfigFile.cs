@@ -10,7 +10,11 @@ namespace ActorDns.Host.Configuration;
 /// </summary>
 public static class ConfigFile
 {
-    public static IReadOnlyDictionary<string, string[]> Load(string path)
+    /// <summary>A node's file: the keys of <see cref="Setting.All"/>.</summary>
+    public static IReadOnlyDictionary<string, string[]> Load(string path) => Load(path, Setting.All.Select(s => s.Key));
+
+    /// <summary>A file whose keys are among <paramref name="keys"/>.</summary>
+    public static IReadOnlyDictionary<string, string[]> Load(string path, IEnumerable<string> keys)
     {
         string text;
         try
@@ -34,7 +38,7 @@ public static class ConfigFile
 
         var values = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
         Flatten(document, prefix: "", values);
-        var known = Setting.All.Select(s => s.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var known = keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var unknown = values.Keys.Where(k => !known.Contains(k)).ToList();
         if (unknown.Count > 0)
         {

@@ -49,25 +49,20 @@ public static class RemotingTls
     /// <summary>A certificate with its private key: PEM holding both, or PKCS#12 without a password (what <c>certs init</c> writes).</summary>
     private static X509Certificate2 LoadWithKey(string path)
     {
+        var what = $"{Setting.RemotingTlsCert.Flag} {path}";
+        X509Certificate2 certificate;
         try
         {
-            var text = File.ReadAllBytes(path);
-            var certificate = text.AsSpan().StartsWith("-----BEGIN"u8)
-                ? ReimportPem(path)
-                : X509CertificateLoader.LoadPkcs12(text, null);
-            return certificate.HasPrivateKey ? certificate
-                : throw new OptionsException($"{Setting.RemotingTlsCert.Flag} {path}: the file has no private key");
+            var bytes = File.ReadAllBytes(path);
+            certificate = bytes.AsSpan().StartsWith("-----BEGIN"u8)
+                ? CertificateFiles.LoadPem(path, keyPath: null, what)
+                : X509CertificateLoader.LoadPkcs12(bytes, null);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
         {
-            throw new OptionsException($"{Setting.RemotingTlsCert.Flag} {path}: {e.Message}");
+            throw new OptionsException($"{what}: {e.Message}");
         }
-    }
 
-    /// <summary>A PEM key is ephemeral; TLS on Linux takes the certificate with its key exported and imported again.</summary>
-    private static X509Certificate2 ReimportPem(string path)
-    {
-        using var pem = X509Certificate2.CreateFromPemFile(path);
-        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        return certificate.HasPrivateKey ? certificate : throw new OptionsException($"{what}: the file has no private key");
     }
 }

@@ -1,6 +1,4 @@
 using System.Security.Authentication;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using ActorDns.Host.Configuration;
 using ActorDns.Host.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -28,19 +26,7 @@ public static class ApiTls
             throw new OptionsException($"{Setting.ApiTlsCert.Flag} and {Setting.ApiTlsKey.Flag} go together");
         }
 
-        X509Certificate2 certificate;
-        try
-        {
-            using var pem = X509Certificate2.CreateFromPemFile(options.TlsCert, options.TlsKey);
-
-            // A PEM key is ephemeral; TLS on Linux takes the certificate with its key exported and imported again.
-            certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
-        {
-            throw new OptionsException($"{Setting.ApiTlsCert.Flag} {options.TlsCert} with {Setting.ApiTlsKey.Flag} {options.TlsKey}: {e.Message}");
-        }
-
+        var certificate = CertificateFiles.LoadPem(options.TlsCert, options.TlsKey, $"{Setting.ApiTlsCert.Flag} {options.TlsCert} with {Setting.ApiTlsKey.Flag} {options.TlsKey}");
         var https = new HttpsConnectionAdapterOptions { ServerCertificate = certificate, SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13 };
         if (options.TlsClientCa is { } caFile)
         {
