@@ -6,7 +6,7 @@ namespace ActorDns.ControlPlane.Meshes;
 /// <summary>
 /// This node's copy of the mesh directory's list, so the API can check that a mesh exists without asking the
 /// directory singleton (often on another node) on every request. The copy comes from the directory's
-/// announcements (<see cref="KnownMeshesSubscriber"/>) and from the answers the API asked for; it never goes
+/// announcements (a <see cref="DirectoryTopicSubscriber{TAnnouncement}"/>) and from the answers the API asked for; it never goes
 /// back to an older version. It is trusted for <see cref="MaxAge"/> only: pub-sub delivers at most once and a
 /// new subscription takes a gossip round to spread, so an announcement can be missed, and an expired copy
 /// makes the next check ask the directory again. A mesh the copy does not know may have just been created:

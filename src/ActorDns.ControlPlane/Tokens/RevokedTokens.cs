@@ -4,7 +4,7 @@ using static ActorDns.ControlPlane.Meshes.MeshDirectoryProtocol;
 namespace ActorDns.ControlPlane.Tokens;
 
 /// <summary>
-/// This node's copy of the revoked API token ids, kept up to date by <see cref="RevokedTokensSubscriber"/> from the
+/// This node's copy of the revoked API token ids, kept up to date by a <see cref="Meshes.DirectoryTopicSubscriber{TAnnouncement}"/> from the
 /// mesh directory's announcements, so checking a token never waits for the directory. It never goes back to an
 /// older version: a revocation is for good.
 /// </summary>

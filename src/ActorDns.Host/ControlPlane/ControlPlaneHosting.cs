@@ -149,8 +149,11 @@ public static class ControlPlaneHosting
 
                 if (hostsShards)
                 {
-                    system.ActorOf(KnownMeshesSubscriber.Props(knownMeshes, DistributedPubSub.Get(system).Mediator), "known-meshes");
-                    system.ActorOf(RevokedTokensSubscriber.Props(revokedTokens, DistributedPubSub.Get(system).Mediator), "revoked-tokens");
+                    var mediator = DistributedPubSub.Get(system).Mediator;
+                    system.ActorOf(DirectoryTopicSubscriber<MeshDirectoryProtocol.MeshList>.Props(MeshDirectoryProtocol.ListTopic, knownMeshes.Update, mediator), "known-meshes");
+                    system.ActorOf(
+                        DirectoryTopicSubscriber<MeshDirectoryProtocol.RevocationList>.Props(MeshDirectoryProtocol.RevocationsTopic, revokedTokens.Update, mediator),
+                        "revoked-tokens");
                     // Watched before it is read, so a change between the two is not missed; standalone's own resolver
                     // watches the file itself (DnsServerService).
                     IActorRef? publisher = null;
