@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ActorDns.Host.Tests.Support;
 using ActorDns.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Npgsql;
 using Xunit;
 
 namespace ActorDns.Host.Tests;
@@ -28,13 +29,19 @@ public sealed class AuthClusterTests : IAsyncLifetime
         _schema = await TestPostgresSchema.CreateAsync("authcluster");
         var remoting = new[] { FreePort.Next(), FreePort.Next() };
         var signingKey = ClusterCredentials.WriteSigningKey(_root);
+        // The journal's password comes from a file, as a deployment keeps it out of flags (SPEC §8).
+        var journal = new NpgsqlConnectionStringBuilder(_schema.Journal["postgres:".Length..]);
+        var passwordFile = Path.Combine(_root, "journal-password");
+        await File.WriteAllTextAsync(passwordFile, journal.Password + "\n");
+        journal.Password = null;
         string[] seeds = ["--seed-node", $"akka.tcp://actordns@127.0.0.1:{remoting[0]}"];
         foreach (var port in remoting)
         {
             var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
             _apis.Add(api);
             _processes.Add(ActorDnsProcess.Start(["control-plane", "--remoting", $"127.0.0.1:{port}", .. seeds, "--api-address", api.ToString(),
-                "--journal", _schema.Journal, "--data-dir", Path.Combine(_root, $"cp-{port}"), "--api-token-signing-key", signingKey]));
+                "--journal", $"postgres:{journal.ConnectionString}", "--journal-password-file", passwordFile, "--data-dir", Path.Combine(_root, $"cp-{port}"),
+                "--api-token-signing-key", signingKey]));
         }
 
         await Task.WhenAll(_processes.Zip(_apis, (p, a) => p.WaitReadyAsync(a, TimeSpan.FromSeconds(60))));
@@ -55,6 +62,15 @@ public sealed class AuthClusterTests : IAsyncLifetime
         await Eventually.ValueAsync(() => second.GetStatusAsync("meshes"), s => s == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(1), "node 2 refuses the revoked token");
         using var viaFirst = new ApiTestClient(_apis[0], token);
         Assert.Equal(HttpStatusCode.Unauthorized, await viaFirst.GetStatusAsync("meshes"));
+
+        // No secret in either node's whole output: not the tokens (their signatures), not the journal's connection string.
+        foreach (var process in _processes)
+        {
+            Assert.DoesNotContain(admin.Split('.')[2], process.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(token.Split('.')[2], process.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("password=", process.Output, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(journal.ConnectionString, process.Output, StringComparison.Ordinal);
+        }
     }
 
     public async Task DisposeAsync()
