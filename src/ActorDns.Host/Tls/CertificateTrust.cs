@@ -47,6 +47,9 @@ public static class CertificateTrust
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(ca);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+
+        // A peer's certificate may name where to fetch its issuer: never go there, nothing but the given CA is trusted.
+        chain.ChainPolicy.DisableCertificateDownloads = true;
         return chain.Build(certificate);
     }
 }
