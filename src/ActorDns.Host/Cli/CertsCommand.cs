@@ -38,7 +38,7 @@ public static class CertsCommand
         {
             outcomes = DevelopmentCa.Init(directory, [.. nodes.Distinct()], TimeProvider.System);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
             Console.Error.WriteLine($"actordns certs init: {directory}: {e.Message}");
             return 1;

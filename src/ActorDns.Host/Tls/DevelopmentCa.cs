@@ -39,12 +39,16 @@ public static partial class DevelopmentCa
         var caKey = Path.Combine(directory, CaKeyFile);
         var outcomes = new List<Outcome>();
         var now = time.GetUtcNow();
-        X509Certificate2 ca;
+        var missing = nodes.Select(node => Path.Combine(directory, $"{node}.pfx")).Where(path => !File.Exists(path)).ToList();
         if (File.Exists(caCert) || File.Exists(caKey))
         {
-            ca = X509Certificate2.CreateFromPemFile(caCert, caKey);
-            outcomes.Add(new Outcome(caCert, false));
-            outcomes.Add(new Outcome(caKey, false));
+            outcomes.AddRange(new[] { caCert, caKey }.Where(File.Exists).Select(path => new Outcome(path, false)));
+            if (missing.Count == 0)
+            {
+                // Every node has its certificate (a CA brought along may come without its key): nothing to issue.
+                outcomes.AddRange(nodes.Select(node => new Outcome(Path.Combine(directory, $"{node}.pfx"), false)));
+                return outcomes;
+            }
         }
         else
         {
@@ -53,24 +57,27 @@ public static partial class DevelopmentCa
             request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
             request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
             request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-            ca = request.CreateSelfSigned(now.AddMinutes(-5), now.Add(CaValidity));
+            using var created = request.CreateSelfSigned(now.AddMinutes(-5), now.Add(CaValidity));
             if (!SecretFile.TryCreate(caKey, key.ExportPkcs8PrivateKeyPem() + "\n"))
             {
                 throw new IOException($"{caKey} appeared while it was being written");
             }
 
-            File.WriteAllText(caCert, ca.ExportCertificatePem() + "\n");
+            File.WriteAllText(caCert, created.ExportCertificatePem() + "\n");
             outcomes.Add(new Outcome(caCert, true));
             outcomes.Add(new Outcome(caKey, true));
         }
 
-        using (ca)
+        using var ca = X509Certificate2.CreateFromPemFile(caCert, caKey);
+        if (ca.NotAfter.ToUniversalTime() <= now.UtcDateTime)
         {
-            foreach (var node in nodes)
-            {
-                var path = Path.Combine(directory, $"{node}.pfx");
-                outcomes.Add(new Outcome(path, !File.Exists(path) && SecretFile.TryCreate(path, IssueNode(ca, node, now))));
-            }
+            throw new ArgumentException($"the CA in {caCert} expired on {ca.NotAfter.ToUniversalTime():yyyy-MM-dd}");
+        }
+
+        foreach (var node in nodes)
+        {
+            var path = Path.Combine(directory, $"{node}.pfx");
+            outcomes.Add(new Outcome(path, missing.Contains(path) && SecretFile.TryCreate(path, IssueNode(ca, node, now))));
         }
 
         return outcomes;
@@ -88,8 +95,10 @@ public static partial class DevelopmentCa
         names.AddDnsName(node);
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
+        // Within the CA's own validity, which CertificateRequest.Create insists on.
+        var notBefore = now.AddMinutes(-5) > ca.NotBefore ? now.AddMinutes(-5) : new DateTimeOffset(ca.NotBefore);
         var notAfter = now.Add(NodeValidity) < ca.NotAfter ? now.Add(NodeValidity) : new DateTimeOffset(ca.NotAfter);
-        using var issued = request.Create(ca, now.AddMinutes(-5), notAfter, RandomNumberGenerator.GetBytes(16));
+        using var issued = request.Create(ca, notBefore, notAfter, RandomNumberGenerator.GetBytes(16));
         using var withKey = issued.CopyWithPrivateKey(key);
         return withKey.Export(X509ContentType.Pkcs12);
     }

@@ -72,6 +72,18 @@ public sealed class DevelopmentCaTests : IDisposable
         Assert.False(CertificateTrust.IsIssuedBy(stranger, ca, CertificateTrust.ClientAuthentication));
     }
 
+    [Fact]
+    public void Init_YourOwnCaWithoutItsKey_EveryNodePresent_IssuesNothingAndNeedsNoKey()
+    {
+        DevelopmentCa.Init(_directory, ["cp1"], TimeProvider.System);
+        File.Delete(PathOf("ca.key"));
+
+        var outcomes = DevelopmentCa.Init(_directory, ["cp1"], TimeProvider.System);
+
+        Assert.Equal(["ca.crt", "cp1.pfx"], outcomes.Select(o => Path.GetFileName(o.Path)));
+        Assert.All(outcomes, o => Assert.False(o.Written));
+    }
+
     [Theory]
     [InlineData("cp1", true)]
     [InlineData("resolver-2", true)]
