@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using System.Security.Cryptography.X509Certificates;
 using Akka.Event;
 using Akka.Remote.Hosting;
@@ -54,7 +55,9 @@ public static class RemotingTls
         try
         {
             var bytes = File.ReadAllBytes(path);
-            certificate = bytes.AsSpan().StartsWith("-----BEGIN"u8)
+
+            // PEM may follow other text (openssl's "Bag Attributes") or a byte-order mark; PKCS#12 is binary DER.
+            certificate = PemEncoding.TryFind(Encoding.UTF8.GetString(bytes), out _)
                 ? CertificateFiles.LoadPem(path, keyPath: null, what)
                 : X509CertificateLoader.LoadPkcs12(bytes, null);
         }

@@ -50,7 +50,8 @@ public sealed class RemotingTlsTests : IDisposable
     {
         using var pfx = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(_directory, "cp1.pfx"), null);
         var pem = Path.Combine(_directory, "cp1.pem");
-        File.WriteAllText(pem, pfx.ExportCertificatePem() + "\n" + pfx.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        // As openssl pkcs12 -nodes writes it: attributes before each block.
+        File.WriteAllText(pem, "Bag Attributes\n    localKeyID: 01\n" + pfx.ExportCertificatePem() + "\nKey Attributes: <No Attributes>\n" + pfx.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
 
         var ssl = RemotingTls.Options(new RemotingTlsOptions(pem, Ca));
 
