@@ -5,6 +5,13 @@ namespace ActorDns.Host.Configuration;
 /// <summary>Where events and snapshots are stored: <c>sqlite:PATH</c> or <c>postgres:CONNSTRING</c> (SPEC §1 <c>--journal</c>).</summary>
 public sealed record JournalOptions(JournalProvider Provider, string ConnectionString, string Display)
 {
+    /// <summary>The record's text shows <see cref="Display"/> only: the connection string may hold a password.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Provider = ").Append(Provider).Append(", Display = ").Append(Display);
+        return true;
+    }
+
     public static JournalOptions Parse(string text, string dataDir)
     {
         if (text.StartsWith("sqlite:", StringComparison.Ordinal) && text.Length > "sqlite:".Length)

@@ -221,6 +221,7 @@ public sealed class OptionsLoaderTests
 
             Assert.Equal("s3cret;x", new Npgsql.NpgsqlConnectionStringBuilder(options.Journal.ConnectionString).Password);
             Assert.Equal("postgres:…", options.Journal.Display);
+            Assert.DoesNotContain("s3cret", options.Journal.ToString(), StringComparison.Ordinal);
         }
         finally
         {
