@@ -7,7 +7,7 @@ namespace ActorDns.ControlPlane.Meshes;
 /// Keeps a node's copy of something the mesh directory announces on a topic — the mesh list (<see cref="KnownMeshes"/>),
 /// the revoked tokens (<see cref="Tokens.RevokedTokens"/>): it subscribes once and hands every announcement to the copy.
 /// </summary>
-public sealed class DirectoryTopicSubscriber<TAnnouncement> : ReceiveActor
+internal sealed class DirectoryTopicSubscriber<TAnnouncement> : ReceiveActor
 {
     public DirectoryTopicSubscriber(string topic, Action<TAnnouncement> update, IActorRef mediator)
     {

@@ -71,6 +71,14 @@ public static class MeshDirectoryProtocol
     /// The directory; <paramref name="defaultGenerators"/> are the HostnameGenerator documents it creates at start when
     /// absent (empty with <c>defaults.skipHostnameGenerators</c>).
     /// </summary>
+    /// <summary>A node's copy of the mesh list (<see cref="ListTopic"/>), kept by a subscriber.</summary>
+    public static Props MeshListSubscriber(KnownMeshes known, IActorRef mediator) =>
+        DirectoryTopicSubscriber<MeshList>.Props(ListTopic, known.Update, mediator);
+
+    /// <summary>A node's copy of the revoked tokens (<see cref="RevocationsTopic"/>), kept by a subscriber.</summary>
+    public static Props RevocationsSubscriber(Tokens.RevokedTokens revoked, IActorRef mediator) =>
+        DirectoryTopicSubscriber<RevocationList>.Props(RevocationsTopic, revoked.Update, mediator);
+
     public static Props Props(IActorRef meshRegion, IActorRef mediator, IReadOnlyList<string> defaultGenerators, TimeProvider clock) =>
         MeshDirectory.Props(meshRegion, mediator, defaultGenerators, clock);
 }

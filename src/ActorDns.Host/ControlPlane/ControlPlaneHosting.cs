@@ -85,7 +85,7 @@ public static class ControlPlaneHosting
                     akka.cluster.down-removal-margin = 3s
                     """, HoconAddMode.Prepend)
                 .WithRemoting(remoting)
-                .WithStrictSerialization()
+                .WithRegisteredMessagesOnly()
                 .WithClustering(new ClusterOptions
                 {
                     Roles = roles,
@@ -150,10 +150,8 @@ public static class ControlPlaneHosting
                 if (hostsShards)
                 {
                     var mediator = DistributedPubSub.Get(system).Mediator;
-                    system.ActorOf(DirectoryTopicSubscriber<MeshDirectoryProtocol.MeshList>.Props(MeshDirectoryProtocol.ListTopic, knownMeshes.Update, mediator), "known-meshes");
-                    system.ActorOf(
-                        DirectoryTopicSubscriber<MeshDirectoryProtocol.RevocationList>.Props(MeshDirectoryProtocol.RevocationsTopic, revokedTokens.Update, mediator),
-                        "revoked-tokens");
+                    system.ActorOf(MeshDirectoryProtocol.MeshListSubscriber(knownMeshes, mediator), "known-meshes");
+                    system.ActorOf(MeshDirectoryProtocol.RevocationsSubscriber(revokedTokens, mediator), "revoked-tokens");
                     // Watched before it is read, so a change between the two is not missed; standalone's own resolver
                     // watches the file itself (DnsServerService).
                     IActorRef? publisher = null;

@@ -4,15 +4,14 @@ namespace ActorDns.Host.ControlPlane;
 
 /// <summary>
 /// Only registered message types cross nodes (SPEC §8): sending a type without a serializer bound to it fails instead of
-/// falling back to Akka's JSON serializer, and a message that arrives in that format is refused (<see cref="RefusingSerializer"/>).
+/// falling back to Akka's JSON serializer (Akka.Hosting's strict serialization), and a message that arrives in that
+/// format is refused (<see cref="RefusingSerializer"/> in the JSON serializer's place).
 /// </summary>
 public static class StrictSerialization
 {
-    public static AkkaConfigurationBuilder WithStrictSerialization(this AkkaConfigurationBuilder builder) =>
+    public static AkkaConfigurationBuilder WithRegisteredMessagesOnly(this AkkaConfigurationBuilder builder) =>
         builder
-            .AddHocon("""
-                akka.actor.serialization-settings.allow-unregistered-types = false
-                akka.log-serializer-override-on-start = off
-                """, HoconAddMode.Prepend)
+            .WithStrictSerialization()
+            .AddHocon("akka.log-serializer-override-on-start = off", HoconAddMode.Prepend)
             .WithCustomSerializer(RefusingSerializer.Name, [typeof(object)], system => new RefusingSerializer(system));
 }

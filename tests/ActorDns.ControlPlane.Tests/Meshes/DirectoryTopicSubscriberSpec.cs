@@ -6,17 +6,17 @@ using ActorDns.ControlPlane.Tokens;
 using Xunit;
 using static ActorDns.ControlPlane.Meshes.MeshDirectoryProtocol;
 
-namespace ActorDns.ControlPlane.Tests.Tokens;
+namespace ActorDns.ControlPlane.Tests.Meshes;
 
-/// <summary>A node's revoked tokens follow the directory's announcements on the revocations topic.</summary>
-public sealed class RevokedTokensSpec : TestKit
+/// <summary>A node's copies follow the directory's announcements: here the revoked tokens, on the revocations topic.</summary>
+public sealed class DirectoryTopicSubscriberSpec : TestKit
 {
     [Fact]
     public void Subscriber_OnTheRevocationsTopic_AppliesWhatIsPublished()
     {
         var revoked = new RevokedTokens();
         var mediator = CreateTestProbe();
-        var subscriber = Sys.ActorOf(DirectoryTopicSubscriber<RevocationList>.Props(RevocationsTopic, revoked.Update, mediator.Ref));
+        var subscriber = Sys.ActorOf(RevocationsSubscriber(revoked, mediator.Ref));
         Assert.Equal(RevocationsTopic, mediator.ExpectMsg<Subscribe>().Topic);
 
         subscriber.Tell(new RevocationList(["leaked"], 3));

@@ -60,7 +60,7 @@ public sealed class KnownMeshesSpec : Akka.TestKit.Xunit2.TestKit
     {
         var known = new KnownMeshes(_clock);
         var mediator = CreateTestProbe();
-        var subscriber = Sys.ActorOf(DirectoryTopicSubscriber<MeshList>.Props(ListTopic, known.Update, mediator.Ref));
+        var subscriber = Sys.ActorOf(MeshListSubscriber(known, mediator.Ref));
         Assert.Equal(ListTopic, mediator.ExpectMsg<Subscribe>().Topic);
 
         subscriber.Tell(new MeshList(["default", "payments"], 5));
@@ -85,7 +85,7 @@ public sealed class KnownMeshesSpec : Akka.TestKit.Xunit2.TestKit
         var unhandled = new UnhandledMessages(this);
         var known = new KnownMeshes(_clock);
         var mediator = CreateTestProbe();
-        var subscriber = Sys.ActorOf(DirectoryTopicSubscriber<MeshList>.Props(ListTopic, known.Update, mediator.Ref));
+        var subscriber = Sys.ActorOf(MeshListSubscriber(known, mediator.Ref));
         var subscribe = mediator.ExpectMsg<Subscribe>();
 
         mediator.Reply(new SubscribeAck(subscribe));

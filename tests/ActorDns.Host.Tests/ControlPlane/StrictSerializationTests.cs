@@ -22,7 +22,7 @@ public sealed class StrictSerializationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddAkka("strict", (akka, _) => akka.WithRemoting("127.0.0.1", 0).WithStrictSerialization());
+        builder.Services.AddAkka("strict", (akka, _) => akka.WithRemoting("127.0.0.1", 0).WithRegisteredMessagesOnly());
         _host = builder.Build();
         await _host.StartAsync();
     }
