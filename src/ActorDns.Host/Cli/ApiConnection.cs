@@ -9,6 +9,16 @@ public sealed record ApiConnection(string ApiAddress, string? Token, string? CaC
 {
     public const string DefaultApiAddress = "127.0.0.1:5681";
 
+    public const string ApiAddressKey = "apiAddress";
+
+    public const string TokenKey = "token";
+
+    public const string CaCertKey = "caCert";
+
+    public const string ClientCertKey = "clientCert";
+
+    public const string ClientKeyKey = "clientKey";
+
     /// <summary>The keys a client's <c>--config</c> file may hold.</summary>
-    public static readonly IReadOnlyList<string> ConfigKeys = ["apiAddress", "token", "caCert", "clientCert", "clientKey"];
+    public static readonly IReadOnlyList<string> ConfigKeys = [ApiAddressKey, TokenKey, CaCertKey, ClientCertKey, ClientKeyKey];
 }

@@ -51,11 +51,11 @@ public static class ClientCommands
             var file = result.GetValue(config) is { } path ? ConfigFile.Load(path, ApiConnection.ConfigKeys) : new Dictionary<string, string[]>();
             string? FromFile(string key) => file.TryGetValue(key, out var values) ? values[^1] : null;
             return new ApiClient(new ApiConnection(
-                result.GetValue(api) ?? FromFile("apiAddress") ?? ApiConnection.DefaultApiAddress,
-                result.GetValue(token) ?? Environment.GetEnvironmentVariable("ACTORDNS_TOKEN") ?? FromFile("token"),
-                result.GetValue(caCert) ?? FromFile("caCert"),
-                result.GetValue(clientCert) ?? FromFile("clientCert"),
-                result.GetValue(clientKey) ?? FromFile("clientKey")));
+                result.GetValue(api) ?? FromFile(ApiConnection.ApiAddressKey) ?? ApiConnection.DefaultApiAddress,
+                result.GetValue(token) ?? Environment.GetEnvironmentVariable("ACTORDNS_TOKEN") ?? FromFile(ApiConnection.TokenKey),
+                result.GetValue(caCert) ?? FromFile(ApiConnection.CaCertKey),
+                result.GetValue(clientCert) ?? FromFile(ApiConnection.ClientCertKey),
+                result.GetValue(clientKey) ?? FromFile(ApiConnection.ClientKeyKey)));
         }
 
         Command WithConnection(Command command)
