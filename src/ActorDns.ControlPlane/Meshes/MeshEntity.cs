@@ -13,13 +13,14 @@ using static ActorDns.ControlPlane.Meshes.MeshProtocol;
 namespace ActorDns.ControlPlane.Meshes;
 
 /// <summary>
-/// The single writer of one mesh, and only wiring: a command is decided by <see cref="MeshState"/> against the state
-/// including changes still being written (<c>_projected</c>), persisted as events in one atomic write, and
+/// The single writer of one mesh, a child of its <see cref="MeshHost"/>, and only wiring: a command is decided by
+/// <see cref="MeshState"/> against the state including changes still being written (<c>_projected</c>), persisted as
+/// events in one atomic write, and
 /// acknowledged once stored; meanwhile the next commands are decided, so their writes queue up and the journal stores
-/// them together (<see cref="GroupCommit"/>). Only stored events reach <c>_state</c>, which reads
-/// (<see cref="VipReadModel"/>), the DNS view and snapshots use. Once per group commit <see cref="ZoneProjection"/>
+/// them together (<see cref="GroupCommit"/>). Only stored events reach <c>_state</c>, which the reads (a
+/// <see cref="MeshRead"/> reported to the host), the DNS view and snapshots use. Once per group commit <see cref="ZoneProjection"/>
 /// updates the view for the touched entries, its delta is published on the mesh's topic, and then the group's
-/// clients are acknowledged. A failed write stops the entity, which recovers from the journal.
+/// clients are acknowledged. A failed write stops the entity; its host starts it again, and it recovers from the journal.
 /// </summary>
 internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
 {
@@ -84,13 +85,6 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         });
         Command<ClearMesh>(_ => Change(_projected.DecideClear(_clock.GetUtcNow()), new ResourceRemoved(true)));
         Command<Reconcile>(_ => Change(_projected.DecideReconcile(_clock.GetUtcNow()), reply: null));
-        Command<GetResource>(c => Sender.Tell(_state.Catalog.Of(c.Kind).GetValueOrDefault(c.Name) is { } r
-            ? new ResourceList([ResourceStatus.Present(_state, _view.Zone, r)])
-            : new ResourceList([])));
-        Command<ListResources>(c => Sender.Tell(new ResourceList([.. _state.Catalog.Of(c.Kind).Values.Select(r => ResourceStatus.Present(_state, _view.Zone, r))])));
-        Command<GetVips>(_ => Sender.Tell(new VipTable(VipReadModel.Entries(_state, _view.Zone), _view.Version) { Warnings = VipReadModel.Warnings(_state) }));
-        Command<GetZone>(_ => Sender.Tell(new ZoneSnapshot(_mesh, _view.Version, _settings.Ttl, [.. _view.Zone.Records.Values])));
-        Command<GetZoneVersion>(_ => Sender.Tell(new ZoneVersion(_mesh, _view.Version)));
         Command<Flush>(_ => OnFlush());
         Command<Wake>(_ => { });
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
@@ -114,6 +108,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         _view = ZoneProjection.Recover(_state, LastSequenceNr);
         _stateSequenceNr = LastSequenceNr;
         UpdateGauges();
+        Context.Parent.Tell(new MeshRead(_state, _view));
         Timers.StartPeriodicTimer(ReconcileTimer, Reconcile.Instance, _settings.ReconcileInterval);
         Self.Tell(Reconcile.Instance);
         _log.Info("Mesh {0} recovered {1} VIPs, {2} names at sequence {3} in {4:F0} ms",
@@ -215,6 +210,8 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
             _mediator.Tell(new Publish(Topic(_mesh), new ZoneChanged(_mesh, delta, _clock.GetUtcNow())));
         }
 
+        // Before any client of this commit is acknowledged, so a client reads its own change.
+        Context.Parent.Tell(new MeshRead(_state, _view));
         UpdateGauges();
     }
 

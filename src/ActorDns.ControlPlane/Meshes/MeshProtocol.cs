@@ -69,6 +69,6 @@ public static class MeshProtocol
 
     /// <summary>The entity of <paramref name="mesh"/>; <paramref name="mediator"/> is the DistributedPubSub mediator its deltas go to.</summary>
     public static Akka.Actor.Props Props(string mesh, MeshSettings settings, TimeProvider clock, ControlPlaneMetrics metrics, Akka.Actor.IActorRef mediator) =>
-        MeshEntity.Props(mesh, settings, clock, metrics, mediator);
+        MeshHost.Props(mesh, MeshEntity.Props(mesh, settings, clock, metrics, mediator));
 
 }

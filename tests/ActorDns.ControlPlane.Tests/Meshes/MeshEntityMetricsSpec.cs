@@ -148,34 +148,36 @@ public sealed class MeshEntityMetricsSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task JournalWriteFails_ClientGetsFailed_EntityStopsAndTheFailureIsCounted()
+    public async Task JournalWriteFails_ClientGetsFailed_WriterStopsAndTheFailureIsCounted()
     {
         var journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
         var entity = Entity(Settings("10.1.0.0/29"));
         Store(entity, Dataplane("a", "alpha"));
-        Watch(entity);
+        var writer = await Sys.ActorSelection(entity.Path / "writer").ResolveOne(TimeSpan.FromSeconds(10));
+        Watch(writer);
 
         await journal.OnWrite.Fail();
         entity.Tell(new UpsertResource("default", Dataplane("b", "beta")));
 
         Assert.StartsWith("the journal could not store the change", ExpectMsg<Failed>().Reason, StringComparison.Ordinal);
-        ExpectTerminated(entity);
+        ExpectTerminated(writer);
         Assert.Equal(1, _metrics.JournalFailures.WithLabels("default").Value);
     }
 
     [Fact]
-    public async Task JournalRejectsAWrite_ClientGetsFailed_EntityStopsAndTheFailureIsCounted()
+    public async Task JournalRejectsAWrite_ClientGetsFailed_WriterStopsAndTheFailureIsCounted()
     {
         var journal = TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
         var entity = Entity(Settings("10.1.0.0/29"));
         Store(entity, Dataplane("a", "alpha"));
-        Watch(entity);
+        var writer = await Sys.ActorSelection(entity.Path / "writer").ResolveOne(TimeSpan.FromSeconds(10));
+        Watch(writer);
 
         await journal.OnWrite.Reject();
         entity.Tell(new UpsertResource("default", Dataplane("b", "beta")));
 
         Assert.StartsWith("the journal rejected the change", ExpectMsg<Failed>().Reason, StringComparison.Ordinal);
-        ExpectTerminated(entity);
+        ExpectTerminated(writer);
         Assert.Equal(1, _metrics.JournalFailures.WithLabels("default").Value);
     }
 }

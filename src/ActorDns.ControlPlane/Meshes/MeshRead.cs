@@ -1,0 +1,24 @@
+using static ActorDns.ControlPlane.Meshes.MeshProtocol;
+
+namespace ActorDns.ControlPlane.Meshes;
+
+/// <summary>
+/// What a mesh's reads are answered from: the stored state and its DNS view, as the writer last reported them
+/// (after its recovery and after every group commit), so reads need neither the writer nor the journal.
+/// </summary>
+internal sealed record MeshRead(MeshState State, ZoneProjection View)
+{
+    public ResourceList Resource(GetResource query) =>
+        State.Catalog.Of(query.Kind).GetValueOrDefault(query.Name) is { } resource
+            ? new ResourceList([ResourceStatus.Present(State, View.Zone, resource)])
+            : new ResourceList([]);
+
+    public ResourceList Resources(ListResources query) =>
+        new([.. State.Catalog.Of(query.Kind).Values.Select(r => ResourceStatus.Present(State, View.Zone, r))]);
+
+    public VipTable Vips() => new(VipReadModel.Entries(State, View.Zone), View.Version) { Warnings = VipReadModel.Warnings(State) };
+
+    public ZoneSnapshot Zone() => new(State.Mesh, View.Version, State.Settings.Ttl, [.. View.Zone.Records.Values]);
+
+    public ZoneVersion Version() => new(State.Mesh, View.Version);
+}
