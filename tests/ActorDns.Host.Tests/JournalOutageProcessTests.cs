@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Net;
 using ActorDns.Host.Tests.Support;
 using ActorDns.Testing;
 using Npgsql;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace ActorDns.Host.Tests;
 
@@ -12,7 +14,7 @@ namespace ActorDns.Host.Tests;
 /// process keeps running; once the database is back, changes succeed again without a restart and nothing
 /// acknowledged before is lost.
 /// </summary>
-public sealed class JournalOutageProcessTests : IDisposable
+public sealed class JournalOutageProcessTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dataDir = Directory.CreateTempSubdirectory("actordns-journal-outage-").FullName;
 
@@ -49,7 +51,9 @@ public sealed class JournalOutageProcessTests : IDisposable
             relay.Blackhole();
         }
 
+        var refused = Stopwatch.StartNew();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, await client.PutAsync("meshes/default/dataplanes/lost-1", ApiTestClient.Dataplane("default", "lost-1", "lost")));
+        output.WriteLine($"database {fault}: the first write refused after {refused.ElapsedMilliseconds} ms");
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(kept, (await client.VipsAsync("default")).Single(v => v.Key == "service:kept").Vip);
@@ -58,10 +62,11 @@ public sealed class JournalOutageProcessTests : IDisposable
         }
 
         relay.Resume();
-
+        var back = Stopwatch.StartNew();
         await Eventually.ValueAsync(
             () => client.PutAsync("meshes/default/dataplanes/after-1", ApiTestClient.Dataplane("default", "after-1", "after")),
             s => s == HttpStatusCode.Created, TimeSpan.FromSeconds(30), "a write succeeds once the database is back", TimeSpan.FromMilliseconds(250));
+        output.WriteLine($"database back: the first write stored after {back.ElapsedMilliseconds} ms");
         var vips = (await client.VipsAsync("default")).ToDictionary(v => v.Key, v => v.Vip);
         Assert.Equal(kept, vips["service:kept"]);
         Assert.DoesNotContain("service:lost", vips.Keys);

@@ -120,11 +120,11 @@ public static class ControlPlaneHosting
                         options.Journal.Provider == JournalProvider.Sqlite ? ProviderName.SQLiteMS : ProviderName.PostgreSQL15,
                         autoInitialize: true)
 
-                    // A database that stops or hangs fails a write within 5 s (a 503, not a client's timeout), and once
+                    // A database that stops or hangs fails a write within 4 s, before the API gives up on it at 5 s, and once
                     // it is back the breaker lets the restarting mesh writers through within 2 s instead of Akka's 30 s.
                     .AddHocon("""
-                        akka.persistence.journal.sql.circuit-breaker { call-timeout = 5s, reset-timeout = 2s }
-                        akka.persistence.snapshot-store.sql.circuit-breaker { call-timeout = 5s, reset-timeout = 2s }
+                        akka.persistence.journal.sql.circuit-breaker { call-timeout = 4s, reset-timeout = 2s }
+                        akka.persistence.snapshot-store.sql.circuit-breaker { call-timeout = 4s, reset-timeout = 2s }
                         """, HoconAddMode.Prepend)
                     .WithCustomSerializer("actordns-events", MeshEventSerializer.BoundTypes, system => new MeshEventSerializer(system))
                     .WithShardRegion<MeshRegionKey>(
