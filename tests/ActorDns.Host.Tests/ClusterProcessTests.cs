@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using ActorDns.Host.Tests.Support;
 using ActorDns.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace ActorDns.Host.Tests;
 
@@ -12,7 +14,7 @@ namespace ActorDns.Host.Tests;
 /// both follow the control plane again when it is back (SPEC §4.5).
 /// </summary>
 [Collection(ProcessClusters.Name)]
-public sealed class ClusterProcessTests : IAsyncLifetime
+public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _root = Directory.CreateTempSubdirectory("actordns-cluster-").FullName;
     private readonly IPEndPoint _api = new(IPAddress.Loopback, FreePort.Next());
@@ -109,6 +111,7 @@ public sealed class ClusterProcessTests : IAsyncLifetime
 
         await _controlPlane.DisposeAsync();
         await StartControlPlaneAsync();
+        var back = Stopwatch.StartNew();
         using (var api = new ApiTestClient(_api, Token))
         {
             Assert.Equal(HttpStatusCode.Created, await api.PutAsync("meshes/default/dataplanes/late-1", ApiTestClient.Dataplane("default", "late-1", "late")));
@@ -118,6 +121,7 @@ public sealed class ClusterProcessTests : IAsyncLifetime
         var late = await AnswerAsync(0, "late.mesh", IsAddress);
         Assert.True(IsAddress(late));
         Assert.Equal(late, await AnswerAsync(1, "late.mesh", IsAddress));
+        output.WriteLine($"both resolvers answered a registration {back.Elapsed.TotalSeconds:F1} s after the control plane was back (ready)");
         Assert.Equal(known, await AnswerAsync(1, "backend.mesh", IsAddress));
         Assert.Contains("Cluster membership ended", _resolverProcesses[1]!.Output, StringComparison.Ordinal);
     }

@@ -110,6 +110,13 @@ public static class ControlPlaneHosting
                     akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
                     akka.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 2s
                     """, HoconAddMode.Prepend);
+
+                // A resolver waiting for a control plane to come back asks a seed every second, and a failed attempt
+                // closes the way to that address for 1 s, not Akka's 5 s: it joins about a second after a seed is up.
+                builder.AddHocon("""
+                    akka.cluster.seed-node-timeout = 1s
+                    akka.remote.retry-gate-closed-for = 1s
+                    """, HoconAddMode.Prepend);
             }
 
             if (hostsShards)
