@@ -29,7 +29,11 @@ public static class FuzzTargets
 
     private static readonly byte[] UpstreamQuestion = [3, (byte)'w', (byte)'w', (byte)'w', 7, .. "example"u8, 3, .. "com"u8, 0, 0, 1, 0, 1];
 
-    private static readonly TemplateValues Values = new(CoreDNSPort: 53, EnvoyDNSPort: 54, CoreDNSEmptyPort: 55, PrometheusPort: 9153, CoreDNSLogging: true);
+    /// <summary>
+    /// Nothing of the instrumented assemblies may run before SharpFuzz maps AFL++'s coverage memory, so the static fields
+    /// here hold only lazies and delegates of this assembly.
+    /// </summary>
+    private static TemplateValues Values => new(CoreDNSPort: 53, EnvoyDNSPort: 54, CoreDNSEmptyPort: 55, PrometheusPort: 9153, CoreDNSLogging: true);
 
     /// <summary>The targets by name, as <c>tests/fuzz/run TARGET</c> and the corpus directories name them.</summary>
     public static IReadOnlyDictionary<string, Action<byte[]>> All { get; } = new Dictionary<string, Action<byte[]>>(StringComparer.Ordinal)
