@@ -76,7 +76,8 @@ public sealed class TokensApi(UserTokens tokens, RevokedTokens revoked, ActorReg
     {
         try
         {
-            return await JsonNode.ParseAsync(request.Body) as JsonObject;
+            // A property given twice is a bad body, not an exception when the object is first read.
+            return await JsonNode.ParseAsync(request.Body, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject;
         }
         catch (JsonException)
         {

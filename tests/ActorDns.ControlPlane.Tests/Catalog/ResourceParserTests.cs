@@ -190,6 +190,17 @@ public sealed class ResourceParserTests
         Assert.StartsWith("invalid JSON", cause.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"type":"Dataplane","name":"a","name":"b"}""")]
+    [InlineData("""{"type":"Dataplane","mesh":"default","name":"web-1","networking":{"address":"10.0.0.1","address":"10.0.0.2"}}""")]
+    public void TryParse_APropertyTwice_InvalidJsonNotAnException(string json)
+    {
+        // Found by fuzzing: JsonObject threw ArgumentException on the first read of a duplicated property.
+        var cause = Assert.Single(Reject(ResourceKind.Dataplane, json));
+
+        Assert.StartsWith("invalid JSON", cause.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TryParse_MismatchedName_MessageQuotesBothNames()
     {

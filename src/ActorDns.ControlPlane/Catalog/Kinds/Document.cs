@@ -25,7 +25,8 @@ public static partial class Document
         root = null!;
         try
         {
-            if (JsonNode.Parse(json) is JsonObject parsed)
+            // A property given twice is refused here: JsonObject would otherwise throw when it is first read.
+            if (JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) is JsonObject parsed)
             {
                 root = parsed;
                 return true;
