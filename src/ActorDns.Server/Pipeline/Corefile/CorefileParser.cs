@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ActorDns.Protocol;
 
 namespace ActorDns.Server.Pipeline.Corefile;
 
@@ -168,6 +169,12 @@ public static class CorefileParser
         if (absolute.Length > 254 || labels.Any(l => l.Length is 0 or > 63))
         {
             throw new CorefileException(file, token.Line, token.Column, $"{original}: \"{zone}\" is not a valid zone");
+        }
+
+        // A name the wire cannot carry (a non-ASCII character, say) is refused here, with its place, not by the compiler.
+        if (!DnsName.TryParse(absolute, out _, out var problem))
+        {
+            throw new CorefileException(file, token.Line, token.Column, $"{original}: \"{zone}\" is not a valid zone: {problem}");
         }
 
         return absolute.ToLowerInvariant();

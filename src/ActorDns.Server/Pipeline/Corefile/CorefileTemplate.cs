@@ -323,12 +323,19 @@ public static class CorefileTemplate
                 case TokenKind.Field:
                     return new Field(token.Text, token.Offset);
                 case TokenKind.Number:
-                    return new Literal(int.Parse(token.Text, CultureInfo.InvariantCulture), token.Offset);
+                    return int.TryParse(token.Text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)
+                        ? new Literal(number, token.Offset)
+                        : throw _positions.Error(token.Offset, $"number {token.Text} out of range");
                 case TokenKind.String:
                     return new Literal(token.Text, token.Offset);
                 case TokenKind.Identifier when token.Text is "true" or "false":
                     return new Literal(token.Text == "true", token.Offset);
                 case TokenKind.LeftParen:
+                    if (index >= tokens.Count)
+                    {
+                        throw _positions.Error(token.Offset, "unclosed left paren");
+                    }
+
                     var inner = ParseCommand(tokens, ref index);
                     if (index >= tokens.Count || tokens[index].Kind != TokenKind.RightParen)
                     {

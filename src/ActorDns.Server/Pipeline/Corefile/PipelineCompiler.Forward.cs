@@ -198,7 +198,7 @@ public static partial class PipelineCompiler
             {
                 text = resources.ReadFile(path.Text);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
             {
                 throw Error(path, plugin, $"cannot read {path.Text}: {e.Message}");
             }

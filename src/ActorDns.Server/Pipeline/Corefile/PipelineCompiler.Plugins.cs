@@ -112,7 +112,7 @@ public static partial class PipelineCompiler
                 {
                     text = resources.ReadFile(path);
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
                 {
                     // As CoreDNS: a missing or unreadable file is no entries (the inline ones stay), not an error.
                     text = "";

@@ -93,6 +93,7 @@ public sealed class CorefileParserTests
         { "other scheme", "tls://.:853 {\n}", 1, 1, "only dns:// servers are supported" },
         { "network as a zone", "10.0.0.0/24 {\n}", 1, 1, "reverse zones given as a network are not supported" },
         { "empty label", "a..b:53 {\n}", 1, 1, "is not a valid zone" },
+        { "non-ASCII zone (found by fuzzing)", "\n  bücher.example:53 {\n}", 2, 3, "is not a valid zone: non-ASCII character" },
         { "same zone and port twice", ".:53 {\n}\n\n.:53 {\n}", 4, 1, ".:53 is already defined at line 1" },
         { "snippet", "(common) {\n}", 1, 1, "snippets and import are not supported" },
         { "unterminated quote", ".:53 {\n  hosts \"10.0.0.1 a\n}\n", 2, 9, "unterminated quoted string" },

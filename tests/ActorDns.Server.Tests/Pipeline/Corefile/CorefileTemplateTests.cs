@@ -67,6 +67,8 @@ public sealed class CorefileTemplateTests
         { "wrong argument count", "{{ not .CoreDNSPort .EnvoyDNSPort }}", 1, 4, "wrong number of args for not: got 2" },
         { "extra words", "{{ .CoreDNSPort .EnvoyDNSPort }}", 1, 17, "unexpected \".EnvoyDNSPort\" in action" },
         { "unterminated string", "{{ \"abc }}", 1, 4, "unterminated quoted string" },
+        { "left paren ends the action (found by fuzzing)", "{{ eq 1 ( }}", 1, 9, "unclosed left paren" },
+        { "number out of range", "{{ eq .CoreDNSPort 99999999999 }}", 1, 20, "number 99999999999 out of range" },
     };
 
     [Theory]
