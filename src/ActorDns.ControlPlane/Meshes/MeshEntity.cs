@@ -86,7 +86,6 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         Command<ClearMesh>(_ => Change(_projected.DecideClear(_clock.GetUtcNow()), new ResourceRemoved(true)));
         Command<Reconcile>(_ => Change(_projected.DecideReconcile(_clock.GetUtcNow()), reply: null));
         Command<Flush>(_ => OnFlush());
-        Command<Wake>(_ => { });
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of mesh {0} failed; recovery replays more events", _mesh));
         Command<DeleteSnapshotsSuccess>(_ => { });

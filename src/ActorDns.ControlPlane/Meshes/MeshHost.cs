@@ -8,8 +8,8 @@ namespace ActorDns.ControlPlane.Meshes;
 /// The sharded entity of one mesh. Its child <see cref="MeshEntity"/> is the single writer; reads are answered here from
 /// the last <see cref="MeshRead"/> the writer reported, so they go on while the journal is down. Akka stops a persistent
 /// actor whose write or recovery fails: the writer is then started again after a backoff (0.2 s, doubling to 2 s)
-/// until a recovery succeeds, and meanwhile a change fails at once instead of waiting for a timeout. Before the first
-/// report, reads wait for it as they would for a recovery.
+/// until a recovery succeeds, and meanwhile a change fails at once instead of waiting for a timeout. While a writer
+/// recovers, changes (and, before the first report, reads) wait here for it, and fail if it stops instead.
 /// </summary>
 internal sealed class MeshHost : ReceiveActor, IWithTimers, IWithUnboundedStash
 {
@@ -25,6 +25,8 @@ internal sealed class MeshHost : ReceiveActor, IWithTimers, IWithUnboundedStash
     private IActorRef? _writer;
     private MeshRead? _read;
     private TimeSpan _backoff = FirstBackoff;
+    private SetHostnameGenerators? _generators;
+    private bool _recovered;
 
     public MeshHost(string mesh, Props writerProps)
     {
@@ -35,11 +37,25 @@ internal sealed class MeshHost : ReceiveActor, IWithTimers, IWithUnboundedStash
             if (Sender.Equals(_writer))
             {
                 var first = _read is null;
-                _read = read;
-                _backoff = FirstBackoff;
-                if (first)
+
+                // Back to the first backoff only once a change was stored: a journal that reads but refuses writes
+                // would otherwise have the writer recover five times a second.
+                if (first || read.View.Version > _read!.View.Version)
                 {
+                    _backoff = FirstBackoff;
+                }
+
+                _read = read;
+                if (!_recovered)
+                {
+                    // The writer has recovered: what waited for it — reads before the first report, changes — goes on.
+                    _recovered = true;
                     Stash.UnstashAll();
+                    if (_generators is not null)
+                    {
+                        _writer!.Tell(_generators);
+                        _generators = null;
+                    }
                 }
             }
         });
@@ -50,11 +66,30 @@ internal sealed class MeshHost : ReceiveActor, IWithTimers, IWithUnboundedStash
         Receive<GetZoneVersion>(_ => Read(read => read.Version()));
         Receive<Terminated>(t => t.ActorRef.Equals(_writer), _ => OnWriterStopped());
         Receive<RestartWriter>(_ => StartWriter());
+
+        // The directory's generators are not a client's change: until the writer has recovered the latest set waits for it.
+        Receive<SetHostnameGenerators>(set =>
+        {
+            if (_recovered)
+            {
+                _writer!.Forward(set);
+            }
+            else
+            {
+                _generators = set;
+            }
+        });
+        Receive<Wake>(_ => { });
         ReceiveAny(command =>
         {
             if (_writer is null)
             {
                 Sender.Tell(new Failed($"mesh {_mesh} cannot store changes now: its journal failed, and it is recovering"));
+            }
+            else if (!_recovered)
+            {
+                // Held here rather than in the writer's own recovery stash, which a failed recovery would drop unanswered.
+                Stash.Stash();
             }
             else
             {
@@ -90,13 +125,15 @@ internal sealed class MeshHost : ReceiveActor, IWithTimers, IWithUnboundedStash
     private void StartWriter()
     {
         _writer = Context.Watch(Context.ActorOf(_writerProps, "writer"));
+        _recovered = false;
     }
 
     private void OnWriterStopped()
     {
         _writer = null;
+        _recovered = false;
 
-        // Reads that waited for a first report get their answer now: an error when there is still nothing to read.
+        // What waited for the writer's recovery gets its answer now: a read from the last report, or an error.
         Stash.UnstashAll();
         _log.Warning("Mesh {0}: its writer stopped (a journal failure); starting it again in {1} ms", _mesh, _backoff.TotalMilliseconds);
         Timers.StartSingleTimer(RestartTimer, RestartWriter.Instance, _backoff);

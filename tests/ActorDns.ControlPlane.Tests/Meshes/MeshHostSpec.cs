@@ -83,7 +83,9 @@ public sealed class MeshHostSpec : Akka.TestKit.Xunit2.TestKit
             Recovered,
             TimeSpan.FromMilliseconds(100));
         mesh.Tell(new GetVips("default"));
-        var vips = ExpectMsg<VipTable>().Entries.ToDictionary(e => e.Key, e => e.Vip);
+
+        // An attempt that waited past its 3 s may have left its late answer ahead of this one.
+        var vips = ((VipTable)FishForMessage(m => m is VipTable)).Entries.ToDictionary(e => e.Key, e => e.Vip);
         Assert.Equal(alpha, vips["service:alpha"]);
         Assert.NotEqual(alpha, vips["service:beta"]);
     }
