@@ -149,8 +149,13 @@ internal sealed class MeshDirectory : ReceivePersistentActor, IWithTimers
 
             // Resources first, so a mesh created again later starts empty; then the directory entry.
             var sender = Sender;
-            _meshRegion.Ask<MeshProtocol.ResourceRemoved>(new MeshProtocol.ClearMesh(c.Name), ClearTimeout)
-                .PipeTo(Self, success: _ => new Cleared(c.Name, sender), failure: e => new ClearFailed(sender, e.Message));
+            _meshRegion.Ask(new MeshProtocol.ClearMesh(c.Name), ClearTimeout)
+                .PipeTo(Self, success: reply => reply switch
+                {
+                    MeshProtocol.ResourceRemoved => new Cleared(c.Name, sender),
+                    MeshProtocol.Failed failed => new ClearFailed(sender, failed.Reason),
+                    _ => new ClearFailed(sender, $"unexpected {reply?.GetType().Name ?? "nothing"}"),
+                }, failure: e => new ClearFailed(sender, e.Message));
         });
         Command<Cleared>(c => Persist(new MeshDeleted(c.Name), e =>
         {

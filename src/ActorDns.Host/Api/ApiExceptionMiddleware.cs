@@ -16,6 +16,10 @@ public sealed class ApiExceptionMiddleware(RequestDelegate next)
         {
             await ApiErrors.Unavailable("the control plane did not answer in time; the change may or may not have been applied, retry it").ExecuteAsync(context);
         }
+        catch (MeshUnavailableException e)
+        {
+            await ApiErrors.Unavailable(e.Message).ExecuteAsync(context);
+        }
         catch (BadHttpRequestException e)
         {
             context.Response.StatusCode = e.StatusCode;

@@ -106,7 +106,7 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
 
         inMesh.MapGet("/vips", async (string mesh) =>
         {
-            var table = await meshRegion.Ask<VipTable>(new GetVips(mesh), AskTimeout);
+            var table = await ReadAsync<VipTable>(meshRegion, new GetVips(mesh));
             return Results.Json(new
             {
                 entries = table.Entries.Select(e => new { key = e.Key, vip = e.Vip, vipV6 = e.VipV6, ports = e.Ports, origin = e.Origin, names = e.Names, reason = e.Reason }),
@@ -116,7 +116,7 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
         });
         inMesh.MapGet("/dns-records", async (string mesh) =>
         {
-            var zone = await meshRegion.Ask<ZoneSnapshot>(new GetZone(mesh), AskTimeout);
+            var zone = await ReadAsync<ZoneSnapshot>(meshRegion, new GetZone(mesh));
             return Results.Json(new
             {
                 version = zone.Version,
@@ -193,12 +193,12 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
         var item = $"{collection}/{{name}}";
         app.MapGet(collection, async (string mesh) =>
         {
-            var list = await meshRegion.Ask<ResourceList>(new ListResources(mesh, kind), AskTimeout);
+            var list = await ReadAsync<ResourceList>(meshRegion, new ListResources(mesh, kind));
             return Results.Json(new { total = list.Resources.Count, items = list.Resources.Select(r => r.ToJson()), next = (string?)null });
         });
         app.MapGet(item, async (string mesh, string name) =>
         {
-            var list = await meshRegion.Ask<ResourceList>(new GetResource(mesh, kind, name), AskTimeout);
+            var list = await ReadAsync<ResourceList>(meshRegion, new GetResource(mesh, kind, name));
             return list.Resources.Count == 1 ? Results.Json(list.Resources[0].ToJson()) : ApiErrors.NotFound($"{kind.TypeName} {name}");
         });
         app.MapPut(item, async (string mesh, string name, HttpRequest request) =>
@@ -257,4 +257,13 @@ public sealed class CatalogApi(ActorRegistry actors, KnownMeshes known)
 
         return YamlJson.TryConvert(text, out var json, out var error) ? (json, null) : (null, error);
     }
+
+    /// <summary>A read of a mesh: its answer, or a 503 when the mesh answers that it cannot be read now.</summary>
+    private static async Task<T> ReadAsync<T>(IActorRef meshRegion, object query) =>
+        await meshRegion.Ask(query, AskTimeout) switch
+        {
+            T answer => answer,
+            Failed failed => throw new MeshUnavailableException(failed.Reason),
+            var other => throw new InvalidOperationException($"a mesh answered {query.GetType().Name} with {other?.GetType().Name ?? "nothing"}"),
+        };
 }
