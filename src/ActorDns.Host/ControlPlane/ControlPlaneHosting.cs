@@ -128,10 +128,11 @@ public static class ControlPlaneHosting
                         autoInitialize: true)
 
                     // A database that stops or hangs fails a write within 4 s, before the API gives up on it at 5 s, and once
-                    // it is back the breaker lets the restarting mesh writers through within 2 s instead of Akka's 30 s.
+                    // it is back the breakers let the restarting mesh writers through within 2 s instead of Akka's 30 s and
+                    // 60 s. Loading a large mesh's snapshot keeps the snapshot store's own 20 s.
                     .AddHocon("""
                         akka.persistence.journal.sql.circuit-breaker { call-timeout = 4s, reset-timeout = 2s }
-                        akka.persistence.snapshot-store.sql.circuit-breaker { call-timeout = 4s, reset-timeout = 2s }
+                        akka.persistence.snapshot-store.sql.circuit-breaker.reset-timeout = 2s
                         """, HoconAddMode.Prepend)
                     .WithCustomSerializer("actordns-events", MeshEventSerializer.BoundTypes, system => new MeshEventSerializer(system))
                     .WithShardRegion<MeshRegionKey>(
