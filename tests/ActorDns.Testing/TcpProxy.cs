@@ -48,12 +48,13 @@ public sealed class TcpProxy : IAsyncDisposable
     /// <summary>Relays again; connections a blackhole swallowed bytes of are reset, as their peers would time them out.</summary>
     public void Resume()
     {
-        if (_mode == Mode.Blackhole)
+        var was = _mode;
+        _mode = Mode.Relay;
+        if (was == Mode.Blackhole)
         {
+            // Also any connection accepted just before the switch: a client reconnects at once.
             CloseAll();
         }
-
-        _mode = Mode.Relay;
     }
 
     private async Task AcceptAsync()
