@@ -65,6 +65,16 @@ internal sealed class MeshHost : ReceiveActor, IWithTimers, IWithUnboundedStash
         Receive<GetZone>(_ => Read(read => read.Zone()));
         Receive<GetZoneVersion>(_ => Read(read => read.Version()));
         Receive<Terminated>(t => t.ActorRef.Equals(_writer), _ => OnWriterStopped());
+
+        // A change still in the writer's mailbox when a failed write stopped it, or forwarded just after, would go
+        // unanswered: its client gets the failure the others got.
+        Receive<DeadLetter>(letter =>
+        {
+            if (letter.Message is IWithMeshId && letter.Recipient.Path.Parent.Equals(Self.Path) && !letter.Sender.IsNobody())
+            {
+                letter.Sender.Tell(new Failed($"mesh {_mesh} cannot store changes now: its journal failed, and it is recovering"));
+            }
+        });
         Receive<RestartWriter>(_ => StartWriter());
 
         // The directory's generators are not a client's change: until the writer has recovered the latest set waits for it.
@@ -104,7 +114,13 @@ internal sealed class MeshHost : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     public static Props Props(string mesh, Props writerProps) => Akka.Actor.Props.Create(() => new MeshHost(mesh, writerProps));
 
-    protected override void PreStart() => StartWriter();
+    protected override void PreStart()
+    {
+        Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
+        StartWriter();
+    }
+
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     private void Read(Func<MeshRead, object> answer)
     {
