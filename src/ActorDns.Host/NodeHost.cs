@@ -16,6 +16,8 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -42,10 +44,17 @@ public static class NodeHost
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-
         // Akka's start-up chatter (remoting, cluster join, singletons) stays out of the console; its warnings do not.
-        builder.Logging.AddFilter("Akka", LogLevel.Warning);
+        // These are defaults under every other configuration source, so an operator following a failover sets
+        // Logging__LogLevel__Akka=Information in the environment and sees membership, downing and shard hand-over.
+        ((IConfigurationBuilder)builder.Configuration).Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Microsoft"] = nameof(LogLevel.Warning),
+                ["Logging:LogLevel:Akka"] = nameof(LogLevel.Warning),
+            },
+        });
 
         // A start-up failure is reported by the command line as one line; the host's own error log of it is a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
