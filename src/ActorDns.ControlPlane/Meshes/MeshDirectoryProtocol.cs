@@ -79,6 +79,9 @@ public static class MeshDirectoryProtocol
     public static Props RevocationsSubscriber(Tokens.RevokedTokens revoked, IActorRef mediator) =>
         DirectoryTopicSubscriber<RevocationList>.Props(RevocationsTopic, revoked.Update, mediator);
 
+    /// <summary>Opens the journal and snapshot store at start, so that the first mesh taken over does not (<see cref="JournalWarmup"/>).</summary>
+    public static Props JournalWarmup() => Meshes.JournalWarmup.Props();
+
     public static Props Props(IActorRef meshRegion, IActorRef mediator, IReadOnlyList<string> defaultGenerators, TimeProvider clock) =>
         MeshDirectory.Props(meshRegion, mediator, defaultGenerators, clock);
 }

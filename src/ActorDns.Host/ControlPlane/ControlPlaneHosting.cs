@@ -165,6 +165,7 @@ public static class ControlPlaneHosting
                 if (hostsShards)
                 {
                     var mediator = DistributedPubSub.Get(system).Mediator;
+                    system.ActorOf(MeshDirectoryProtocol.JournalWarmup(), "journal-warmup");
                     system.ActorOf(MeshDirectoryProtocol.MeshListSubscriber(knownMeshes, mediator), "known-meshes");
                     system.ActorOf(MeshDirectoryProtocol.RevocationsSubscriber(revokedTokens, mediator), "revoked-tokens");
                     // Watched before it is read, so a change between the two is not missed; standalone's own resolver
