@@ -21,8 +21,12 @@ namespace ActorDns.Host.Tests;
 [Collection(ProcessClusters.Name)]
 public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    /// <summary>docs/cluster.md "Failover": 20–24 s measured here (detection, stable-after 7 s, removal margin 3 s, hand-off); a busy CI machine gets twice the median.</summary>
-    private static readonly TimeSpan DocumentedFailover = TimeSpan.FromSeconds(45);
+    /// <summary>docs/cluster.md "Failover": under 10 s measured here (decision 0032); a busy CI machine gets twice that.</summary>
+    private static readonly TimeSpan DocumentedFailover = TimeSpan.FromSeconds(20);
+
+    private const int RegisteringClients = 4;
+
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
 
     private readonly string _root = Directory.CreateTempSubdirectory("actordns-failover-").FullName;
     private readonly List<(IPEndPoint Api, int Remoting)> _controlPlanes = [];
@@ -101,15 +105,18 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         var survivors = Enumerable.Range(0, 3).Where(i => i != owner).Select(i => _controlPlanes[i].Api).ToList();
         output.WriteLine($"mesh default is owned by control-plane node {owner}");
 
-        // A client keeps registering new services through the nodes that will survive, retrying a failed PUT.
+        // Clients keep registering new services through the nodes that will survive, retrying a failed PUT.
         var acked = new ConcurrentQueue<(string Service, TimeSpan SentAt, TimeSpan AckedAt)>();
         var refused = new ConcurrentQueue<HttpStatusCode>();
         var clock = Stopwatch.StartNew();
         using var stopRegistering = new CancellationTokenSource();
         var stop = stopRegistering.Token;
-        var registering = Task.Run(async () =>
+        // Four clients, each with one request at a time, each given up after 2 s: a request that a survivor sent to the
+        // dead owner before it was removed is lost, and waiting for the API's 5 s 503 would measure that timeout rather
+        // than the failover.
+        var registering = Task.WhenAll(Enumerable.Range(0, RegisteringClients).Select(client => Task.Run(async () =>
         {
-            for (var i = 0; !stop.IsCancellationRequested; i++)
+            for (var i = client; !stop.IsCancellationRequested; i += RegisteringClients)
             {
                 var service = $"svc-{i}";
                 for (var attempt = 0; !stop.IsCancellationRequested; attempt++)
@@ -119,7 +126,9 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
                     var sentAt = clock.Elapsed;
                     try
                     {
-                        using var response = await http.PutAsync($"http://{api}/meshes/default/dataplanes/dp-{i}", body, stop);
+                        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                        timeout.CancelAfter(RequestTimeout);
+                        using var response = await http.PutAsync($"http://{api}/meshes/default/dataplanes/dp-{i}", body, timeout.Token);
                         if (response.IsSuccessStatusCode)
                         {
                             acked.Enqueue((service, sentAt, clock.Elapsed));
@@ -130,13 +139,15 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
                     }
                     catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
                     {
-                        // The owner died mid-request (the same PUT is retried: it is idempotent), or the test is over.
+                        // The owner died mid-request, or the request was lost with it and given up (the same PUT is retried: it is
+                        // idempotent), or the test is over.
                     }
 
-                    await Task.Delay(100, CancellationToken.None);
+                    // Jittered, as real clients retry: clients refused at the same moment do not retry in step.
+                    await Task.Delay(100 + Random.Shared.Next(1000), CancellationToken.None);
                 }
             }
-        });
+        })));
 
         await EventuallyAsync(() => Task.FromResult(acked.Count), n => n >= 20);
         using var survivor = new ApiTestClient(survivors[0], _token);
@@ -195,8 +206,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         output.WriteLine($"registrations succeeded again {(recovered - killedAt).TotalSeconds:F1} s after kill -9; {acked.Count} acknowledged; {checks} DNS checks, {failures.Count} failed");
         Assert.True(recovered != TimeSpan.MaxValue, $"no registration succeeded within {DocumentedFailover.TotalSeconds} s of the kill");
         Assert.Empty(failures);
-        // While the mesh has no owner a PUT is refused with the documented 503 (and retried), never another error.
-        Assert.NotEmpty(refused);
+        // A PUT refused while the mesh has no owner gets the documented 503 (and is retried), never another error.
         Assert.All(refused, status => Assert.Equal(HttpStatusCode.ServiceUnavailable, status));
 
         // Every VIP acknowledged before the kill is unchanged, every acknowledged service has one, none is shared.

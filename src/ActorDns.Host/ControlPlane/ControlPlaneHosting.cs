@@ -74,15 +74,22 @@ public static class ControlPlaneHosting
                 })
                 .AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = off", HoconAddMode.Prepend)
 
-                // Tuned for a small cluster on a busy 2-core machine: a dead node is suspected after 4 s of
-                // silence (heartbeats are delayed up to ~2 s under load) and downed after 7 s of stability.
-                // Its shards and singletons move 3 s after the down instead of another stable-after (7 s): the
-                // other side of a partition downs itself at the same moment, and should both ever write one
-                // mesh, the journal's unique (persistence id, sequence number) key rejects the second writer.
+                // A dead control-plane node's meshes move in under 10 s (decision 0032): it is suspected after 3 s
+                // without a heartbeat (sent every 0.5 s; the 2-core machine delays them up to ~2 s under load), downed
+                // 1.5 s later if nothing else changed, removed at the next leader action, and its shards and singletons
+                // start elsewhere 0.5 s after that. The other side of a partition downs itself at about the same moment;
+                // should both ever write one mesh, the journal's unique (persistence id, sequence number) key rejects
+                // the second writer's events.
                 .AddHocon("""
-                    akka.cluster.failure-detector.acceptable-heartbeat-pause = 4s
-                    akka.cluster.split-brain-resolver.stable-after = 7s
-                    akka.cluster.down-removal-margin = 3s
+                    akka.cluster.failure-detector.heartbeat-interval = 500ms
+                    akka.cluster.failure-detector.acceptable-heartbeat-pause = 3s
+                    akka.cluster.unreachable-nodes-reaper-interval = 250ms
+                    akka.cluster.split-brain-resolver.stable-after = 1.5s
+                    akka.cluster.down-removal-margin = 500ms
+                    akka.cluster.gossip-interval = 500ms
+                    akka.cluster.leader-actions-interval = 500ms
+                    akka.cluster.sharding.retry-interval = 500ms
+                    akka.cluster.singleton.hand-over-retry-interval = 500ms
                     """, HoconAddMode.Prepend)
                 .WithRemoting(remoting)
                 .WithRegisteredMessagesOnly()
