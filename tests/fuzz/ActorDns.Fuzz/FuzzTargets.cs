@@ -7,6 +7,7 @@ using Akka.Configuration;
 using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Catalog.Kinds;
 using ActorDns.ControlPlane.Events;
+using ActorDns.Host.Api;
 using ActorDns.Protocol;
 using ActorDns.Server.Forwarding;
 using ActorDns.Server.Pipeline;
@@ -41,6 +42,7 @@ public static class FuzzTargets
         ["dns-query"] = DnsQuery,
         ["upstream-reply"] = UpstreamReply,
         ["resource"] = Resource,
+        ["resource-yaml"] = ResourceYaml,
         ["corefile"] = Corefile,
         ["zone-cache"] = ZoneCache,
         ["journal-event"] = JournalEvent,
@@ -90,6 +92,21 @@ public static class FuzzTargets
 
         var kind = ResourceKinds.All[input[0] % ResourceKinds.All.Count].Kind;
         ResourceParser.TryParse(kind, "default", "fuzz-1", Encoding.UTF8.GetString(input, 1, input.Length - 1), out _, out _);
+    }
+
+    /// <summary>A resource document in YAML (the first byte picks the kind): converted, then validated, as a PUT of YAML runs it.</summary>
+    public static void ResourceYaml(byte[] input)
+    {
+        if (input.Length == 0)
+        {
+            return;
+        }
+
+        var kind = ResourceKinds.All[input[0] % ResourceKinds.All.Count].Kind;
+        if (YamlJson.TryConvert(Encoding.UTF8.GetString(input, 1, input.Length - 1), out var json, out _))
+        {
+            ResourceParser.TryParse(kind, "default", "fuzz-1", json, out _, out _);
+        }
     }
 
     /// <summary>A Corefile template: rendered, parsed and compiled as a resolver loads one; a bad one is a <see cref="CorefileException"/>.</summary>
