@@ -11,6 +11,12 @@ namespace ActorDns.Host.Api;
 /// </summary>
 public static class YamlJson
 {
+    /// <summary>How deep a document may nest: as deep as a JSON body may (System.Text.Json's default of 64).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>How many values one document may convert to: more than any 1 MiB request body holds without aliases.</summary>
+    public const int MaxValues = 1_000_000;
+
     /// <summary>Every document of a (multi-document) YAML or JSON text; empty documents are skipped.</summary>
     public static List<JsonNode> Documents(string text)
     {
@@ -42,15 +48,35 @@ public static class YamlJson
         }
     }
 
-    private static JsonNode? ToJson(YamlNode node) => node switch
+    private static JsonNode? ToJson(YamlNode node) => ToJson(node, 1, new Budget());
+
+    /// <summary>
+    /// Refuses, as bad YAML, what would otherwise throw or run away: nesting deeper than a JSON body may (at 1,000
+    /// levels System.Text.Json throws while writing it), and aliases that expand a small document into millions of values (an alias is converted
+    /// at every use).
+    /// </summary>
+    private static JsonNode? ToJson(YamlNode node, int depth, Budget budget)
     {
-        YamlMappingNode map => new JsonObject(map.Children.Select(c => KeyValuePair.Create(
-            c.Key is YamlScalarNode key ? key.Value ?? "" : throw new YamlException(c.Key.Start, c.Key.End, "a mapping key must be a plain value"),
-            ToJson(c.Value)))),
-        YamlSequenceNode list => new JsonArray(list.Children.Select(ToJson).ToArray()),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => null,
-    };
+        if (depth > MaxDepth)
+        {
+            throw new YamlException(node.Start, node.End, $"nested deeper than {MaxDepth} levels");
+        }
+
+        if (++budget.Values > MaxValues)
+        {
+            throw new YamlException(node.Start, node.End, $"more than {MaxValues} values, aliases counted at each use");
+        }
+
+        return node switch
+        {
+            YamlMappingNode map => new JsonObject(map.Children.Select(c => KeyValuePair.Create(
+                c.Key is YamlScalarNode key ? key.Value ?? "" : throw new YamlException(c.Key.Start, c.Key.End, "a mapping key must be a plain value"),
+                ToJson(c.Value, depth + 1, budget)))),
+            YamlSequenceNode list => new JsonArray(list.Children.Select(c => ToJson(c, depth + 1, budget)).ToArray()),
+            YamlScalarNode scalar => Scalar(scalar),
+            _ => null,
+        };
+    }
 
     private static JsonNode? Scalar(YamlScalarNode scalar)
     {
@@ -76,5 +102,10 @@ public static class YamlJson
             "false" => JsonValue.Create(false),
             _ => JsonValue.Create(value),
         };
+    }
+
+    private sealed class Budget
+    {
+        public int Values { get; set; }
     }
 }

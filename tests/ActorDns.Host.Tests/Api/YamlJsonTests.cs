@@ -1,0 +1,58 @@
+using System.Text;
+using ActorDns.Host.Api;
+using Xunit;
+
+namespace ActorDns.Host.Tests.Api;
+
+/// <summary>YAML request bodies (issue 15, found by the resource-yaml fuzz target): hostile shapes are a clear error, not an exception.</summary>
+public sealed class YamlJsonTests
+{
+    [Fact]
+    public void TryConvert_Dataplane_IsItsJson()
+    {
+        Assert.True(YamlJson.TryConvert("type: Dataplane\nname: dp-1\nnetworking:\n  inbound:\n    - port: 80\n      tags: {version: '1'}\n", out var json, out _));
+
+        Assert.Equal("""{"type":"Dataplane","name":"dp-1","networking":{"inbound":[{"port":80,"tags":{"version":"1"}}]}}""", json);
+    }
+
+    [Theory]
+    [InlineData("[", "]")]
+    [InlineData("{a: ", "}")]
+    public void TryConvert_NestedDeeperThanJsonMay_IsRefusedWithTheLimit(string open, string close)
+    {
+        var text = string.Concat(Enumerable.Repeat(open, 2000)) + "1" + string.Concat(Enumerable.Repeat(close, 2000));
+
+        Assert.False(YamlJson.TryConvert(text, out _, out var error));
+        Assert.Contains($"nested deeper than {YamlJson.MaxDepth} levels", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryConvert_AsDeepAsAllowed_Converts()
+    {
+        var text = string.Concat(Enumerable.Repeat("[", YamlJson.MaxDepth - 1)) + "1" + string.Concat(Enumerable.Repeat("]", YamlJson.MaxDepth - 1));
+
+        Assert.True(YamlJson.TryConvert(text, out _, out var error), error);
+    }
+
+    [Fact]
+    public void TryConvert_AliasesExpandingToBillions_IsRefusedWithTheLimit()
+    {
+        // Nine levels of nine aliases each: 9^9 values from a few hundred bytes.
+        var text = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for (var level = 1; level < 10; level++)
+        {
+            text.Append($"a{level}: &a{level} [{string.Join(", ", Enumerable.Repeat($"*a{level - 1}", 9))}]\n");
+        }
+
+        Assert.False(YamlJson.TryConvert(text.ToString(), out _, out var error));
+        Assert.Contains($"more than {YamlJson.MaxValues} values", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryConvert_AnAliasUsedTwice_ConvertsBothUses()
+    {
+        Assert.True(YamlJson.TryConvert("a: &t {k: v}\nb: *t\n", out var json, out _));
+
+        Assert.Equal("""{"a":{"k":"v"},"b":{"k":"v"}}""", json);
+    }
+}
