@@ -1,0 +1,455 @@
+#!/usr/bin/env python3
+"""Fault harness for the real topology (issue 15): three control-plane nodes on PostgreSQL and two resolvers, each
+node run as its own Unix user, all inside a private network namespace whose nftables rules cut what a scenario says.
+
+    tests/faults/faults.py SCENARIO [--bin DIR] [--work DIR]
+    scenarios: cut-proof, partition, resolver-cut, pause     (each exits 0 when every property held, 1 otherwise)
+    tests/faults/faults.py shell [--bin DIR]                  start the cluster, print its endpoints, then read
+                                                               commands: cut A B | oneway A B | heal | stop
+
+Nodes are cp1 cp2 cp3 r1 r2. Every connection leaves from 127.0.0.1 whichever node opens it, so a rule on addresses
+would cut nothing: a packet is told apart by the user of the socket that sends it (`meta skuid`) and, for a reply on a
+connection another node opened, by the conntrack mark that the opener's user set on it. `cut A B` drops what A sends
+to B and what B sends to A; `oneway A B` only the first. Needs root, nft, setpriv and PostgreSQL's server binaries;
+runs itself under `unshare -n` (nothing leaves the namespace), and stops everything it started, by PID.
+--bin is the directory of actordns.dll (default: a Release build made here).
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+NODES = ["cp1", "cp2", "cp3", "r1", "r2"]
+CONTROL_PLANES = NODES[:3]
+RESOLVERS = NODES[3:]
+PG_PORT = 55432
+JOURNAL = f"Host=127.0.0.1;Port={PG_PORT};Database=actordns;Username=actordns;Password=actordns"
+TABLE = "actordns_faults"
+
+
+def remoting_port(node): return 4101 + NODES.index(node)
+def api_port(node): return 5101 + NODES.index(node)
+def dns_port(node): return 5301 + NODES.index(node)
+def user(node): return f"actordns-fault-{node}"
+def mark(node): return NODES.index(node) + 1
+
+
+def log(message):
+    print(f"{time.strftime('%H:%M:%S')} {message}", flush=True)
+
+
+def run(*args, check=True, **kwargs):
+    return subprocess.run(list(args), check=check, capture_output=True, text=True, **kwargs)
+
+
+def nft(script):
+    subprocess.run(["nft", "-f", "-"], input=script, check=True, text=True)
+
+
+class Cluster:
+    """The five nodes and their database, started in the current (private) network namespace."""
+
+    def __init__(self, work, bin_dir):
+        self.work = work
+        self.processes = {}
+        self.pg = None
+        os.chmod(work, 0o755)
+        self.bin = os.path.join(work, "bin")
+        shutil.copytree(bin_dir, self.bin)
+        run("chmod", "-R", "a+rX", self.bin)
+        self.key = os.path.join(work, "signing-key.pem")
+        run("openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", self.key)
+        self.uids = {}
+        self.gids = {}
+        for node in NODES:
+            if run("getent", "passwd", user(node), check=False).returncode != 0:
+                run("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user(node))
+            self.uids[node] = int(run("id", "-u", user(node)).stdout)
+            self.gids[node] = int(run("id", "-g", user(node)).stdout)
+
+    # --- the network -------------------------------------------------------------------------------------------
+    def network(self):
+        run("ip", "link", "set", "lo", "up")
+        marks = "\n".join(f"    ct state new meta skuid {self.uids[n]} ct mark set {mark(n)}" for n in NODES)
+        nft(f"""table inet {TABLE} {{
+  chain output {{
+    type filter hook output priority 0; policy accept;
+{marks}
+    jump cuts
+  }}
+  chain cuts {{
+  }}
+}}
+""")
+
+    def oneway(self, a, b):
+        """Drops every packet A sends to B: on connections A opened (to B's ports) and on those B opened (marked B)."""
+        ports = ", ".join(str(p(b)) for p in (remoting_port, api_port, dns_port))
+        nft(f"""add rule inet {TABLE} cuts meta skuid {self.uids[a]} ct direction original tcp dport {{ {ports} }} drop
+add rule inet {TABLE} cuts meta skuid {self.uids[a]} ct direction original udp dport {{ {ports} }} drop
+add rule inet {TABLE} cuts meta skuid {self.uids[a]} ct direction reply ct mark {mark(b)} drop
+""")
+        log(f"cut {a} -> {b}")
+
+    def cut(self, a, b):
+        self.oneway(a, b)
+        self.oneway(b, a)
+
+    def heal(self):
+        nft(f"flush chain inet {TABLE} cuts\n")
+        log("healed")
+
+    def can_connect(self, a, b, timeout=1.0):
+        """Whether node A's user can open a TCP connection to B's remoting port now."""
+        probe = f"import socket; socket.create_connection(('127.0.0.1', {remoting_port(b)}), timeout={timeout})"
+        return run("setpriv", f"--reuid={self.uids[a]}", f"--regid={self.gids[a]}", "--clear-groups",
+                   "/usr/bin/python3", "-c", probe, check=False).returncode == 0
+
+    # --- the database ------------------------------------------------------------------------------------------
+    def database(self):
+        pgbin = sorted(os.listdir("/usr/lib/postgresql"), key=lambda v: [int(x) for x in v.split(".")])[-1]
+        pgbin = f"/usr/lib/postgresql/{pgbin}/bin"
+        data = os.path.join(self.work, "pg")
+        os.mkdir(data)
+        shutil.chown(data, "postgres", "postgres")
+        as_pg = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"]
+        run(*as_pg, f"{pgbin}/initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync")
+        run(*as_pg, f"{pgbin}/pg_ctl", "-D", data, "-l", os.path.join(data, "log"), "-w", "start", "-o",
+            f"-p {PG_PORT} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off")
+        self.pg = (as_pg, pgbin, data)
+        self.sql("CREATE ROLE actordns LOGIN PASSWORD 'actordns'")
+        self.sql("CREATE DATABASE actordns OWNER actordns")
+
+    def sql(self, statement, database="postgres"):
+        return run("psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-d", database, "-tAc", statement).stdout
+
+    # --- the nodes ---------------------------------------------------------------------------------------------
+    def start(self, node):
+        data = os.path.join(self.work, node)
+        os.makedirs(data, exist_ok=True)
+        shutil.chown(data, self.uids[node], self.gids[node])
+        seeds = [a for s in CONTROL_PLANES[:2] for a in ("--seed-node", f"akka.tcp://actordns@127.0.0.1:{remoting_port(s)}")]
+        common = ["--remoting", f"127.0.0.1:{remoting_port(node)}", *seeds, "--api-address", f"127.0.0.1:{api_port(node)}",
+                  "--data-dir", data]
+        if node in CONTROL_PLANES:
+            # One signing key for the three (a token from one is good on all), each node's copy its own, mode 600.
+            key = os.path.join(data, "signing-key.pem")
+            shutil.copyfile(self.key, key)
+            shutil.chown(key, self.uids[node], self.gids[node])
+            os.chmod(key, 0o600)
+            args = ["control-plane", *common, "--journal", f"postgres:{JOURNAL}", "--api-token-signing-key", key]
+        else:
+            args = ["resolver", *common, "--dns-address", f"127.0.0.1:{dns_port(node)}=default", "--upstream", "127.0.0.1:9"]
+        env = dict(os.environ, HOME=data, DOTNET_CLI_TELEMETRY_OPTOUT="1", Logging__LogLevel__Akka="Information")
+        out = open(os.path.join(self.work, f"{node}.log"), "a")
+        self.processes[node] = subprocess.Popen(
+            ["setpriv", f"--reuid={self.uids[node]}", f"--regid={self.gids[node]}", "--clear-groups",
+             "dotnet", os.path.join(self.bin, "actordns.dll"), *args], stdout=out, stderr=subprocess.STDOUT, env=env)
+
+    def start_all(self):
+        self.network()
+        self.database()
+        for node in NODES:
+            self.start(node)
+        for node in NODES:
+            self.wait_ready(node)
+        self.token = open(os.path.join(self.work, "cp1", "admin-token")).read().strip()
+        log("cluster ready: " + ", ".join(f"{n} api 127.0.0.1:{api_port(n)}" for n in NODES))
+
+    def wait_ready(self, node, timeout=90):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.processes[node].poll() is not None:
+                raise RuntimeError(f"{node} exited with {self.processes[node].returncode}; see {self.work}/{node}.log")
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{api_port(node)}/health/ready", timeout=2).close()
+                return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.3)
+        raise RuntimeError(f"{node} not ready within {timeout} s; see {self.work}/{node}.log")
+
+    def alive(self, node):
+        return self.processes[node].poll() is None
+
+    def stop(self):
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if self.pg:
+            as_pg, pgbin, data = self.pg
+            run(*as_pg, f"{pgbin}/pg_ctl", "-D", data, "-m", "immediate", "stop", check=False)
+        run("nft", "delete", "table", "inet", TABLE, check=False)
+
+    # --- clients -----------------------------------------------------------------------------------------------
+    def http(self, node, method, path, body=None, timeout=3.0):
+        """(status, parsed JSON or None); status 0 when no answer came within the timeout."""
+        request = urllib.request.Request(f"http://127.0.0.1:{api_port(node)}{path}", method=method,
+                                         data=None if body is None else json.dumps(body).encode(),
+                                         headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                text = response.read()
+                return response.status, json.loads(text) if text else None
+        except urllib.error.HTTPError as e:
+            return e.code, None
+        except (urllib.error.URLError, OSError):
+            return 0, None
+
+    def register(self, node, service, timeout=3.0):
+        body = {"type": "Dataplane", "mesh": "default", "name": f"dp-{service}",
+                "networking": {"address": "10.0.0.1", "inbound": [{"port": 8080, "tags": {"kuma.io/service": service}}]}}
+        return self.http(node, "PUT", f"/meshes/default/dataplanes/dp-{service}", body, timeout)[0]
+
+    def vips(self, node):
+        status, body = self.http(node, "GET", "/meshes/default/vips")
+        return {e["key"]: e["vip"] for e in body["entries"]} if status == 200 else None
+
+    def dns(self, node, name):
+        out = run("dig", "+short", "+time=1", "+tries=1", "-p", str(dns_port(node)), "@127.0.0.1", name, "A", check=False).stdout
+        lines = [l for l in out.splitlines() if re.match(r"^\d+\.\d+\.\d+\.\d+$", l)]
+        return lines[0] if lines else None
+
+    def owner(self):
+        for node in CONTROL_PLANES:
+            if self.alive(node):
+                try:
+                    metrics = urllib.request.urlopen(f"http://127.0.0.1:{api_port(node)}/metrics", timeout=3).read().decode()
+                except (urllib.error.URLError, OSError):
+                    continue
+                if re.search(r'^actordns_zone_version\{mesh="default"\}', metrics, re.M):
+                    return node
+        raise RuntimeError("no control-plane node hosts mesh default")
+
+    def journal_check(self):
+        """No second writer left a trace: per persistence id the sequence numbers run 1..N without a gap or a twin."""
+        table = self.sql("SELECT table_name FROM information_schema.tables WHERE table_name IN ('journal', 'event_journal') LIMIT 1", "actordns").strip()
+        rows = self.sql(f"SELECT persistence_id, count(*), count(DISTINCT sequence_number), max(sequence_number) FROM {table} GROUP BY persistence_id", "actordns")
+        problems = []
+        for row in rows.splitlines():
+            pid, count, distinct, highest = row.split("|")
+            if not (count == distinct == highest):
+                problems.append(f"{pid}: {count} events, {distinct} distinct sequence numbers, highest {highest}")
+        return problems
+
+
+def eventually(probe, timeout, interval=0.1):
+    """The time in seconds until probe() is true, or None after timeout."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if probe():
+            return time.monotonic() - start
+        time.sleep(interval)
+    return None
+
+
+class Verdict:
+    def __init__(self):
+        self.failures = []
+
+    def check(self, ok, what):
+        log(("ok   " if ok else "FAIL ") + what)
+        if not ok:
+            self.failures.append(what)
+
+
+def vip_properties(cluster, verdict, node, acked):
+    """Every acknowledged registration exists with the VIP first seen for it, and no VIP is shared."""
+    vips = cluster.vips(node)
+    verdict.check(vips is not None, f"{node} answers /vips")
+    if vips is None:
+        return
+    missing = [s for s in acked if f"service:{s}" not in vips]
+    changed = [s for s, v in acked.items() if v and vips.get(f"service:{s}") not in (None, v)]
+    given = [v for v in vips.values() if v]
+    verdict.check(not missing, f"every acknowledged registration exists ({len(acked)}; missing {missing[:5]})")
+    verdict.check(not changed, f"no VIP changed ({changed[:5]})")
+    verdict.check(len(given) == len(set(given)), f"no VIP given twice ({len(given)} VIPs)")
+
+
+# --- scenarios ---------------------------------------------------------------------------------------------------
+def cut_proof(cluster, verdict):
+    """The harness's own test: a cut between two nodes stops their packets both ways and no one else's."""
+    verdict.check(cluster.can_connect("cp1", "cp2") and cluster.can_connect("cp2", "cp1"), "before: cp1 and cp2 connect")
+    cluster.cut("cp1", "cp2")
+    cut_at = time.monotonic()
+    verdict.check(not cluster.can_connect("cp1", "cp2"), "cut: cp1 cannot connect to cp2")
+    verdict.check(not cluster.can_connect("cp2", "cp1"), "cut: cp2 cannot connect to cp1")
+    verdict.check(cluster.can_connect("cp3", "cp1") and cluster.can_connect("cp3", "cp2"), "cut: cp3 still connects to both")
+    # New connections fail; so does the association the two already had: cp1 stops hearing cp2's heartbeats.
+    unreachable = f"UNREACHABLE [Member(address = akka.tcp://actordns@127.0.0.1:{remoting_port('cp2')}"
+    heard = eventually(lambda: unreachable in open(os.path.join(cluster.work, "cp1.log")).read(), 15, 0.2)
+    verdict.check(heard is not None, f"cut: cp1 marks cp2 unreachable ({heard and round(time.monotonic() - cut_at, 1)} s after the cut)")
+    cluster.heal()
+    cluster.oneway("cp1", "cp2")
+    verdict.check(not cluster.can_connect("cp1", "cp2"), "one way: cp1 cannot connect to cp2")
+    verdict.check(not cluster.can_connect("cp2", "cp1"), "one way: cp2's connection to cp1 gets no reply either")
+    verdict.check(cluster.can_connect("cp2", "cp3"), "one way: cp2 still connects to cp3")
+    cluster.heal()
+    verdict.check(cluster.can_connect("cp1", "cp2") and cluster.can_connect("cp2", "cp1"), "healed: cp1 and cp2 connect")
+
+
+def partition(cluster, verdict):
+    """{owner} | {other two}, the database reachable by both: the minority stops taking writes, the majority takes the
+    mesh over, no second writer, and after the heal everything converges."""
+    acked = {}
+    for i in range(10):
+        if cluster.register("cp1", f"before-{i}") in (200, 201):
+            acked[f"before-{i}"] = None
+    owner = cluster.owner()
+    majority = [n for n in CONTROL_PLANES if n != owner]
+    log(f"mesh default is owned by {owner}")
+    for node in majority:
+        cluster.cut(owner, node)
+    cut_at = time.monotonic()
+
+    # The minority: a write through it fails (503, or no answer while its process stops), never succeeds after the down.
+    minority_refused = eventually(lambda: cluster.register(owner, "minority", timeout=2) not in (200, 201), 20, 0.5)
+    verdict.check(minority_refused is not None, f"the minority refuses writes ({minority_refused and round(minority_refused, 1)} s after the cut)")
+    # The majority: registrations succeed again.
+    taken = eventually(lambda: cluster.register(majority[0], f"during-{int(time.monotonic() * 10)}", timeout=2) in (200, 201), 30, 0.2)
+    verdict.check(taken is not None, f"the majority takes the mesh over ({taken and round(time.monotonic() - cut_at, 1)} s after the cut)")
+    for i in range(10):
+        if cluster.register(majority[i % 2], f"during-{i}") in (200, 201):
+            acked[f"during-{i}"] = None
+    minority_wrote = cluster.register(owner, "minority-late", timeout=2) in (200, 201)
+    verdict.check(not minority_wrote, "the minority does not take a write after the majority took over")
+    for r in RESOLVERS:
+        verdict.check(cluster.dns(r, "before-0.mesh") is not None, f"{r} answers a name from before the cut")
+
+    cluster.heal()
+    healed_at = time.monotonic()
+    if not cluster.alive(owner):
+        log(f"{owner} stopped its process after being downed; started again, as its supervisor would")
+        cluster.start(owner)
+        cluster.wait_ready(owner)
+    vips = cluster.vips(majority[0]) or {}
+    for s in acked:
+        acked[s] = vips.get(f"service:{s}")
+    last = "during-9"
+    for r in RESOLVERS:
+        t = eventually(lambda: cluster.dns(r, f"{last}.mesh") == acked.get(last), 10)
+        verdict.check(t is not None, f"{r} answers the last registration after the heal")
+    rejoined = eventually(lambda: cluster.register(owner, "after-heal", timeout=2) in (200, 201), 30, 0.5)
+    verdict.check(rejoined is not None, f"writes through {owner} succeed again ({rejoined and round(time.monotonic() - healed_at, 1)} s after the heal)")
+    vip_properties(cluster, verdict, majority[1], acked)
+    problems = cluster.journal_check()
+    verdict.check(not problems, f"journal: sequence numbers per persistence id are 1..N, none twice {problems[:3]}")
+
+
+def resolver_cut(cluster, verdict):
+    """A resolver cut off from every control-plane node keeps answering; healed, it follows within 3 s."""
+    cluster.register("cp1", "known")
+    known = eventually(lambda: cluster.dns("r1", "known.mesh") is not None, 10)
+    verdict.check(known is not None, "r1 answers a registered name")
+    for cp in CONTROL_PLANES:
+        cluster.cut("r1", cp)
+    time.sleep(8)  # past failure detection and split-brain resolution: r1 is downed and keeps trying to join
+    verdict.check(cluster.dns("r1", "known.mesh") is not None, "r1, cut off, still answers the name it had")
+    verdict.check(cluster.register("cp2", "while-cut") in (200, 201), "a registration while r1 is cut off succeeds")
+    verdict.check(cluster.dns("r1", "while-cut.mesh") is None, "r1, cut off, does not have it (the cut cuts)")
+    verdict.check(eventually(lambda: cluster.dns("r2", "while-cut.mesh") is not None, 10) is not None, "r2 has it")
+    cluster.heal()
+    followed = eventually(lambda: cluster.dns("r1", "while-cut.mesh") is not None, 15, 0.05)
+    verdict.check(followed is not None and followed <= 3, f"r1 answers it {followed and round(followed, 1)} s after the heal (at most 3 s)")
+
+
+def pause(cluster, verdict):
+    """SIGSTOP of the mesh owner for longer than failure detection and stable-after, then SIGCONT: the paused node is
+    downed, the others take the mesh over, and it comes back as a new incarnation without a second writer."""
+    acked = {}
+    for i in range(5):
+        if cluster.register("cp1", f"before-{i}") in (200, 201):
+            acked[f"before-{i}"] = None
+    owner = cluster.owner()
+    others = [n for n in CONTROL_PLANES if n != owner]
+    log(f"pausing {owner}, the owner of mesh default")
+    cluster.processes[owner].send_signal(signal.SIGSTOP)
+    stopped_at = time.monotonic()
+    taken = eventually(lambda: cluster.register(others[0], f"paused-{int(time.monotonic() * 10)}", timeout=2) in (200, 201), 30, 0.2)
+    verdict.check(taken is not None, f"the others take the mesh over ({taken and round(time.monotonic() - stopped_at, 1)} s after SIGSTOP)")
+    for i in range(5):
+        if cluster.register(others[i % 2], f"during-{i}") in (200, 201):
+            acked[f"during-{i}"] = None
+    cluster.processes[owner].send_signal(signal.SIGCONT)
+    resumed_at = time.monotonic()
+    if eventually(lambda: not cluster.alive(owner), 20, 0.2) is not None:
+        log(f"{owner} found itself downed and stopped its process; started again, as its supervisor would")
+        cluster.start(owner)
+        cluster.wait_ready(owner)
+    back = eventually(lambda: cluster.register(owner, "after-pause", timeout=2) in (200, 201), 30, 0.5)
+    verdict.check(back is not None, f"writes through {owner} succeed again ({back and round(time.monotonic() - resumed_at, 1)} s after SIGCONT)")
+    vips = cluster.vips(others[0]) or {}
+    for s in acked:
+        acked[s] = vips.get(f"service:{s}")
+    vip_properties(cluster, verdict, others[1], acked)
+    problems = cluster.journal_check()
+    verdict.check(not problems, f"journal: sequence numbers per persistence id are 1..N, none twice {problems[:3]}")
+
+
+SCENARIOS = {"cut-proof": cut_proof, "partition": partition, "resolver-cut": resolver_cut, "pause": pause}
+
+
+def shell(cluster):
+    print("commands: cut A B | oneway A B | heal | stop   (nodes: " + " ".join(NODES) + ")", flush=True)
+    for line in sys.stdin:
+        words = line.split()
+        if words[:1] == ["cut"] and len(words) == 3:
+            cluster.cut(words[1], words[2])
+        elif words[:1] == ["oneway"] and len(words) == 3:
+            cluster.oneway(words[1], words[2])
+        elif words == ["heal"]:
+            cluster.heal()
+        elif words == ["stop"]:
+            return
+        elif words:
+            print(f"unknown command: {line.strip()}", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("scenario", choices=[*SCENARIOS, "shell"])
+    parser.add_argument("--bin", help="directory of actordns.dll (default: a Release build made here)")
+    parser.add_argument("--work", help="where logs and data go (default: a new directory under /tmp)")
+    args = parser.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("faults.py: needs root (users, nftables, a network namespace)")
+    if os.environ.get("ACTORDNS_FAULTS_NETNS") != "1":
+        os.environ["ACTORDNS_FAULTS_NETNS"] = "1"
+        os.execvp("unshare", ["unshare", "-n", "--", sys.executable, os.path.abspath(__file__), *sys.argv[1:]])
+    bin_dir = args.bin
+    if not bin_dir:
+        run("dotnet", "build", "-c", "Release", "-v", "q", "-nologo", os.path.join(ROOT, "src", "ActorDns.Host"))
+        bin_dir = os.path.join(ROOT, "src", "ActorDns.Host", "bin", "Release", "net10.0")
+    work = args.work or tempfile.mkdtemp(prefix="actordns-faults-")
+    os.makedirs(work, exist_ok=True)
+    log(f"logs and data in {work}")
+    cluster = Cluster(work, bin_dir)
+    verdict = Verdict()
+    try:
+        cluster.start_all()
+        if args.scenario == "shell":
+            shell(cluster)
+        else:
+            SCENARIOS[args.scenario](cluster, verdict)
+    finally:
+        cluster.stop()
+    if verdict.failures:
+        log(f"{len(verdict.failures)} properties failed: {verdict.failures}")
+        sys.exit(1)
+    log("every property held")
+
+
+if __name__ == "__main__":
+    main()
