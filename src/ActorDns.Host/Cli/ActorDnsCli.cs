@@ -2,6 +2,7 @@ using System.Collections;
 using System.CommandLine;
 using System.Net;
 using System.Reflection;
+using Akka.Actor;
 using Akka.Remote;
 using ActorDns.Host.Configuration;
 using ActorDns.Host.ControlPlane;
@@ -9,6 +10,7 @@ using ActorDns.Host.Dns;
 using ActorDns.Host.Redirect;
 using ActorDns.Host.Tls;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace ActorDns.Host.Cli;
@@ -154,10 +156,25 @@ public static class ActorDnsCli
             }
 
             await app.WaitForShutdownAsync();
+            if (role != NodeRole.Resolver && DownedByTheCluster(app))
+            {
+                // A resolver starts a new membership by itself (ResolverMembership); a control-plane node's shards and
+                // singletons ended with its ActorSystem, and Akka.Hosting stopped the host: its supervisor starts it again.
+                await Console.Error.WriteLineAsync(
+                    "actordns: downed by the cluster (split-brain resolution after a partition or a pause); " +
+                    "exiting, so that a supervisor starts this node again as a new member");
+                return DownedExitCode;
+            }
         }
 
         return 0;
     }
+
+    /// <summary>The exit code of a control-plane or standalone node that the cluster downed (docs/configuration.md).</summary>
+    public const int DownedExitCode = 3;
+
+    private static bool DownedByTheCluster(WebApplication app) =>
+        CoordinatedShutdown.Get(app.Services.GetRequiredService<ActorSystem>()).ShutdownReason is CoordinatedShutdown.ClusterDowningReason;
 
     /// <summary>
     /// Akka reports a remoting address it cannot bind as a <see cref="RemoteTransportException"/> several
