@@ -3,9 +3,10 @@
 node run as its own Unix user, all inside a private network namespace whose nftables rules cut what a scenario says.
 
     tests/faults/faults.py SCENARIO [--bin DIR] [--work DIR]
-    scenarios: cut-proof, partition, resolver-cut, pause     (each exits 0 when every property held, 1 otherwise)
+    scenarios: cut-proof, partition, partition-bridged, resolver-cut, resolver-cut-bridged, pause
+                                                               (each exits 0 when every property held, 1 otherwise)
     tests/faults/faults.py shell [--bin DIR]                  start the cluster, print its endpoints, then read
-                                                               commands: cut A B | oneway A B | heal | stop
+                                                               commands: cut A B | oneway A B | heal | sleep SECONDS | stop
 
 Nodes are cp1 cp2 cp3 r1 r2. Every connection leaves from 127.0.0.1 whichever node opens it, so a rule on addresses
 would cut nothing: a packet is told apart by the user of the socket that sends it (`meta skuid`) and, for a reply on a
@@ -179,6 +180,16 @@ add rule inet {TABLE} cuts meta skuid {self.uids[a]} ct direction reply ct mark 
                 time.sleep(0.3)
         raise RuntimeError(f"{node} not ready within {timeout} s; see {self.work}/{node}.log")
 
+    def restart_exited(self):
+        """Starts again every node whose process has exited (a downed control-plane node stops its process), as its
+        supervisor (systemd, Kubernetes, compose's restart policy) would, and waits until it is ready."""
+        exited = [n for n in NODES if not self.alive(n)]
+        for node in exited:
+            log(f"{node} had exited with {self.processes[node].returncode}; starting it again")
+            self.start(node)
+        for node in exited:
+            self.wait_ready(node)
+
     def alive(self, node):
         return self.processes[node].poll() is None
 
@@ -300,9 +311,10 @@ def cut_proof(cluster, verdict):
     verdict.check(cluster.can_connect("cp1", "cp2") and cluster.can_connect("cp2", "cp1"), "healed: cp1 and cp2 connect")
 
 
-def partition(cluster, verdict):
-    """{owner} | {other two}, the database reachable by both: the minority stops taking writes, the majority takes the
-    mesh over, no second writer, and after the heal everything converges."""
+def partition(cluster, verdict, bridged=False):
+    """{owner} | {every other node}, the database reachable by both: the minority stops taking writes, the majority takes
+    the mesh over, no second writer, and after the heal everything converges. Bridged, only the control-plane nodes are
+    cut from each other and both resolvers still reach both sides."""
     acked = {}
     for i in range(10):
         if cluster.register("cp1", f"before-{i}") in (200, 201):
@@ -310,51 +322,58 @@ def partition(cluster, verdict):
     owner = cluster.owner()
     majority = [n for n in CONTROL_PLANES if n != owner]
     log(f"mesh default is owned by {owner}")
-    for node in majority:
+    for node in (majority if bridged else [n for n in NODES if n != owner]):
         cluster.cut(owner, node)
     cut_at = time.monotonic()
 
     # The minority: a write through it fails (503, or no answer while its process stops), never succeeds after the down.
     minority_refused = eventually(lambda: cluster.register(owner, "minority", timeout=2) not in (200, 201), 20, 0.5)
-    verdict.check(minority_refused is not None, f"the minority refuses writes ({minority_refused and round(minority_refused, 1)} s after the cut)")
+    verdict.check(minority_refused is not None, f"the minority refuses writes ({minority_refused and round(time.monotonic() - cut_at, 1)} s after the cut)")
     # The majority: registrations succeed again.
-    taken = eventually(lambda: cluster.register(majority[0], f"during-{int(time.monotonic() * 10)}", timeout=2) in (200, 201), 30, 0.2)
+    taken = eventually(lambda: cluster.register(majority[0], "during-0", timeout=2) in (200, 201), 30, 0.2)
     verdict.check(taken is not None, f"the majority takes the mesh over ({taken and round(time.monotonic() - cut_at, 1)} s after the cut)")
     for i in range(10):
         if cluster.register(majority[i % 2], f"during-{i}") in (200, 201):
             acked[f"during-{i}"] = None
-    minority_wrote = cluster.register(owner, "minority-late", timeout=2) in (200, 201)
-    verdict.check(not minority_wrote, "the minority does not take a write after the majority took over")
+    verdict.check(cluster.register(owner, "minority-late", timeout=2) not in (200, 201), "the minority takes no write after the majority took over")
     for r in RESOLVERS:
         verdict.check(cluster.dns(r, "before-0.mesh") is not None, f"{r} answers a name from before the cut")
 
     cluster.heal()
     healed_at = time.monotonic()
-    if not cluster.alive(owner):
-        log(f"{owner} stopped its process after being downed; started again, as its supervisor would")
-        cluster.start(owner)
-        cluster.wait_ready(owner)
+    exited = eventually(lambda: not cluster.alive(owner), 40, 0.2)
+    verdict.check(exited is not None and cluster.processes[owner].returncode == 3,
+                  f"{owner}, downed, exits with 3 for its supervisor (exit code {cluster.processes[owner].poll()})")
+    cluster.restart_exited()
+    for node in CONTROL_PLANES:
+        back = eventually(lambda: cluster.register(node, f"after-heal-{node}", timeout=2) in (200, 201), 40, 0.5)
+        verdict.check(back is not None, f"writes through {node} succeed after the heal ({back and round(time.monotonic() - healed_at, 1)} s)")
+        if back is not None:
+            acked[f"after-heal-{node}"] = None
     vips = cluster.vips(majority[0]) or {}
-    for s in acked:
-        acked[s] = vips.get(f"service:{s}")
-    last = "during-9"
+    for service in acked:
+        acked[service] = vips.get(f"service:{service}")
+    last = f"after-heal-{CONTROL_PLANES[-1]}"
     for r in RESOLVERS:
-        t = eventually(lambda: cluster.dns(r, f"{last}.mesh") == acked.get(last), 10)
-        verdict.check(t is not None, f"{r} answers the last registration after the heal")
-    rejoined = eventually(lambda: cluster.register(owner, "after-heal", timeout=2) in (200, 201), 30, 0.5)
-    verdict.check(rejoined is not None, f"writes through {owner} succeed again ({rejoined and round(time.monotonic() - healed_at, 1)} s after the heal)")
+        followed = eventually(lambda: acked.get(last) is not None and cluster.dns(r, f"{last}.mesh") == acked[last], 10)
+        verdict.check(followed is not None, f"{r} answers the last registration after the heal")
     vip_properties(cluster, verdict, majority[1], acked)
     problems = cluster.journal_check()
     verdict.check(not problems, f"journal: sequence numbers per persistence id are 1..N, none twice {problems[:3]}")
 
 
-def resolver_cut(cluster, verdict):
-    """A resolver cut off from every control-plane node keeps answering; healed, it follows within 3 s."""
+def partition_bridged(cluster, verdict):
+    partition(cluster, verdict, bridged=True)
+
+
+def resolver_cut(cluster, verdict, bridged=False):
+    """A resolver cut off from every other node keeps answering; healed, it follows within 3 s. Bridged, it is cut off
+    from the control-plane nodes only, and the other resolver still reaches both sides."""
     cluster.register("cp1", "known")
     known = eventually(lambda: cluster.dns("r1", "known.mesh") is not None, 10)
     verdict.check(known is not None, "r1 answers a registered name")
-    for cp in CONTROL_PLANES:
-        cluster.cut("r1", cp)
+    for node in (CONTROL_PLANES if bridged else [n for n in NODES if n != "r1"]):
+        cluster.cut("r1", node)
     time.sleep(8)  # past failure detection and split-brain resolution: r1 is downed and keeps trying to join
     verdict.check(cluster.dns("r1", "known.mesh") is not None, "r1, cut off, still answers the name it had")
     verdict.check(cluster.register("cp2", "while-cut") in (200, 201), "a registration while r1 is cut off succeeds")
@@ -363,6 +382,10 @@ def resolver_cut(cluster, verdict):
     cluster.heal()
     followed = eventually(lambda: cluster.dns("r1", "while-cut.mesh") is not None, 15, 0.05)
     verdict.check(followed is not None and followed <= 3, f"r1 answers it {followed and round(followed, 1)} s after the heal (at most 3 s)")
+
+
+def resolver_cut_bridged(cluster, verdict):
+    resolver_cut(cluster, verdict, bridged=True)
 
 
 def pause(cluster, verdict):
@@ -384,10 +407,10 @@ def pause(cluster, verdict):
             acked[f"during-{i}"] = None
     cluster.processes[owner].send_signal(signal.SIGCONT)
     resumed_at = time.monotonic()
-    if eventually(lambda: not cluster.alive(owner), 20, 0.2) is not None:
-        log(f"{owner} found itself downed and stopped its process; started again, as its supervisor would")
-        cluster.start(owner)
-        cluster.wait_ready(owner)
+    exited = eventually(lambda: not cluster.alive(owner), 40, 0.2)
+    verdict.check(exited is not None and cluster.processes[owner].returncode == 3,
+                  f"{owner}, downed while paused, exits with 3 for its supervisor (exit code {cluster.processes[owner].poll()})")
+    cluster.restart_exited()
     back = eventually(lambda: cluster.register(owner, "after-pause", timeout=2) in (200, 201), 30, 0.5)
     verdict.check(back is not None, f"writes through {owner} succeed again ({back and round(time.monotonic() - resumed_at, 1)} s after SIGCONT)")
     vips = cluster.vips(others[0]) or {}
@@ -398,11 +421,12 @@ def pause(cluster, verdict):
     verdict.check(not problems, f"journal: sequence numbers per persistence id are 1..N, none twice {problems[:3]}")
 
 
-SCENARIOS = {"cut-proof": cut_proof, "partition": partition, "resolver-cut": resolver_cut, "pause": pause}
+SCENARIOS = {"cut-proof": cut_proof, "partition": partition, "partition-bridged": partition_bridged,
+             "resolver-cut": resolver_cut, "resolver-cut-bridged": resolver_cut_bridged, "pause": pause}
 
 
 def shell(cluster):
-    print("commands: cut A B | oneway A B | heal | stop   (nodes: " + " ".join(NODES) + ")", flush=True)
+    print("commands: cut A B | oneway A B | heal | sleep SECONDS | stop   (nodes: " + " ".join(NODES) + ")", flush=True)
     for line in sys.stdin:
         words = line.split()
         if words[:1] == ["cut"] and len(words) == 3:
@@ -411,6 +435,8 @@ def shell(cluster):
             cluster.oneway(words[1], words[2])
         elif words == ["heal"]:
             cluster.heal()
+        elif words[:1] == ["sleep"] and len(words) == 2:
+            time.sleep(float(words[1]))
         elif words == ["stop"]:
             return
         elif words:
