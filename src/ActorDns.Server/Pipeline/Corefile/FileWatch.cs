@@ -51,10 +51,18 @@ public sealed class FileWatch : IDisposable
         }
     }
 
+    /// <summary>When and how large the file was last written; a file that is missing, or that no file can be (a NUL in its path), is the same "none".</summary>
     private (DateTime, long) Stamp()
     {
-        var file = new FileInfo(_path);
-        return file.Exists ? (file.LastWriteTimeUtc, file.Length) : (DateTime.MinValue, -1);
+        try
+        {
+            var file = new FileInfo(_path);
+            return file.Exists ? (file.LastWriteTimeUtc, file.Length) : (DateTime.MinValue, -1);
+        }
+        catch (ArgumentException)
+        {
+            return (DateTime.MinValue, -1);
+        }
     }
 
     public void Dispose() => _timer.Dispose();
