@@ -12,7 +12,7 @@ namespace ActorDns.Host.Tests;
 /// A standalone node on PostgreSQL reached through a relay the test cuts (issue 15, C-09 and C-10): while the database
 /// is stopped or hangs, a change is refused with 503, the VIPs are still read from memory and DNS still answers, the
 /// process keeps running; once the database is back, changes succeed again without a restart and nothing
-/// acknowledged before is lost.
+/// acknowledged before is lost. A slow database (C-11) makes changes slower, not wrong.
 /// </summary>
 public sealed class JournalOutageProcessTests(ITestOutputHelper output) : IDisposable
 {
@@ -72,6 +72,69 @@ public sealed class JournalOutageProcessTests(ITestOutputHelper output) : IDispo
         var vips = (await client.VipsAsync("default")).ToDictionary(v => v.Key, v => v.Vip);
         Assert.Equal(kept, vips["service:kept"]);
         Assert.DoesNotContain("service:lost", vips.Keys);
+        Assert.False(process.HasExited, process.Output);
+    }
+
+    /// <summary>
+    /// C-11: a database that answers every statement late (200 ms, 1 s, then 2 s more per reply) makes writes slower,
+    /// never wrong. Each of five concurrent registrations is stored with a VIP of its own, or refused with 503 no sooner
+    /// than the journal's 4 s call timeout; DNS answers throughout; once the database is quick again, every acknowledged
+    /// registration is there and no VIP is shared.
+    /// </summary>
+    [SkippableFact]
+    public async Task DatabaseSlow_WritesSlowerButCorrect_RefusedOnlyPastTheCallTimeout()
+    {
+        await using var schema = await TestPostgresSchema.CreateAsync("slow");
+        var server = new NpgsqlConnectionStringBuilder(schema.Journal["postgres:".Length..]);
+        await using var relay = new TcpProxy(new IPEndPoint(IPAddress.Loopback, server.Port));
+        server.Host = relay.Endpoint.Address.ToString();
+        server.Port = relay.Endpoint.Port;
+        var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        var dns = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        await using var process = ActorDnsProcess.Start("--dns-address", $"{dns}=default", "--api-address", api.ToString(), "--upstream", "127.0.0.1:9",
+            "--data-dir", _dataDir, "--journal", $"postgres:{server.ConnectionString}");
+        await process.WaitReadyAsync(api, TimeSpan.FromSeconds(40));
+        using var client = new ApiTestClient(api);
+        await Eventually.ValueAsync(
+            () => client.PutAsync("meshes/default/dataplanes/kept-1", ApiTestClient.Dataplane("default", "kept-1", "kept")),
+            s => s == HttpStatusCode.Created, TimeSpan.FromSeconds(30), "the first write stored", TimeSpan.FromMilliseconds(500));
+        var kept = (await client.VipsAsync("default")).Single(v => v.Key == "service:kept").Vip;
+
+        var acknowledged = new List<string>();
+        foreach (var delay in new[] { 200, 1000, 2000 })
+        {
+            relay.Delay(TimeSpan.FromMilliseconds(delay));
+            var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(async i =>
+            {
+                var service = $"slow-{delay}-{i}";
+                var clock = Stopwatch.StartNew();
+                var status = await client.PutAsync($"meshes/default/dataplanes/{service}", ApiTestClient.Dataplane("default", service, service));
+                return (Service: service, Status: status, clock.Elapsed);
+            }));
+            output.WriteLine($"{delay} ms more per statement: " + string.Join(", ", results.Select(r => $"{(int)r.Status} in {r.Elapsed.TotalSeconds:F1} s")));
+            foreach (var (service, status, elapsed) in results)
+            {
+                Assert.True(
+                    status == HttpStatusCode.Created || (status == HttpStatusCode.ServiceUnavailable && elapsed >= TimeSpan.FromSeconds(3.9)),
+                    $"{service}: {(int)status} after {elapsed.TotalSeconds:F1} s");
+                if (status == HttpStatusCode.Created)
+                {
+                    acknowledged.Add(service);
+                }
+            }
+
+            Assert.Equal(kept, await Dig.ShortAsync(dns, "kept.mesh"));
+        }
+
+        relay.Delay(TimeSpan.Zero);
+        await Eventually.ValueAsync(
+            () => client.PutAsync("meshes/default/dataplanes/after-1", ApiTestClient.Dataplane("default", "after-1", "after")),
+            s => s == HttpStatusCode.Created, TimeSpan.FromSeconds(30), "a write succeeds once the database is quick again", TimeSpan.FromMilliseconds(250));
+        var vips = (await client.VipsAsync("default")).ToDictionary(v => v.Key, v => v.Vip);
+        Assert.NotEmpty(acknowledged);
+        Assert.All(acknowledged, service => Assert.NotNull(vips[$"service:{service}"]));
+        var given = vips.Values.OfType<string>().ToList();
+        Assert.Equal(given.Count, given.Distinct().Count());
         Assert.False(process.HasExited, process.Output);
     }
 

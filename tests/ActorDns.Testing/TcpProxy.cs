@@ -6,7 +6,8 @@ namespace ActorDns.Testing;
 /// <summary>
 /// A TCP relay on loopback in front of a real server (PostgreSQL), which a test can cut: <see cref="Stop"/> resets every
 /// connection and refuses new ones, as a stopped server does; <see cref="Blackhole"/> accepts connections and relays
-/// nothing, as a hung server or a dropped route does; <see cref="Resume"/> relays again.
+/// nothing, as a hung server or a dropped route does; <see cref="Resume"/> relays again. <see cref="Delay"/> holds every
+/// reply of the server back for a while, as a slow server does.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -17,6 +18,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly List<(TcpClient Client, TcpClient? Server)> _connections = [];
     private readonly Task _accepting;
     private volatile Mode _mode = Mode.Relay;
+    private long _replyDelayTicks;
 
     public TcpProxy(IPEndPoint target)
     {
@@ -41,6 +43,10 @@ public sealed class TcpProxy : IAsyncDisposable
         _mode = Mode.Refuse;
         CloseAll();
     }
+
+    /// <summary>Holds each chunk the server sends back for <paramref name="delay"/> before relaying it (zero: none); for a
+    /// database, about that much more per statement.</summary>
+    public void Delay(TimeSpan delay) => Interlocked.Exchange(ref _replyDelayTicks, delay.Ticks);
 
     /// <summary>Relays nothing more on open connections, and holds new ones open without relaying a byte: a hang.</summary>
     public void Blackhole() => _mode = Mode.Blackhole;
@@ -102,7 +108,7 @@ public sealed class TcpProxy : IAsyncDisposable
         }
 
         Track(client, server);
-        await Task.WhenAny(PumpAsync(client, server), PumpAsync(server, client));
+        await Task.WhenAny(PumpAsync(client, server, reply: false), PumpAsync(server, client, reply: true));
         lock (_lock)
         {
             _connections.Remove((client, server));
@@ -112,7 +118,7 @@ public sealed class TcpProxy : IAsyncDisposable
         server.Dispose();
     }
 
-    private async Task PumpAsync(TcpClient from, TcpClient to)
+    private async Task PumpAsync(TcpClient from, TcpClient to, bool reply)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -123,6 +129,11 @@ public sealed class TcpProxy : IAsyncDisposable
                 if (read == 0)
                 {
                     return;
+                }
+
+                if (reply && Interlocked.Read(ref _replyDelayTicks) is > 0 and var ticks)
+                {
+                    await Task.Delay(TimeSpan.FromTicks(ticks), _stop.Token);
                 }
 
                 if (_mode != Mode.Blackhole)
