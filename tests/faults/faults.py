@@ -3,7 +3,8 @@
 node run as its own Unix user, all inside a private network namespace whose nftables rules cut what a scenario says.
 
     tests/faults/faults.py SCENARIO [--bin DIR] [--work DIR]
-    scenarios: cut-proof, partition, partition-bridged, resolver-cut, resolver-cut-bridged, pause
+    scenarios: cut-proof, partition, partition-bridged, resolver-cut, resolver-cut-bridged, pause,
+               nemesis [--minutes M] [--seed S]
                                                                (each exits 0 when every property held, 1 otherwise)
     tests/faults/faults.py shell [--bin DIR]                  start the cluster, print its endpoints, then read
                                                                commands: cut A B | oneway A B | heal | sleep SECONDS | stop
@@ -132,6 +133,14 @@ add rule inet {TABLE} cuts meta skuid {self.uids[a]} ct direction reply ct mark 
         self.sql("CREATE ROLE actordns LOGIN PASSWORD 'actordns'")
         self.sql("CREATE DATABASE actordns OWNER actordns")
 
+    def database_restart(self, seconds):
+        """Stops PostgreSQL at once (-m immediate, as a crash), and starts it again after SECONDS."""
+        as_pg, pgbin, data = self.pg
+        run(*as_pg, f"{pgbin}/pg_ctl", "-D", data, "-m", "immediate", "stop", check=False)
+        time.sleep(seconds)
+        run(*as_pg, f"{pgbin}/pg_ctl", "-D", data, "-l", os.path.join(data, "log"), "-w", "start", "-o",
+            f"-p {PG_PORT} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off")
+
     def sql(self, statement, database="postgres"):
         return run("psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-d", database, "-tAc", statement).stdout
 
@@ -231,6 +240,14 @@ add rule inet {TABLE} cuts meta skuid {self.uids[a]} ct direction reply ct mark 
         out = run("dig", "+short", "+time=1", "+tries=1", "-p", str(dns_port(node)), "@127.0.0.1", name, "A", check=False).stdout
         lines = [l for l in out.splitlines() if re.match(r"^\d+\.\d+\.\d+\.\d+$", l)]
         return lines[0] if lines else None
+
+    def table_version(self, node):
+        try:
+            metrics = urllib.request.urlopen(f"http://127.0.0.1:{api_port(node)}/metrics", timeout=3).read().decode()
+        except (urllib.error.URLError, OSError):
+            return None
+        found = re.search(r'^actordns_resolver_table_version\{mesh="default"\} (\S+)', metrics, re.M)
+        return int(float(found.group(1))) if found else None
 
     def owner(self):
         for node in CONTROL_PLANES:
@@ -421,8 +438,128 @@ def pause(cluster, verdict):
     verdict.check(not problems, f"journal: sequence numbers per persistence id are 1..N, none twice {problems[:3]}")
 
 
+def nemesis(cluster, verdict, minutes=2.0, seed=1):
+    """A seeded, replayable mix of kill -9, pause, partition (one node cut off from all others) and database restart
+    (-m immediate), one at a time, each kind once per cycle of four, for MINUTES while clients register, delete and query; then heal and check: every acknowledged
+    registration exists with the VIP it was first seen with, every acknowledged deletion is gone, no VIP is shared, the
+    journal has no second writer's trace, and every resolver serves /dns-records's version within 5 s."""
+    import random
+    import threading
+    rng = random.Random(seed)
+    log(f"nemesis: seed {seed}, {minutes} minutes")
+    acked, deleted, maybe_deleted, first_seen = {}, set(), set(), {}
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def client(number):
+        local = random.Random(seed * 1000 + number)
+        i = 0
+        while not stop.is_set():
+            live = [n for n in CONTROL_PLANES if cluster.alive(n)]
+            node = local.choice(live) if live else "cp1"
+            with lock:
+                candidates = [k for k in acked if k not in deleted and k not in maybe_deleted]
+            if candidates and local.random() < 0.15:
+                service = local.choice(candidates)
+                status = cluster.http(node, "DELETE", f"/meshes/default/dataplanes/dp-{service}", timeout=2)[0]
+                with lock:
+                    # A deletion with no answer, or a 503 after the API's timeout, may or may not have been stored.
+                    (deleted if status == 200 else maybe_deleted).add(service)
+            else:
+                service = f"n{number}-{i}"
+                if cluster.register(node, service, timeout=2) in (200, 201):
+                    with lock:
+                        acked[service] = None
+                    i += 1
+            time.sleep(0.05)
+
+    def watcher():
+        while not stop.is_set():
+            for node in CONTROL_PLANES:
+                if cluster.alive(node) and (vips := cluster.vips(node)) is not None:
+                    with lock:
+                        for key, vip in vips.items():
+                            if vip:
+                                first_seen.setdefault(key, vip)
+                    break
+            for r in RESOLVERS:
+                cluster.dns(r, "n0-0.mesh")
+            time.sleep(1)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(3)] + [threading.Thread(target=watcher)]
+    for t in threads:
+        t.start()
+    faults = {"kill": 0, "pause": 0, "partition": 0, "database": 0}
+    end = time.monotonic() + minutes * 60
+    cycle = []
+    try:
+        while time.monotonic() < end:
+            time.sleep(rng.uniform(2, 5))
+            if not cycle:  # every kind once per cycle, in a seeded order: even a short run has each
+                cycle = sorted(faults)
+                rng.shuffle(cycle)
+            fault = cycle.pop()
+            node = rng.choice(CONTROL_PLANES)
+            length = rng.uniform(4, 12)
+            faults[fault] += 1
+            log(f"nemesis: {fault} {'' if fault == 'database' else node} for {length:.1f} s")
+            if fault == "kill":
+                cluster.processes[node].kill()
+                time.sleep(length)
+            elif fault == "pause":
+                cluster.processes[node].send_signal(signal.SIGSTOP)
+                time.sleep(length)
+                cluster.processes[node].send_signal(signal.SIGCONT)
+            elif fault == "partition":
+                for other in NODES:
+                    if other != node:
+                        cluster.cut(node, other)
+                time.sleep(length)
+                cluster.heal()
+            else:
+                cluster.database_restart(length)
+            # A downed node exits some seconds after it learns it was downed; its supervisor starts it again then. Not
+            # during the fault: the first seed node restarted while cut off would form a cluster of its own.
+            for _ in range(16):
+                time.sleep(0.5)
+                cluster.restart_exited()
+    finally:
+        log(f"nemesis over: {faults}; healing")
+        cluster.heal()
+        time.sleep(5)
+        cluster.restart_exited()
+        stop.set()
+        for t in threads:
+            t.join()
+
+    # Every control-plane node takes a write again.
+    for node in CONTROL_PLANES:
+        back = eventually(lambda: cluster.register(node, f"final-{node}", timeout=3) in (200, 201), 60, 0.5)
+        verdict.check(back is not None, f"writes through {node} succeed after the heal")
+        acked[f"final-{node}"] = None
+    vips = cluster.vips("cp1") or {}
+    live = [s for s in acked if s not in deleted and s not in maybe_deleted]
+    missing = [s for s in live if f"service:{s}" not in vips]
+    changed = [k for k, v in first_seen.items() if k in vips and vips[k] not in (None, v)]
+    resurrected = [s for s in deleted if f"service:{s}" in vips]
+    given = [v for v in vips.values() if v]
+    log(f"nemesis: {len(acked)} registrations and {len(deleted)} deletions acknowledged, {len(maybe_deleted)} deletions unanswered")
+    verdict.check(not missing, f"every acknowledged registration exists (missing {missing[:5]})")
+    verdict.check(not resurrected, f"every acknowledged deletion is gone ({resurrected[:5]})")
+    verdict.check(not changed, f"no VIP changed ({changed[:5]})")
+    verdict.check(len(given) == len(set(given)), f"no VIP given twice ({len(given)} VIPs)")
+    problems = cluster.journal_check()
+    verdict.check(not problems, f"journal: sequence numbers per persistence id are 1..N, none twice {problems[:3]}")
+    status, records = cluster.http("cp1", "GET", "/meshes/default/dns-records")
+    version = records["version"] if status == 200 else None
+    for r in RESOLVERS:
+        converged = eventually(lambda: cluster.table_version(r) == version, 5, 0.1)
+        verdict.check(converged is not None, f"{r} serves /dns-records version {version} within 5 s (it serves {cluster.table_version(r)})")
+
+
 SCENARIOS = {"cut-proof": cut_proof, "partition": partition, "partition-bridged": partition_bridged,
-             "resolver-cut": resolver_cut, "resolver-cut-bridged": resolver_cut_bridged, "pause": pause}
+             "resolver-cut": resolver_cut, "resolver-cut-bridged": resolver_cut_bridged, "pause": pause,
+             "nemesis": nemesis}
 
 
 def shell(cluster):
@@ -448,6 +585,8 @@ def main():
     parser.add_argument("scenario", choices=[*SCENARIOS, "shell"])
     parser.add_argument("--bin", help="directory of actordns.dll (default: a Release build made here)")
     parser.add_argument("--work", help="where logs and data go (default: a new directory under /tmp)")
+    parser.add_argument("--minutes", type=float, default=2.0, help="nemesis: how long faults go on (default 2)")
+    parser.add_argument("--seed", type=int, default=1, help="nemesis: the seed that picks the faults (default 1)")
     args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("faults.py: needs root (users, nftables, a network namespace)")
@@ -468,7 +607,10 @@ def main():
         if args.scenario == "shell":
             shell(cluster)
         else:
-            SCENARIOS[args.scenario](cluster, verdict)
+            if args.scenario == "nemesis":
+                nemesis(cluster, verdict, args.minutes, args.seed)
+            else:
+                SCENARIOS[args.scenario](cluster, verdict)
     finally:
         cluster.stop()
     if verdict.failures:
