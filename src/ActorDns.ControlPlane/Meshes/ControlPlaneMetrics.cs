@@ -23,11 +23,19 @@ public sealed class ControlPlaneMetrics
         ZoneRecords = factory.CreateGauge("actordns_zone_records", "Names in each mesh's DNS view on the control plane.", ["mesh"]);
         TableVersion = factory.CreateGauge("actordns_resolver_table_version", "Version of the table this resolver serves, by mesh.", ["mesh"]);
         TableEntries = factory.CreateGauge("actordns_resolver_table_entries", "Names in the table this resolver serves, by mesh.", ["mesh"]);
+        CacheWriteFailures = factory.CreateCounter("actordns_resolver_cache_write_failures_total",
+            "Zone cache files that could not be written (a full or read-only disk), by mesh; the table is served all the same.", ["mesh"]);
+        CacheCurrent = factory.CreateGauge("actordns_resolver_cache_current",
+            "1 when the zone cache file holds the last table written for the mesh, 0 when writing it failed and the file on disk is older.", ["mesh"]);
         ZoneFetches = factory.CreateCounter("actordns_resolver_zone_fetches_total", "Whole-zone copies applied (start, gap, or a version check that found the table behind), by mesh.", ["mesh"]);
         Propagation = factory.CreateHistogram("actordns_resolver_propagation_seconds",
             "Time from a change being persisted on the control plane to its delta being served by this resolver (clocks of both nodes); changes repaired by a whole-zone fetch are not observed.",
             new HistogramConfiguration { LabelNames = ["mesh"], Buckets = Histogram.ExponentialBuckets(0.0005, 2, 16) });
     }
+
+    public Counter CacheWriteFailures { get; }
+
+    public Gauge CacheCurrent { get; }
 
     public Gauge VipsUsed { get; }
 

@@ -26,7 +26,7 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
     private readonly ControlPlaneMetrics _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<string> _unsaved = new(StringComparer.Ordinal);
-    private Task<CacheWritten> _writing = Task.FromResult(new CacheWritten([]));
+    private Task<CacheWritten> _writing = Task.FromResult(new CacheWritten([], []));
 
     public ResolverActor(IReadOnlyDictionary<string, ZoneSlot> meshes, ZoneSettings zone, IActorRef meshRegion, IActorRef mediator, ResolverSettings settings, ControlPlaneMetrics metrics)
     {
@@ -58,9 +58,16 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
         Receive<CacheWritten>(written =>
         {
             // A failed mesh is written again at its next change, not retried in a loop against a broken disk.
+            foreach (var mesh in written.Written)
+            {
+                _metrics.CacheCurrent.WithLabels(mesh).Set(1);
+            }
+
             foreach (var (mesh, error) in written.Failures)
             {
                 _log.Warning("Could not write the zone cache of mesh {0}: {1}", mesh, error);
+                _metrics.CacheWriteFailures.WithLabels(mesh).Inc();
+                _metrics.CacheCurrent.WithLabels(mesh).Set(0);
             }
 
             ScheduleCacheWrite();
@@ -164,7 +171,7 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
     {
         var tables = Unsaved();
         _writing = Task.Run(() => WriteCaches(tables));
-        _writing.PipeTo(Self, failure: e => new CacheWritten([.. tables.Select(t => (t.Mesh, e.Message))]));
+        _writing.PipeTo(Self, failure: e => new CacheWritten([], [.. tables.Select(t => (t.Mesh, e.Message))]));
     }
 
     private List<(string Mesh, ZoneTable Table)> Unsaved()
@@ -176,12 +183,14 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
 
     private CacheWritten WriteCaches(List<(string Mesh, ZoneTable Table)> tables)
     {
+        var written = new List<string>();
         var failures = new List<(string, string)>();
         foreach (var (mesh, table) in tables)
         {
             try
             {
                 ZoneCacheFile.Write(ZoneCacheFile.PathFor(_settings.CacheDirectory!, mesh), table);
+                written.Add(mesh);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -189,7 +198,7 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
             }
         }
 
-        return new CacheWritten(failures);
+        return new CacheWritten(written, failures);
     }
 
     private void OnSnapshot(ZoneSnapshot snapshot)
@@ -210,7 +219,7 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
         public static readonly WriteCache Instance = new();
     }
 
-    private sealed record CacheWritten(List<(string Mesh, string Error)> Failures);
+    private sealed record CacheWritten(List<string> Written, List<(string Mesh, string Error)> Failures);
 
     private sealed class CheckVersions
     {

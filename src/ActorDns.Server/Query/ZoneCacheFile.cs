@@ -43,8 +43,17 @@ public static class ZoneCacheFile
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, text.ToString());
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            File.WriteAllText(temporary, text.ToString());
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (IOException)
+        {
+            // A full disk leaves a partial file behind; what space it took is given back, and the old cache stays.
+            File.Delete(temporary);
+            throw;
+        }
     }
 
     /// <summary>Reads a cache file; false (and no table) when it is missing or not a cache file this version wrote.</summary>

@@ -137,6 +137,30 @@ public sealed class ResolverActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Change_CacheCannotBeWritten_ServedAllTheSameAndTheMetricsSaySo()
+    {
+        // A file where the cache directory should be: every write fails, as on a full or read-only disk.
+        var blocked = Path.GetTempFileName();
+        try
+        {
+            var resolver = Start(cacheDirectory: Path.Combine(blocked, "cache"));
+
+            resolver.Tell(Delta(0, 1, [Record("a.mesh", "240.0.0.1")]));
+
+            AwaitAssert(() =>
+            {
+                Assert.Equal(1, _metrics.CacheWriteFailures.WithLabels("default").Value);
+                Assert.Equal(0, _metrics.CacheCurrent.WithLabels("default").Value);
+            });
+            Assert.Equal("240.0.0.1", Address("a.mesh"));
+        }
+        finally
+        {
+            File.Delete(blocked);
+        }
+    }
+
+    [Fact]
     public void Change_IsWrittenToTheDiskCache()
     {
         var directory = Directory.CreateTempSubdirectory("actordns-resolver-").FullName;
@@ -151,6 +175,8 @@ public sealed class ResolverActorSpec : Akka.TestKit.Xunit2.TestKit
             AwaitCondition(() => ZoneCacheFile.TryRead(path, Zone, out var cached) && cached.Version == 2);
             ZoneCacheFile.TryRead(path, Zone, out var table);
             Assert.Equal(2, table.Count);
+            AwaitAssert(() => Assert.Equal(1, _metrics.CacheCurrent.WithLabels("default").Value));
+            Assert.Equal(0, _metrics.CacheWriteFailures.WithLabels("default").Value);
         }
         finally
         {
