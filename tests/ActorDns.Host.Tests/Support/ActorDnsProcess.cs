@@ -55,9 +55,16 @@ public sealed class ActorDnsProcess : IAsyncDisposable
     public static ActorDnsProcess StartIn(string workingDirectory, params string[] args) =>
         Start(new Dictionary<string, string>(), workingDirectory, args);
 
-    private static ActorDnsProcess Start(IReadOnlyDictionary<string, string> environment, string workingDirectory, string[] args, bool redirectInput = false)
+    /// <summary>
+    /// Starts <c>actordns</c> through <paramref name="wrapper"/> (a program and its arguments that ends by running the rest of
+    /// its command line, such as <c>unshare -m sh -c '… exec "$@"' sh</c>); the wrapper must exec it, so that the process is actordns.
+    /// </summary>
+    public static ActorDnsProcess StartWrapped(IReadOnlyList<string> wrapper, params string[] args) =>
+        Start(new Dictionary<string, string>(), Directory.GetCurrentDirectory(), args, wrapper: wrapper);
+
+    private static ActorDnsProcess Start(IReadOnlyDictionary<string, string> environment, string workingDirectory, string[] args, bool redirectInput = false, IReadOnlyList<string>? wrapper = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(wrapper?[0] ?? "dotnet")
         {
             RedirectStandardInput = redirectInput,
             RedirectStandardOutput = true,
@@ -65,6 +72,16 @@ public sealed class ActorDnsProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
+        if (wrapper is not null)
+        {
+            foreach (var part in wrapper.Skip(1))
+            {
+                info.ArgumentList.Add(part);
+            }
+
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "actordns.dll"));
         foreach (var arg in args)
         {
