@@ -46,6 +46,13 @@ public static class YamlJson
             error = $"invalid YAML at line {e.Start.Line}: {e.Message}";
             return false;
         }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // YamlDotNet's representation model refuses some malformed documents (a tag that is not a URI, an event it
+            // does not expect) with these rather than a YamlException; they are bad YAML all the same (found by fuzzing).
+            error = $"invalid YAML: {e.Message}";
+            return false;
+        }
     }
 
     private static JsonNode? ToJson(YamlNode node) => ToJson(node, 1, new Budget());

@@ -48,6 +48,15 @@ public sealed class YamlJsonTests
         Assert.Contains($"more than {YamlJson.MaxValues} values", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("!!!!!!!+!!!!!!!!!!!!!e?\nefa&a\n")]
+    [InlineData("a: 1\n\"a\": 2\n")]
+    public void TryConvert_WhatYamlDotNetRefusesWithoutAYamlException_IsInvalidYaml(string text)
+    {
+        Assert.False(YamlJson.TryConvert(text, out _, out var error));
+        Assert.StartsWith("invalid YAML", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TryConvert_AnAliasUsedTwice_ConvertsBothUses()
     {
