@@ -29,7 +29,7 @@ public sealed partial class VirtualOutboundKind : MeshKind
         {
             for (var i = 0; i < selectors.Count; i++)
             {
-                var match = Document.Labels(selectors[i]?["match"], $"selectors[{i}].match", causes);
+                var match = Document.Labels((selectors[i] as JsonObject)?["match"], $"selectors[{i}].match", causes);
                 if (match.Count == 0)
                 {
                     causes.Add(new ValidationCause($"selectors[{i}].match", "must have at least one tag"));
@@ -48,8 +48,10 @@ public sealed partial class VirtualOutboundKind : MeshKind
         var parameters = conf["parameters"] as JsonArray ?? [];
         for (var i = 0; i < parameters.Count; i++)
         {
-            var name = Document.String(parameters[i]?["name"]);
-            var tagKey = Document.String(parameters[i]?["tagKey"]) ?? name;
+            // An element that is not an object (a string, a number) has no name: refused below like a missing one.
+            var parameter = parameters[i] as JsonObject;
+            var name = Document.String(parameter?["name"]);
+            var tagKey = Document.String(parameter?["tagKey"]) ?? name;
             if (name is null || !ParameterName().IsMatch(name))
             {
                 causes.Add(new ValidationCause($"conf.parameters[{i}].name", "must only contain alphanumeric characters"));
