@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace ActorDns.Host.Api;
@@ -11,17 +12,17 @@ namespace ActorDns.Host.Api;
 /// </summary>
 public static class YamlJson
 {
-    /// <summary>How deep a document may nest: as deep as a JSON body may (System.Text.Json's default of 64).</summary>
+    /// <summary>How many mappings and sequences may nest: as many objects and arrays as a JSON body may (System.Text.Json's 64).</summary>
     public const int MaxDepth = 64;
 
-    /// <summary>How many values one document may convert to: more than any 1 MiB request body holds without aliases.</summary>
-    public const int MaxValues = 1_000_000;
+    /// <summary>How many values one document may convert to, aliases counted at each use: far more than any resource holds.</summary>
+    public const int MaxValues = 100_000;
 
     /// <summary>Every document of a (multi-document) YAML or JSON text; empty documents are skipped.</summary>
     public static List<JsonNode> Documents(string text)
     {
         var stream = new YamlStream();
-        stream.Load(new StringReader(text));
+        stream.Load(new DepthLimitedParser(new Parser(new StringReader(text))));
         return stream.Documents.Select(d => ToJson(d.RootNode)).OfType<JsonNode>().ToList();
     }
 
@@ -55,20 +56,14 @@ public static class YamlJson
         }
     }
 
-    private static JsonNode? ToJson(YamlNode node) => ToJson(node, 1, new Budget());
+    private static JsonNode? ToJson(YamlNode node) => ToJson(node, new Budget());
 
     /// <summary>
-    /// Refuses, as bad YAML, what would otherwise throw or run away: nesting deeper than a JSON body may (at 1,000
-    /// levels System.Text.Json throws while writing it), and aliases that expand a small document into millions of values (an alias is converted
-    /// at every use).
+    /// Refuses, as bad YAML, aliases that would expand a small document into millions of values: an alias is converted
+    /// at every use.
     /// </summary>
-    private static JsonNode? ToJson(YamlNode node, int depth, Budget budget)
+    private static JsonNode? ToJson(YamlNode node, Budget budget)
     {
-        if (depth > MaxDepth)
-        {
-            throw new YamlException(node.Start, node.End, $"nested deeper than {MaxDepth} levels");
-        }
-
         if (++budget.Values > MaxValues)
         {
             throw new YamlException(node.Start, node.End, $"more than {MaxValues} values, aliases counted at each use");
@@ -78,8 +73,8 @@ public static class YamlJson
         {
             YamlMappingNode map => new JsonObject(map.Children.Select(c => KeyValuePair.Create(
                 c.Key is YamlScalarNode key ? key.Value ?? "" : throw new YamlException(c.Key.Start, c.Key.End, "a mapping key must be a plain value"),
-                ToJson(c.Value, depth + 1, budget)))),
-            YamlSequenceNode list => new JsonArray(list.Children.Select(c => ToJson(c, depth + 1, budget)).ToArray()),
+                ToJson(c.Value, budget)))),
+            YamlSequenceNode list => new JsonArray(list.Children.Select(c => ToJson(c, budget)).ToArray()),
             YamlScalarNode scalar => Scalar(scalar),
             _ => null,
         };
@@ -114,5 +109,36 @@ public static class YamlJson
     private sealed class Budget
     {
         public int Values { get; set; }
+    }
+
+    /// <summary>
+    /// Refuses nesting past <see cref="MaxDepth"/> as the parser reads it: YamlDotNet builds its node tree with one
+    /// nested call per level and no limit, so a body of a few hundred thousand '[' would overflow the stack, which ends
+    /// the process. Counted here, the tree never gets that deep.
+    /// </summary>
+    private sealed class DepthLimitedParser(IParser parser) : IParser
+    {
+        private int _depth;
+
+        public ParsingEvent? Current => parser.Current;
+
+        public bool MoveNext()
+        {
+            if (!parser.MoveNext())
+            {
+                return false;
+            }
+
+            switch (parser.Current)
+            {
+                case MappingStart or SequenceStart when ++_depth > MaxDepth:
+                    throw new YamlException(parser.Current.Start, parser.Current.End, $"nested deeper than {MaxDepth} levels");
+                case MappingEnd or SequenceEnd:
+                    _depth--;
+                    break;
+            }
+
+            return true;
+        }
     }
 }
