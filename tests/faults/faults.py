@@ -248,7 +248,8 @@ add rule inet {TABLE} cuts meta skuid {self.uids[a]} ct direction reply ct mark 
         return self.http(node, "PUT", f"/meshes/default/dataplanes/dp-{service}", body, timeout)[0]
 
     def vips(self, node):
-        status, body = self.http(node, "GET", "/meshes/default/vips")
+        # A mesh of thousands of entries on a busy machine takes seconds to list.
+        status, body = self.http(node, "GET", "/meshes/default/vips", timeout=15)
         return {e["key"]: e["vip"] for e in body["entries"]} if status == 200 else None
 
     def dns(self, node, name):
@@ -565,7 +566,9 @@ def nemesis(cluster, verdict, minutes=2.0, seed=1):
         back = eventually(lambda: cluster.register(node, f"final-{node}", timeout=3) in (200, 201), 60, 0.5)
         verdict.check(back is not None, f"writes through {node} succeed after the heal")
         acked[f"final-{node}"] = None
-    vips = cluster.vips("cp1") or {}
+    vips = cluster.vips("cp1")
+    verdict.check(vips is not None, "cp1 answers /vips")
+    vips = vips or {}
     live = [s for s in acked if s not in deleted and s not in maybe_deleted]
     missing = [s for s in live if f"service:{s}" not in vips]
     changed = [k for k, v in first_seen.items() if k in vips and vips[k] not in (None, v)]
@@ -580,7 +583,7 @@ def nemesis(cluster, verdict, minutes=2.0, seed=1):
     verdict.check(len(given) == len(set(given)), f"no VIP given twice ({len(given)} VIPs)")
     problems = cluster.journal_check()
     verdict.check(not problems, f"journal: sequence numbers per persistence id are 1..N, none twice {problems[:3]}")
-    status, records = cluster.http("cp1", "GET", "/meshes/default/dns-records")
+    status, records = cluster.http("cp1", "GET", "/meshes/default/dns-records", timeout=15)
     version = records["version"] if status == 200 else None
     verdict.check(version is not None, f"cp1 answers /dns-records (status {status})")
     for r in RESOLVERS:
