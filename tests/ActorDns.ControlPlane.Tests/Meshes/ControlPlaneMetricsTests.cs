@@ -45,7 +45,7 @@ public sealed partial class ControlPlaneMetricsTests
 
         var text = await ScrapeAsync(registry);
 
-        Assert.Equal(13, collectors.Count);
+        Assert.Equal(15, collectors.Count);
         Assert.All(collectors, c =>
         {
             Assert.Matches(Name(), c.Name);
