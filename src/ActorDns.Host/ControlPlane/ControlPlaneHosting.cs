@@ -91,6 +91,10 @@ public static class ControlPlaneHosting
                     akka.cluster.sharding.retry-interval = 500ms
                     akka.cluster.singleton.hand-over-retry-interval = 500ms
                     """, HoconAddMode.Prepend)
+
+                // A read of a large mesh crosses the cluster as one message: /vips of 2,000 services is about 160 KB, past
+                // Akka's 128,000-byte frame, and was dropped (a 503 after 5 s) whenever the API node did not own the mesh.
+                .AddHocon("akka.remote.dot-netty.tcp.maximum-frame-size = 32MiB", HoconAddMode.Prepend)
                 .WithRemoting(remoting)
                 .WithRegisteredMessagesOnly()
                 .WithClustering(new ClusterOptions
