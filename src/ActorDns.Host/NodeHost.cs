@@ -177,7 +177,7 @@ public static class NodeHost
         {
             var actors = app.Services.GetRequiredService<ActorRegistry>();
             new CatalogApi(actors, app.Services.GetRequiredService<KnownMeshes>()).Map(app);
-            new TokensApi(tokens, app.Services.GetRequiredService<RevokedTokens>(), actors).Map(app);
+            new TokensApi(tokens, app.Services.GetRequiredService<RevokedTokens>(), app.Services.GetRequiredService<ActorSystem>(), actors).Map(app);
             // Once per data directory (SPEC §8, "at first start"): the marker outlives the token, so deleting a used
             // admin token does not bring a new one at the next start.
             var adminToken = Path.Combine(options.DataDir, AdminTokenFile);

@@ -5,7 +5,7 @@ namespace ActorDns.ControlPlane.Meshes;
 
 /// <summary>
 /// Keeps a node's copy of something the mesh directory announces on a topic — the mesh list (<see cref="KnownMeshes"/>),
-/// the revoked tokens (<see cref="Tokens.RevokedTokens"/>): it subscribes once and hands every announcement to the copy.
+/// the revoked tokens (<see cref="Tokens.RevokedTokens"/>): it subscribes once and hands every announcement to the copy, whether it came by the topic or was told directly.
 /// </summary>
 internal sealed class DirectoryTopicSubscriber<TAnnouncement> : ReceiveActor
 {

@@ -75,6 +75,9 @@ public static class MeshDirectoryProtocol
     public static Props MeshListSubscriber(KnownMeshes known, IActorRef mediator) =>
         DirectoryTopicSubscriber<MeshList>.Props(ListTopic, known.Update, mediator);
 
+    /// <summary>The name of each node's <see cref="RevocationsSubscriber"/>, under <c>/user</c>, which also takes a list told directly.</summary>
+    public const string RevocationsSubscriberName = "revoked-tokens";
+
     /// <summary>A node's copy of the revoked tokens (<see cref="RevocationsTopic"/>), kept by a subscriber.</summary>
     public static Props RevocationsSubscriber(Tokens.RevokedTokens revoked, IActorRef mediator) =>
         DirectoryTopicSubscriber<RevocationList>.Props(RevocationsTopic, revoked.Update, mediator);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Hosting;
 using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Tokens;
@@ -18,7 +19,7 @@ namespace ActorDns.Host.Api;
 /// <c>POST /tokens/user</c> issues an API user token and <c>POST /tokens/revocations</c> revokes one on every control-plane
 /// node (SPEC §8); both are for admins only.
 /// </summary>
-public sealed class TokensApi(UserTokens tokens, RevokedTokens revoked, ActorRegistry actors)
+public sealed class TokensApi(UserTokens tokens, RevokedTokens revoked, ActorSystem system, ActorRegistry actors)
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
@@ -67,9 +68,27 @@ public sealed class TokensApi(UserTokens tokens, RevokedTokens revoked, ActorReg
             await directory.Ask<TokenRevocationStored>(new RevokeToken(jti), AskTimeout);
 
             // This node refuses the token from now on, without waiting for the directory's announcement.
-            revoked.Update(await directory.Ask<RevocationList>(ListRevocations.Instance, AskTimeout));
+            var list = await directory.Ask<RevocationList>(ListRevocations.Instance, AskTimeout);
+            revoked.Update(list);
+            TellEveryControlPlaneNode(list);
             return Results.Ok(new { });
         });
+    }
+
+    /// <summary>
+    /// The directory's announcement reaches a node only once that node's subscription has spread by pub-sub gossip,
+    /// which can take seconds after it joined; told directly, every control-plane node that is up has the list within
+    /// SPEC §8's second. The announcement still repeats, for a node this message missed.
+    /// </summary>
+    private void TellEveryControlPlaneNode(RevocationList list)
+    {
+        foreach (var member in Cluster.Get(system).State.Members)
+        {
+            if (member.Status == MemberStatus.Up && member.HasRole(ControlPlaneHosting.ControlPlaneRole))
+            {
+                system.ActorSelection(new RootActorPath(member.Address) / "user" / RevocationsSubscriberName).Tell(list);
+            }
+        }
     }
 
     private static async Task<JsonObject?> ReadObjectAsync(HttpRequest request)

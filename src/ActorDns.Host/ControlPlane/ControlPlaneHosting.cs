@@ -178,7 +178,7 @@ public static class ControlPlaneHosting
                     var mediator = DistributedPubSub.Get(system).Mediator;
                     system.ActorOf(MeshDirectoryProtocol.JournalWarmup(), "journal-warmup");
                     system.ActorOf(MeshDirectoryProtocol.MeshListSubscriber(knownMeshes, mediator), "known-meshes");
-                    system.ActorOf(MeshDirectoryProtocol.RevocationsSubscriber(revokedTokens, mediator), "revoked-tokens");
+                    system.ActorOf(MeshDirectoryProtocol.RevocationsSubscriber(revokedTokens, mediator), MeshDirectoryProtocol.RevocationsSubscriberName);
                     // Watched before it is read, so a change between the two is not missed; standalone's own resolver
                     // watches the file itself (DnsServerService).
                     IActorRef? publisher = null;
