@@ -20,7 +20,9 @@ public sealed class FaultHarnessTests(ITestOutputHelper output)
     [SkippableTheory]
     [InlineData("cut-proof")]
     [InlineData("partition")]
+    [InlineData("partition-bridged")]
     [InlineData("resolver-cut")]
+    [InlineData("resolver-cut-bridged")]
     [InlineData("pause")]
     [InlineData("nemesis")]
     public async Task Scenario_OnTheRealTopology_EveryPropertyHolds(string scenario)

@@ -79,18 +79,27 @@ public static class ControlPlaneHosting
                 // 1.5 s later if nothing else changed, removed at the next leader action, and its shards and singletons
                 // start elsewhere 0.5 s after that. The other side of a partition downs itself at about the same moment;
                 // should both ever write one mesh, the journal's unique (persistence id, sequence number) key rejects
-                // the second writer's events.
+                // the second writer's events. Who is downed is decided by MajorityDowning (decision 0033): only
+                // control-plane nodes vote, each counting the nodes it reaches itself.
                 .AddHocon("""
                     akka.cluster.failure-detector.heartbeat-interval = 500ms
                     akka.cluster.failure-detector.acceptable-heartbeat-pause = 3s
                     akka.cluster.unreachable-nodes-reaper-interval = 250ms
-                    akka.cluster.split-brain-resolver.stable-after = 1.5s
+                    actordns.downing {
+                      probe-interval = 500ms
+                      unreachable-after = 3s
+                      stable-after = 1.5s
+                    }
                     akka.cluster.down-removal-margin = 500ms
                     akka.cluster.gossip-interval = 500ms
                     akka.cluster.leader-actions-interval = 500ms
                     akka.cluster.sharding.retry-interval = 500ms
                     akka.cluster.singleton.hand-over-retry-interval = 500ms
                     """, HoconAddMode.Prepend)
+                .AddHocon(
+                    $"akka.cluster.downing-provider-class = \"{typeof(MajorityDowning).FullName}, {typeof(MajorityDowning).Assembly.GetName().Name}\"\n" +
+                    $"actordns.downing.role = {ControlPlaneRole}",
+                    HoconAddMode.Prepend)
 
                 // A read of a large mesh crosses the cluster as one message: /vips of 2,000 services is about 160 KB, past
                 // Akka's 128,000-byte frame, and was dropped (a 503 after 5 s) whenever the API node did not own the mesh.
@@ -102,16 +111,14 @@ public static class ControlPlaneHosting
                     Roles = roles,
                     SeedNodes = [.. options.SeedNodes],
 
-                    // Only control-plane nodes count for split-brain decisions; resolvers never host shards.
-                    SplitBrainResolver = new KeepMajorityOption { Role = ControlPlaneRole },
                 })
                 .WithCustomSerializer("actordns-protocol", MeshProtocolSerializer.BoundTypes, system => new MeshProtocolSerializer(system))
                 .WithDistributedPubSub(role: null!);
 
             if (role == NodeRole.Resolver)
             {
-                // With every control-plane node gone, split-brain resolution downs the resolvers (they are the
-                // minority of no control-plane node). A downed resolver must keep serving its last table, so it
+                // With every control-plane node gone, a resolver downs itself (it reaches no majority of them,
+                // MajorityDowning). A downed resolver must keep serving its last table, so it
                 // does not shut its process down: ResolverMembership starts a new ActorSystem that joins again.
                 // The host stops each ActorSystem (ResolverMembership), not the runtime's exit hook: on SIGTERM that hook
                 // would end the membership before the host begins stopping, and a new one would start. A proxy holds
