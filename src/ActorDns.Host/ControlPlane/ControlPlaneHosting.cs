@@ -122,11 +122,13 @@ public static class ControlPlaneHosting
                 // does not shut its process down: ResolverMembership starts a new ActorSystem that joins again.
                 // The host stops each ActorSystem (ResolverMembership), not the runtime's exit hook: on SIGTERM that hook
                 // would end the membership before the host begins stopping, and a new one would start. A proxy holds
-                // no shards, so its region's shutdown need not wait the default 10 s for buffered requests.
+                // no shards, so its region's shutdown need not wait the default 10 s for buffered requests, and a
+                // downed resolver has nothing worth sending: its remoting stops without Akka's 2 s flush.
                 builder.AddHocon("""
                     akka.cluster.run-coordinated-shutdown-when-down = off
                     akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
                     akka.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 2s
+                    akka.remote.flush-wait-on-shutdown = 200ms
                     """, HoconAddMode.Prepend);
 
                 // A resolver waiting for a control plane to come back asks a seed every second, and a failed attempt

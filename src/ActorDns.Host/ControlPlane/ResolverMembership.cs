@@ -9,7 +9,7 @@ namespace ActorDns.Host.ControlPlane;
 
 /// <summary>
 /// A resolver's cluster membership, one ActorSystem after another. Akka never lets a removed member join
-/// again, and split-brain resolution removes the resolvers whenever no control-plane node is reachable; so
+/// again, and a resolver is downed whenever it reaches no majority of the control-plane nodes (MajorityDowning); so
 /// when this node's membership ends, its ActorSystem is stopped and a new one (a new incarnation) joins the
 /// seed nodes again. The DNS listeners live outside the ActorSystem and keep serving the last table
 /// throughout; the new incarnation's resolver actor catches up from that table's version.
@@ -19,8 +19,11 @@ internal sealed partial class ResolverMembership(Action<IServiceCollection> conf
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
 
-    /// <summary>An incarnation that lived this long ended for a new reason: the next one starts without waiting long.</summary>
-    private static readonly TimeSpan Settled = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// An incarnation that lived this long ended for a new reason (downed in a partition, not at its join): the next
+    /// one starts at once. One is downed at the earliest about 5 s after it joined (failure detection, stable-after).
+    /// </summary>
+    private static readonly TimeSpan Settled = TimeSpan.FromSeconds(10);
 
     private readonly ILogger _log = loggers.CreateLogger<ResolverMembership>();
     private volatile ActorSystem? _current;
@@ -70,7 +73,7 @@ internal sealed partial class ResolverMembership(Action<IServiceCollection> conf
             }
 
             LogMembershipEnded(number);
-            retry = DateTime.UtcNow - started > Settled ? FirstRetry : retry;
+            retry = DateTime.UtcNow - started > Settled ? TimeSpan.Zero : retry;
             while (true)
             {
                 // A pause between incarnations, growing while they end at once, so a failing join never spins.
@@ -83,7 +86,7 @@ internal sealed partial class ResolverMembership(Action<IServiceCollection> conf
                     return;
                 }
 
-                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks));
+                retry = TimeSpan.FromTicks(Math.Clamp(retry.Ticks * 2, FirstRetry.Ticks, LastRetry.Ticks));
                 try
                 {
                     incarnation = await Incarnation.StartAsync(configureAkka, loggers, token);
