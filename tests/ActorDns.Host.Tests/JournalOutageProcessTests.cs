@@ -25,21 +25,8 @@ public sealed class JournalOutageProcessTests(ITestOutputHelper output) : IDispo
     [InlineData("hung")]
     public async Task DatabaseOut_ReadsAndDnsGoOn_WritesAre503_ThenSucceedWithoutARestart(string fault)
     {
-        await using var schema = await TestPostgresSchema.CreateAsync("outage");
-        var server = new NpgsqlConnectionStringBuilder(schema.Journal["postgres:".Length..]);
-        await using var relay = new TcpProxy(new IPEndPoint(IPAddress.Loopback, server.Port));
-        server.Host = relay.Endpoint.Address.ToString();
-        server.Port = relay.Endpoint.Port;
-        var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
-        var dns = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
-        await using var process = ActorDnsProcess.Start("--dns-address", $"{dns}=default", "--api-address", api.ToString(), "--upstream", "127.0.0.1:9",
-            "--data-dir", _dataDir, "--journal", $"postgres:{server.ConnectionString}");
-        await process.WaitReadyAsync(api, TimeSpan.FromSeconds(40));
-        using var client = new ApiTestClient(api);
-        await Eventually.ValueAsync(
-            () => client.PutAsync("meshes/default/dataplanes/kept-1", ApiTestClient.Dataplane("default", "kept-1", "kept")),
-            s => s == HttpStatusCode.Created, TimeSpan.FromSeconds(30), "the first write stored", TimeSpan.FromMilliseconds(500));
-        var kept = (await client.VipsAsync("default")).Single(v => v.Key == "service:kept").Vip;
+        await using var node = await StartBehindARelayAsync("outage");
+        var (relay, process, client, dns, kept) = node;
         Assert.Equal(kept, await Dig.ShortUntilAsync(dns, "kept.mesh", a => a == kept));
 
         if (fault == "stopped")
@@ -84,21 +71,8 @@ public sealed class JournalOutageProcessTests(ITestOutputHelper output) : IDispo
     [SkippableFact]
     public async Task DatabaseSlow_WritesSlowerButCorrect_RefusedOnlyPastTheCallTimeout()
     {
-        await using var schema = await TestPostgresSchema.CreateAsync("slow");
-        var server = new NpgsqlConnectionStringBuilder(schema.Journal["postgres:".Length..]);
-        await using var relay = new TcpProxy(new IPEndPoint(IPAddress.Loopback, server.Port));
-        server.Host = relay.Endpoint.Address.ToString();
-        server.Port = relay.Endpoint.Port;
-        var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
-        var dns = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
-        await using var process = ActorDnsProcess.Start("--dns-address", $"{dns}=default", "--api-address", api.ToString(), "--upstream", "127.0.0.1:9",
-            "--data-dir", _dataDir, "--journal", $"postgres:{server.ConnectionString}");
-        await process.WaitReadyAsync(api, TimeSpan.FromSeconds(40));
-        using var client = new ApiTestClient(api);
-        await Eventually.ValueAsync(
-            () => client.PutAsync("meshes/default/dataplanes/kept-1", ApiTestClient.Dataplane("default", "kept-1", "kept")),
-            s => s == HttpStatusCode.Created, TimeSpan.FromSeconds(30), "the first write stored", TimeSpan.FromMilliseconds(500));
-        var kept = (await client.VipsAsync("default")).Single(v => v.Key == "service:kept").Vip;
+        await using var node = await StartBehindARelayAsync("slow");
+        var (relay, process, client, dns, kept) = node;
 
         var acknowledged = new List<string>();
         foreach (var delay in new[] { 200, 1000, 2000 })
@@ -136,6 +110,67 @@ public sealed class JournalOutageProcessTests(ITestOutputHelper output) : IDispo
         var given = vips.Values.OfType<string>().ToList();
         Assert.Equal(given.Count, given.Distinct().Count());
         Assert.False(process.HasExited, process.Output);
+    }
+
+    /// <summary>
+    /// A standalone node whose PostgreSQL journal is reached through a relay the test can stop, blackhole or slow, with
+    /// one registration (<c>kept</c>) stored and its VIP read.
+    /// </summary>
+    private async Task<RelayedNode> StartBehindARelayAsync(string schemaName)
+    {
+        var schema = await TestPostgresSchema.CreateAsync(schemaName);
+        var server = new NpgsqlConnectionStringBuilder(schema.Journal["postgres:".Length..]);
+        var relay = new TcpProxy(new IPEndPoint(IPAddress.Loopback, server.Port));
+        server.Host = relay.Endpoint.Address.ToString();
+        server.Port = relay.Endpoint.Port;
+        var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        var dns = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
+        var process = ActorDnsProcess.Start("--dns-address", $"{dns}=default", "--api-address", api.ToString(), "--upstream", "127.0.0.1:9",
+            "--data-dir", _dataDir, "--journal", $"postgres:{server.ConnectionString}");
+        var client = new ApiTestClient(api);
+        var node = new RelayedNode(schema, relay, process, client, api, dns);
+        try
+        {
+            await process.WaitReadyAsync(api, TimeSpan.FromSeconds(40));
+            await Eventually.ValueAsync(
+                () => client.PutAsync("meshes/default/dataplanes/kept-1", ApiTestClient.Dataplane("default", "kept-1", "kept")),
+                s => s == HttpStatusCode.Created, TimeSpan.FromSeconds(30), "the first write stored", TimeSpan.FromMilliseconds(500));
+            node.Kept = (await client.VipsAsync("default")).Single(v => v.Key == "service:kept").Vip!;
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed class RelayedNode(TestPostgresSchema schema, TcpProxy relay, ActorDnsProcess process, ApiTestClient client, IPEndPoint api, IPEndPoint dns)
+        : IAsyncDisposable
+    {
+        public TcpProxy Relay => relay;
+
+        public ActorDnsProcess Process => process;
+
+        public ApiTestClient Client => client;
+
+        public IPEndPoint Api => api;
+
+        public IPEndPoint Dns => dns;
+
+        /// <summary>The VIP of the service <c>kept</c>, stored before any fault.</summary>
+        public string Kept { get; set; } = "";
+
+        public void Deconstruct(out TcpProxy r, out ActorDnsProcess p, out ApiTestClient c, out IPEndPoint d, out string k) =>
+            (r, p, c, d, k) = (relay, process, client, dns, Kept);
+
+        public async ValueTask DisposeAsync()
+        {
+            client.Dispose();
+            await process.DisposeAsync();
+            await relay.DisposeAsync();
+            await schema.DisposeAsync();
+        }
     }
 
     /// <summary>A 503 that names the journal, not the API's own timeout ("did not answer in time").</summary>
