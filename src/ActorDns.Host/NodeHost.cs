@@ -108,6 +108,7 @@ public static class NodeHost
         {
             tokens = new UserTokens(ApiSigningKey.Load(options.ApiSecurity, options.DataDir), TimeProvider.System);
             services.AddSingleton(tokens);
+            services.AddApiWriteLimit(factory);
             services.AddAuthenticationCore();
             services.AddWebEncoders();
             services.AddSingleton<IAuthenticationConfigurationProvider, NoAuthenticationConfiguration>();
@@ -144,6 +145,7 @@ public static class NodeHost
         if (hostsApi)
         {
             app.UseMiddleware<ApiAuthentication>(options.ApiSecurity);
+            app.UseApiWriteLimit();
         }
 
         var dns = app.Services.GetRequiredService<DnsServerService>();

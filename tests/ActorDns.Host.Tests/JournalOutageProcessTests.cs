@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using ActorDns.Host.Api;
 using ActorDns.Host.Tests.Support;
 using ActorDns.Testing;
 using Npgsql;
@@ -12,7 +13,8 @@ namespace ActorDns.Host.Tests;
 /// A standalone node on PostgreSQL reached through a relay the test cuts (issue 15, C-09 and C-10): while the database
 /// is stopped or hangs, a change is refused with 503, the VIPs are still read from memory and DNS still answers, the
 /// process keeps running; once the database is back, changes succeed again without a restart and nothing
-/// acknowledged before is lost. A slow database (C-11) makes changes slower, not wrong.
+/// acknowledged before is lost. A slow database (C-11) makes changes slower, not wrong; a storm of changes on it is
+/// bounded by the node's write limit.
 /// </summary>
 public sealed class JournalOutageProcessTests(ITestOutputHelper output) : IDisposable
 {
@@ -110,6 +112,50 @@ public sealed class JournalOutageProcessTests(ITestOutputHelper output) : IDispo
         var given = vips.Values.OfType<string>().ToList();
         Assert.Equal(given.Count, given.Distinct().Count());
         Assert.False(process.HasExited, process.Output);
+    }
+
+    /// <summary>
+    /// A PUT storm (issue 15): more concurrent registrations than a node takes (<see cref="ApiWriteLimit"/>) while the
+    /// database answers every statement 200 ms late, so they pile up. Those beyond the limit are answered 503 with
+    /// <c>Retry-After</c> and a body saying why, and counted; every one answered 201 is stored; the node keeps serving.
+    /// </summary>
+    [SkippableFact]
+    public async Task PutStorm_BeyondTheWriteLimit_RefusedWith503_TakenOnesStored()
+    {
+        await using var node = await StartBehindARelayAsync("storm");
+        node.Relay.Delay(TimeSpan.FromMilliseconds(200));
+        var storm = ApiWriteLimit.InFlight + ApiWriteLimit.Queued + 500;
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{node.Api}/"), Timeout = TimeSpan.FromSeconds(60) };
+        var results = await Task.WhenAll(Enumerable.Range(0, storm).Select(async i =>
+        {
+            var service = $"storm-{i}";
+            using var response = await http.PutAsync($"meshes/default/dataplanes/{service}",
+                new StringContent(ApiTestClient.Dataplane("default", service, service), System.Text.Encoding.UTF8, "application/json"));
+            return (Service: service, response.StatusCode, RetryAfter: response.Headers.RetryAfter?.Delta, Body: await response.Content.ReadAsStringAsync());
+        }));
+
+        var limited = results.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable && r.Body.Contains("changes in flight", StringComparison.Ordinal)).ToList();
+        var stored = results.Where(r => r.StatusCode == HttpStatusCode.Created).Select(r => r.Service).ToList();
+        output.WriteLine($"{storm} at once: {stored.Count} stored, {limited.Count} refused by the limit, " +
+            string.Join(", ", results.GroupBy(r => (int)r.StatusCode).Select(g => $"{g.Count()} × {g.Key}")));
+        Assert.NotEmpty(limited);
+        Assert.NotEmpty(stored);
+        Assert.All(limited, r => Assert.Equal(TimeSpan.FromSeconds(1), r.RetryAfter));
+
+        // Anything else is the API's own timeout on a write the slow journal did not finish in 5 s.
+        Assert.All(results.Where(r => r.StatusCode != HttpStatusCode.Created && !limited.Contains(r)), r =>
+            Assert.Contains("did not answer in time", r.Body, StringComparison.Ordinal));
+        var metrics = await http.GetStringAsync("metrics");
+        Assert.Contains($"actordns_api_writes_refused_total {limited.Count}", metrics, StringComparison.Ordinal);
+
+        node.Relay.Delay(TimeSpan.Zero);
+        Assert.Equal(node.Kept, await Dig.ShortAsync(node.Dns, "kept.mesh"));
+        await Eventually.ValueAsync(
+            () => node.Client.PutAsync("meshes/default/dataplanes/after-1", ApiTestClient.Dataplane("default", "after-1", "after")),
+            s => s == HttpStatusCode.Created, TimeSpan.FromSeconds(30), "a write succeeds after the storm", TimeSpan.FromMilliseconds(250));
+        var vips = (await node.Client.VipsAsync("default")).ToDictionary(v => v.Key, v => v.Vip);
+        Assert.All(stored, service => Assert.NotNull(vips[$"service:{service}"]));
+        Assert.False(node.Process.HasExited, node.Process.Output);
     }
 
     /// <summary>
