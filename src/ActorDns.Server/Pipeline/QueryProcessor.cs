@@ -61,8 +61,9 @@ public sealed class QueryProcessor(ServerSet servers)
         {
             StepResult.Answered => new QueryOutcome(OutcomeKind.Reply, context.Rcode, context.Length, IsErrorRcode(context.Rcode), q, null),
             StepResult.Forward when context.Route!.Admit() is { } admitted => new QueryOutcome(OutcomeKind.Forward, DnsRcode.NoError, 0, false, q, admitted),
-            // Too many outstanding upstream queries (conformance F-17): REFUSED at once, an error reply like any other.
-            StepResult.Forward => Reject(request, response, q, DnsRcode.Refused, copyRd: true, overUdp),
+            // Too many outstanding upstream queries (conformance F-17, L-06): REFUSED at once, and sent whatever the cap
+            // on error replies: it answers a well-formed query, no larger than it, and the client should move on at once.
+            StepResult.Forward => Reject(request, response, q, DnsRcode.Refused, copyRd: true, overUdp) with { IsError = false },
             StepResult.Drop => QueryOutcome.Dropped(q),
             // No step answered: the reply says why the last one passed it on.
             _ => Reject(request, response, q, context.Unanswered.Rcode(), copyRd: true, overUdp),

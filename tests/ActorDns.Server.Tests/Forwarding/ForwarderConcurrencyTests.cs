@@ -1,4 +1,7 @@
+using System.Net;
 using ActorDns.Protocol;
+using ActorDns.Server.Tests.Support;
+using ActorDns.Server.Transport;
 using ActorDns.Testing.Dns;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
@@ -41,5 +44,25 @@ public class ForwarderConcurrencyTests
         Assert.Equal(rejectsBefore + 4, await MetricsText.ReadAsync(server.Registry, "actordns_forward_max_concurrent_rejects_total"));
         Assert.Equal(5, upstream.QueryCount);
         Assert.All(hanging, t => Assert.False(t.IsCompleted));
+    }
+
+    /// <summary>
+    /// L-06: a slow upstream at thousands of queries a second makes thousands of REFUSED a second; each is sent, not
+    /// dropped by the cap on UDP error replies, which is for replies to garbage.
+    /// </summary>
+    [Fact]
+    public async Task Forward_RefusedBeyondMaxConcurrent_NotDroppedByTheErrorReplyCap()
+    {
+        using var upstream = new FakeUpstream(script: FakeUpstream.Silent);
+        var options = TestMesh.Fast with { MaxConcurrent = 1, TryTimeout = TimeSpan.FromSeconds(3), TotalTimeout = TimeSpan.FromSeconds(3) };
+        using var server = new TestServer(TestMesh.Table(), [upstream.Endpoint], options, new DnsListenerOptions(new IPEndPoint(IPAddress.Loopback, 0)) { UdpErrorRepliesPerSecond = 1 }, clock: new FakeTimeProvider());
+        var hanging = DnsTestClient.UdpAsync(server.Endpoint, TestQuery.Build("hang.example.com"), TestMesh.ClientTimeout);
+        await upstream.WaitForQueriesAsync(1);
+
+        var refused = await Task.WhenAll(Enumerable.Range(0, 10)
+            .Select(i => DnsTestClient.UdpAsync(server.Endpoint, TestQuery.Build($"extra{i}.example.com", id: (ushort)(0x800 + i)), TestMesh.ClientTimeout)));
+
+        Assert.All(refused, reply => Assert.Equal(DnsRcode.Refused, TestQuery.Parse(reply).Rcode));
+        Assert.False(hanging.IsCompleted);
     }
 }

@@ -85,7 +85,7 @@ public sealed class QueryProcessorTests : IDisposable
     }
 
     [Fact]
-    public void Process_ForwarderFull_RefusedAtOnceAsAnErrorReply()
+    public void Process_ForwarderFull_RefusedAtOnceNotCappedAsAnErrorReply()
     {
         using var full = NewForwarder(maxConcurrent: 1);
         var processor = new QueryProcessor(TestPipelines.KumaDefault(_zone, full));
@@ -95,7 +95,7 @@ public sealed class QueryProcessorTests : IDisposable
         var refused = processor.Process(query, _response, overUdp: true, default, 0);
 
         Assert.Equal(OutcomeKind.Forward, admitted.Kind);
-        Assert.Equal((OutcomeKind.Reply, DnsRcode.Refused, true, (ForwardRoute?)null), (refused.Kind, refused.Rcode, refused.IsError, refused.Route));
+        Assert.Equal((OutcomeKind.Reply, DnsRcode.Refused, false, (ForwardRoute?)null), (refused.Kind, refused.Rcode, refused.IsError, refused.Route));
     }
 
     private static Forwarder NewForwarder(int maxConcurrent) => new(
