@@ -23,6 +23,9 @@ public sealed class Forwarder : IDisposable
 {
     private const int MaxQueryLength = 512 + 11;
 
+    /// <summary>Room for a UDP reply: more than the 1232 bytes every query offers, less than a page.</summary>
+    private const int UdpReplyBufferSize = 4000;
+
     private readonly ForwarderOptions _options;
     private readonly ForwarderMetrics _metrics;
     private readonly Upstream[] _upstreams;
@@ -72,14 +75,12 @@ public sealed class Forwarder : IDisposable
     {
         var started = _clock.GetTimestamp();
         var request = ArrayPool<byte>.Shared.Rent(MaxQueryLength);
-        var reply = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
-        var kept = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
+        (byte[] Buffer, int Length)? kept = null;
         try
         {
             using var deadline = new CancellationTokenSource(_options.TotalTimeout, _clock);
             using var total = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, deadline.Token);
             var question = clientQuery[DnsQuery.QuestionOffset..(DnsQuery.QuestionOffset + client.QuestionLength)];
-            var replyLength = -1;
             foreach (var upstream in Order())
             {
                 if (total.IsCancellationRequested)
@@ -87,12 +88,12 @@ public sealed class Forwarder : IDisposable
                     break;
                 }
 
-                var (length, final) = await TryUpstreamAsync(upstream, question, client, request, reply, overTcp, total.Token).ConfigureAwait(false);
-                if (length > 0)
+                var (reply, final) = await TryUpstreamAsync(upstream, question, client, request, overTcp, total.Token).ConfigureAwait(false);
+                if (reply is { } answer)
                 {
-                    // Later tries reuse the receive buffer, so the answer to relay is kept apart.
-                    reply.AsSpan(0, length).CopyTo(kept);
-                    replyLength = length;
+                    // The last usable answer is relayed if no later upstream does better.
+                    ReturnBuffer(kept);
+                    kept = answer;
                     if (final)
                     {
                         break;
@@ -100,9 +101,9 @@ public sealed class Forwarder : IDisposable
                 }
             }
 
-            if (replyLength > 0)
+            if (kept is var (buffer, length))
             {
-                return new ForwardResult(UpstreamMessages.WriteClientReply(kept.AsSpan(0, replyLength), clientQuery.Span, client, response.Span, !overTcp), Answered: true);
+                return new ForwardResult(UpstreamMessages.WriteClientReply(buffer.AsSpan(0, length), clientQuery.Span, client, response.Span, !overTcp), Answered: true);
             }
 
             return new ForwardResult(
@@ -112,20 +113,30 @@ public sealed class Forwarder : IDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(request);
-            ArrayPool<byte>.Shared.Return(reply);
-            ArrayPool<byte>.Shared.Return(kept);
+            ReturnBuffer(kept);
             Interlocked.Decrement(ref _inFlight);
             _metrics.InFlight.Dec();
             _metrics.Duration.Observe(_clock.GetElapsedTime(started).TotalSeconds);
         }
     }
 
+    private static void ReturnBuffer((byte[] Buffer, int Length)? reply)
+    {
+        if (reply is var (buffer, _))
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>
-    /// One upstream, with the TC→TCP and no-EDNS retries. Returns the reply length (0 when none was usable)
-    /// and whether it is final or the next upstream should be asked.
+    /// One upstream, with the TC→TCP and no-EDNS retries. Returns the reply (in a pooled buffer the caller returns;
+    /// null when none was usable) and whether it is final or the next upstream should be asked. A UDP reply is read
+    /// into <see cref="UdpReplyBufferSize"/> bytes, since every query says 1232 (RFC 6891): a forward waiting on a
+    /// slow upstream holds a few KB, not 64 KB. A datagram that fills the buffer may have been cut, so the query is
+    /// asked again over TCP, as for TC.
     /// </summary>
-    private async ValueTask<(int Length, bool Final)> TryUpstreamAsync(
-        Upstream upstream, ReadOnlyMemory<byte> question, DnsQuery client, byte[] request, byte[] reply, bool overTcp, CancellationToken total)
+    private async ValueTask<((byte[] Buffer, int Length)? Reply, bool Final)> TryUpstreamAsync(
+        Upstream upstream, ReadOnlyMemory<byte> question, DnsQuery client, byte[] request, bool overTcp, CancellationToken total)
     {
         var withEdns = true;
         var tcp = _options.ForceTcp || (overTcp && !_options.PreferUdp);
@@ -135,43 +146,67 @@ public sealed class Forwarder : IDisposable
             var requestLength = UpstreamMessages.WriteQuery(request, id, question.Span, client.Header.Flags, client.Edns.DnssecOkBit, withEdns);
             using var tryDeadline = new CancellationTokenSource(_options.TryTimeout, _clock);
             using var tryTimeout = CancellationTokenSource.CreateLinkedTokenSource(total, tryDeadline.Token);
-            int length;
+            var reply = ArrayPool<byte>.Shared.Rent(tcp ? ushort.MaxValue : UdpReplyBufferSize);
+            var keep = false;
             try
             {
-                _metrics.Requests.WithLabels(upstream.Label, tcp ? "tcp" : "udp").Inc();
-                length = tcp
-                    ? await UpstreamExchange.TcpAsync(upstream.Endpoint, request.AsMemory(0, requestLength), reply, id, question, () => _metrics.Unwanted.Inc(), tryTimeout.Token).ConfigureAwait(false)
-                    : await UpstreamExchange.UdpAsync(upstream.Endpoint, request.AsMemory(0, requestLength), reply, id, question, () => _metrics.Unwanted.Inc(), tryTimeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
-            {
-                upstream.RecordFailure("timeout");
-                return (0, false);
-            }
-            catch (SocketException e)
-            {
-                upstream.RecordFailure(e.SocketErrorCode.ToString());
-                return (0, false);
-            }
+                int length;
+                try
+                {
+                    _metrics.Requests.WithLabels(upstream.Label, tcp ? "tcp" : "udp").Inc();
+                    length = tcp
+                        ? await UpstreamExchange.TcpAsync(upstream.Endpoint, request.AsMemory(0, requestLength), reply, id, question, () => _metrics.Unwanted.Inc(), tryTimeout.Token).ConfigureAwait(false)
+                        : await UpstreamExchange.UdpAsync(upstream.Endpoint, request.AsMemory(0, requestLength), reply, id, question, () => _metrics.Unwanted.Inc(), tryTimeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+                {
+                    upstream.RecordFailure("timeout");
+                    return (null, false);
+                }
+                catch (SocketException e) when (!tcp && e.SocketErrorCode == SocketError.MessageSize)
+                {
+                    tcp = true;
+                    continue;
+                }
+                catch (SocketException e)
+                {
+                    upstream.RecordFailure(e.SocketErrorCode.ToString());
+                    return (null, false);
+                }
 
-            upstream.RecordSuccess();
-            DnsHeader.TryRead(reply, out var header);
-            if (header.Has(DnsHeaderFlags.TC) && !tcp)
-            {
-                tcp = true;
-                continue;
-            }
+                if (!tcp && length == reply.Length)
+                {
+                    tcp = true;
+                    continue;
+                }
 
-            if (withEdns && header.Rcode is DnsRcode.FormErr or DnsRcode.NotImp)
-            {
-                withEdns = false;
-                continue;
-            }
+                upstream.RecordSuccess();
+                DnsHeader.TryRead(reply, out var header);
+                if (header.Has(DnsHeaderFlags.TC) && !tcp)
+                {
+                    tcp = true;
+                    continue;
+                }
 
-            return (length, header.Rcode is not (DnsRcode.ServFail or DnsRcode.Refused or DnsRcode.FormErr or DnsRcode.NotImp));
+                if (withEdns && header.Rcode is DnsRcode.FormErr or DnsRcode.NotImp)
+                {
+                    withEdns = false;
+                    continue;
+                }
+
+                keep = true;
+                return ((reply, length), header.Rcode is not (DnsRcode.ServFail or DnsRcode.Refused or DnsRcode.FormErr or DnsRcode.NotImp));
+            }
+            finally
+            {
+                if (!keep)
+                {
+                    ArrayPool<byte>.Shared.Return(reply);
+                }
+            }
         }
 
-        return (0, false);
+        return (null, false);
     }
 
     /// <summary>Healthy upstreams in policy order, then the unhealthy ones (tried only when nothing better answered).</summary>

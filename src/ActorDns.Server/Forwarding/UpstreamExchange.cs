@@ -10,7 +10,8 @@ internal static class UpstreamExchange
     /// <summary>
     /// Sends over a new UDP socket bound to a random ephemeral port (RFC 5452 §9.2, conformance F-02) and
     /// connected to the upstream, so the kernel discards datagrams from any other address or port (F-04).
-    /// Unacceptable replies are skipped and the wait goes on until <paramref name="cancellation"/> fires (F-03).
+    /// Unacceptable replies are skipped and the wait goes on until <paramref name="cancellation"/> fires (F-03). A reply
+    /// as long as <paramref name="reply"/> is returned unchecked: it may have been cut to fit.
     /// </summary>
     public static async ValueTask<int> UdpAsync(
         IPEndPoint server, ReadOnlyMemory<byte> request, Memory<byte> reply, ushort id, ReadOnlyMemory<byte> question,
@@ -22,7 +23,9 @@ internal static class UpstreamExchange
         while (true)
         {
             var length = await socket.ReceiveAsync(reply, SocketFlags.None, cancellation).ConfigureAwait(false);
-            if (UpstreamMessages.IsAcceptable(reply.Span[..length], id, question.Span))
+
+            // A datagram that fills the buffer may have been cut, and cannot be checked: the caller asks over TCP.
+            if (length == reply.Length || UpstreamMessages.IsAcceptable(reply.Span[..length], id, question.Span))
             {
                 return length;
             }

@@ -78,19 +78,23 @@ internal static class UpstreamMessages
     /// </summary>
     public static int WriteClientReply(ReadOnlySpan<byte> reply, ReadOnlySpan<byte> clientQuery, in DnsQuery client, Span<byte> response, bool overUdp)
     {
-        if (reply.Length + DnsOptSize > ushort.MaxValue)
-        {
-            // Our OPT would not fit in a DNS message: answer with the question and TC, the client retries over TCP.
-            ReplyWriter.Write(clientQuery, response, client, DnsRcode.NoError, (ushort)((client.Header.Flags & DnsHeaderFlags.RD) | DnsHeaderFlags.RA), default, overUdp);
-            return ReplyWriter.Truncate(response, client.QuestionLength, client.Edns.Present, client.Edns.DnssecOkBit, DnsRcode.NoError);
-        }
-
         DnsMessageReader.TryCreate(reply, out var reader);
         reader.TryReadQuestion(out _, out _, out _);
         var header = reader.Header;
+        const ushort fromUpstream = DnsHeaderFlags.AA | DnsHeaderFlags.TC | DnsHeaderFlags.AD;
+        var flags = DnsHeader.MakeFlags(
+            true, DnsOpcode.Query, header.Rcode, (ushort)((header.Flags & fromUpstream) | (client.Header.Flags & (DnsHeaderFlags.RD | DnsHeaderFlags.CD)) | DnsHeaderFlags.RA));
         var writer = new DnsWriter(response);
         writer.Position = DnsHeader.Size;
         writer.WriteBytes(client.Question(clientQuery));
+        if (reply.Length + DnsOptSize > response.Length)
+        {
+            // It would not fit: a DNS message (our OPT added to 64 KB), or a UDP client's buffer, which is only as large
+            // as the most any UDP client takes. Answered as a reply cut to fit: the question and TC, the client retries over TCP.
+            new DnsHeader(client.Header.Id, flags, 1, 0, 0, 0).Write(response);
+            return ReplyWriter.Truncate(response, client.QuestionLength, client.Edns.Present, client.Edns.DnssecOkBit, header.Rcode);
+        }
+
         Span<int> counts = stackalloc int[3];
         ReadOnlySpan<ushort> sections = [header.AnCount, header.NsCount, header.ArCount];
         for (var section = 0; section < 3; section++)
@@ -120,11 +124,9 @@ internal static class UpstreamMessages
             counts[2]++;
         }
 
-        const ushort fromUpstream = DnsHeaderFlags.AA | DnsHeaderFlags.TC | DnsHeaderFlags.AD;
-        var flags = (ushort)((header.Flags & fromUpstream) | (client.Header.Flags & (DnsHeaderFlags.RD | DnsHeaderFlags.CD)) | DnsHeaderFlags.RA);
         new DnsHeader(
             client.Header.Id,
-            DnsHeader.MakeFlags(true, DnsOpcode.Query, header.Rcode, flags),
+            flags,
             1,
             (ushort)counts[0],
             (ushort)counts[1],

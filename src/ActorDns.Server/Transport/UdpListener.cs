@@ -18,6 +18,13 @@ namespace ActorDns.Server.Transport;
 /// </summary>
 public sealed class UdpListener : IDisposable
 {
+    /// <summary>
+    /// Room for a forwarded query's reply while it waits on the upstream: a UDP client takes at most 1232 bytes, and an
+    /// upstream reply too large for this is answered cut (TC) as it would be for its size; 64 KB per outstanding query
+    /// made a slow upstream cost hundreds of MB (L-06).
+    /// </summary>
+    private const int ForwardResponseSize = 4096;
+
     private readonly DnsListenerOptions _options;
     private readonly QueryProcessor _processor;
     private readonly DnsServerMetrics _metrics;
@@ -298,7 +305,7 @@ public sealed class UdpListener : IDisposable
     private async Task ForwardAsync(ForwardWork work)
     {
         var (_, socket, route, query, parsed, client, started) = work;
-        var response = ArrayPool<byte>.Shared.Rent(ushort.MaxValue);
+        var response = ArrayPool<byte>.Shared.Rent(ForwardResponseSize);
         try
         {
             var length = await route.ForwardAsync(query, parsed, response, overTcp: false, client.Buffer[..client.Size], started).ConfigureAwait(false);

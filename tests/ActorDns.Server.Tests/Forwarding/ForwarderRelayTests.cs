@@ -93,6 +93,24 @@ public class ForwarderRelayTests
         Assert.Equal(queries[0].Question, queries[1].Question);
     }
 
+    /// <summary>
+    /// A UDP reply is read into a few KB (every query offers 1232 bytes): an upstream that sends more over UDP anyway,
+    /// without TC, may have been cut to fit, so the same question is asked over TCP, as for TC.
+    /// </summary>
+    [Fact]
+    public async Task Forward_UpstreamUdpReplyLargerThanOffered_SameQuestionAskedOverTcp()
+    {
+        var large = FakeUpstream.AnswerA(count: 300);
+        var small = FakeUpstream.AnswerA(count: 3);
+        using var upstream = new FakeUpstream(script: query => query.Transport == FakeUpstream.Transport.Tcp ? small(query) : large(query));
+        using var server = TestMesh.Server(TestMesh.Patient, upstream);
+
+        var reply = TestQuery.Parse(await DnsTestClient.UdpAsync(server.Endpoint, TestQuery.Build("big.example.com"), TestMesh.ClientTimeout));
+
+        Assert.Equal(3, reply.Answers.Count);
+        Assert.Equal([FakeUpstream.Transport.Udp, FakeUpstream.Transport.Tcp], upstream.Queries.Select(q => q.Transport));
+    }
+
     [Fact]
     public async Task Forward_TcpClient_AskedUpstreamOverTcp()
     {
