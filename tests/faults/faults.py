@@ -324,6 +324,25 @@ def vip_properties(cluster, verdict, node, acked, before):
     verdict.check(len(given) == len(set(given)), f"no VIP given twice ({len(given)} VIPs)")
 
 
+def downed_and_restarted(cluster, verdict, node, how):
+    """NODE, downed HOW, exits with 3 for its supervisor; the harness starts it again, as a supervisor would."""
+    exited = eventually(lambda: not cluster.alive(node), 40, 0.2)
+    verdict.check(exited is not None and cluster.processes[node].returncode == 3,
+                  f"{node}, downed {how}, exits with 3 for its supervisor (exit code {cluster.processes[node].poll()})")
+    cluster.restart_exited(verdict)
+
+
+def acknowledged_kept(cluster, verdict, read_from, check_on, acked, before):
+    """The VIP each acknowledged registration got (read through READ_FROM), the VIP properties checked through CHECK_ON,
+    and the journal: no second writer's trace."""
+    vips = cluster.vips(read_from) or {}
+    for service in acked:
+        acked[service] = vips.get(f"service:{service}")
+    vip_properties(cluster, verdict, check_on, acked, before)
+    problems = cluster.journal_check()
+    verdict.check(not problems, f"journal: sequence numbers per persistence id are 1..N, none twice {problems[:3]}")
+
+
 # --- scenarios ---------------------------------------------------------------------------------------------------
 def cut_proof(cluster, verdict):
     """The harness's own test: a cut between two nodes stops their packets both ways and no one else's."""
@@ -386,26 +405,19 @@ def partition(cluster, verdict, bridged=False):
 
     cluster.heal()
     healed_at = time.monotonic()
-    exited = eventually(lambda: not cluster.alive(owner), 40, 0.2)
-    verdict.check(exited is not None and cluster.processes[owner].returncode == 3,
-                  f"{owner}, downed, exits with 3 for its supervisor (exit code {cluster.processes[owner].poll()})")
-    cluster.restart_exited(verdict)
+    downed_and_restarted(cluster, verdict, owner, "in the minority")
     for node in CONTROL_PLANES:
         back = eventually(lambda: cluster.register(node, f"after-heal-{node}", timeout=2) in (200, 201), 40, 0.5)
         verdict.check(back is not None, f"writes through {node} succeed after the heal ({back and round(time.monotonic() - healed_at, 1)} s)")
         if back is not None:
             acked[f"after-heal-{node}"] = None
-    vips = cluster.vips(majority[0]) or {}
-    for service in acked:
-        acked[service] = vips.get(f"service:{service}")
     last = f"after-heal-{CONTROL_PLANES[-1]}"
+    vip = (cluster.vips(majority[0]) or {}).get(f"service:{last}")
     for r in RESOLVERS:
-        followed = eventually(lambda: acked.get(last) is not None and cluster.dns(r, f"{last}.mesh") == acked[last], 10)
+        followed = eventually(lambda: vip is not None and cluster.dns(r, f"{last}.mesh") == vip, 10)
         verdict.check(followed is not None, f"{r} answers the last registration after the heal")
     log(f"{sum(1 for s in acked if s.startswith('minority-'))} writes acknowledged by the minority before it stopped")
-    vip_properties(cluster, verdict, majority[1], acked, before)
-    problems = cluster.journal_check()
-    verdict.check(not problems, f"journal: sequence numbers per persistence id are 1..N, none twice {problems[:3]}")
+    acknowledged_kept(cluster, verdict, majority[0], majority[1], acked, before)
 
 
 def partition_bridged(cluster, verdict):
@@ -454,18 +466,10 @@ def pause(cluster, verdict):
             acked[f"during-{i}"] = None
     cluster.processes[owner].send_signal(signal.SIGCONT)
     resumed_at = time.monotonic()
-    exited = eventually(lambda: not cluster.alive(owner), 40, 0.2)
-    verdict.check(exited is not None and cluster.processes[owner].returncode == 3,
-                  f"{owner}, downed while paused, exits with 3 for its supervisor (exit code {cluster.processes[owner].poll()})")
-    cluster.restart_exited(verdict)
+    downed_and_restarted(cluster, verdict, owner, "while paused")
     back = eventually(lambda: cluster.register(owner, "after-pause", timeout=2) in (200, 201), 30, 0.5)
     verdict.check(back is not None, f"writes through {owner} succeed again ({back and round(time.monotonic() - resumed_at, 1)} s after SIGCONT)")
-    vips = cluster.vips(others[0]) or {}
-    for s in acked:
-        acked[s] = vips.get(f"service:{s}")
-    vip_properties(cluster, verdict, others[1], acked, before)
-    problems = cluster.journal_check()
-    verdict.check(not problems, f"journal: sequence numbers per persistence id are 1..N, none twice {problems[:3]}")
+    acknowledged_kept(cluster, verdict, others[0], others[1], acked, before)
 
 
 def nemesis(cluster, verdict, minutes=2.0, seed=1):
