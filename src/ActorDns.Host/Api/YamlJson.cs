@@ -21,6 +21,7 @@ public static class YamlJson
     /// <summary>Every document of a (multi-document) YAML or JSON text; empty documents are skipped.</summary>
     public static List<JsonNode> Documents(string text)
     {
+        RefuseNonPrintable(text);
         var stream = new YamlStream();
         stream.Load(new DepthLimitedParser(new Parser(new StringReader(text))));
         return stream.Documents.Select(d => ToJson(d.RootNode)).OfType<JsonNode>().ToList();
@@ -53,6 +54,38 @@ public static class YamlJson
             // does not expect) with these rather than a YamlException; they are bad YAML all the same (found by fuzzing).
             error = $"invalid YAML: {e.Message}";
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Refuses a character YAML does not allow in a stream (YAML 1.2 §5.1: controls other than tab, line feed,
+    /// carriage return and NEL, U+FFFE, U+FFFF, a lone surrogate) before YamlDotNet reads it: it takes a NUL in the
+    /// text for the end of its input, and a 1 KB body with a few of them kept its scanner busy for 15 s (fuzzing).
+    /// </summary>
+    private static void RefuseNonPrintable(string text)
+    {
+        var (line, column) = (1, 1);
+        for (var i = 0; i < text.Length; i++, column++)
+        {
+            var c = text[i];
+            if (c == '\n')
+            {
+                (line, column) = (line + 1, 0);
+                continue;
+            }
+
+            var printable = c is '\t' or '\r' or '\u0085' or (>= ' ' and <= '~') or (>= '\u00A0' and <= '\uD7FF') or (>= '\uE000' and <= '\uFFFD')
+                || (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]));
+            if (!printable)
+            {
+                var at = new Mark(i, line, column);
+                throw new YamlException(at, at, $"the character U+{(int)c:X4} is not allowed in YAML");
+            }
+
+            if (char.IsHighSurrogate(c))
+            {
+                i++;
+            }
         }
     }
 

@@ -59,6 +59,35 @@ public sealed class YamlJsonTests
         Assert.StartsWith("invalid YAML", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("type: Mesh\nname: a\0b\n", "U+0000", 2)]
+    [InlineData("type: Mesh\u0002\n", "U+0002", 1)]
+    [InlineData("name: \uFFFF\n", "U+FFFF", 1)]
+    public void TryConvert_ACharacterYamlDoesNotAllow_IsRefusedWithItsLine(string text, string character, int line)
+    {
+        // A NUL is YamlDotNet's end of input: a 1 KB body with a few of them kept it busy for 15 s.
+        Assert.False(YamlJson.TryConvert(text, out _, out var error));
+        Assert.Equal($"invalid YAML at line {line}: the character {character} is not allowed in YAML", error);
+    }
+
+    [Fact]
+    public void TryConvert_ALoneSurrogate_IsRefused()
+    {
+        // Built here, not in [InlineData]: xUnit's serialization of test data would turn it into U+FFFD.
+        Assert.False(YamlJson.TryConvert("name: " + '\uD800' + "x\n", out _, out var error));
+        Assert.Equal("invalid YAML at line 1: the character U+D800 is not allowed in YAML", error);
+    }
+
+    [Fact]
+    public void TryConvert_TabsCarriageReturnsAndCharactersBeyondTheBasicPlane_Convert()
+    {
+        Assert.True(YamlJson.TryConvert("name: \"a\tb\"\r\ntitle: caf\u00e9 \U0001F600\r\n", out var json, out var error), error);
+
+        var converted = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        Assert.Equal("a\tb", (string)converted["name"]!);
+        Assert.Equal("caf\u00e9 \U0001F600", (string)converted["title"]!);
+    }
+
     [Fact]
     public void TryConvert_AnAliasUsedTwice_ConvertsBothUses()
     {
