@@ -132,10 +132,11 @@ public static class ControlPlaneHosting
                     """, HoconAddMode.Prepend);
 
                 // A resolver waiting for a control plane to come back asks a seed every second, and a failed attempt
-                // closes the way to that address for 1 s, not Akka's 5 s: it joins about a second after a seed is up.
+                // closes the way to that address for 0.5 s, not Akka's 5 s: shorter than the time between attempts, so
+                // the next one always goes out (with 1 s, every other one often found the way still closed).
                 builder.AddHocon("""
                     akka.cluster.seed-node-timeout = 1s
-                    akka.remote.retry-gate-closed-for = 1s
+                    akka.remote.retry-gate-closed-for = 500ms
                     """, HoconAddMode.Prepend);
             }
 
