@@ -97,7 +97,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(known, await AnswerAsync(0, "backend.mesh", IsAddress));
         Assert.Equal(known, await AnswerAsync(1, "backend.mesh", IsAddress));
 
-        // Failure detection and split-brain resolution's stable-after (7 s) down the resolvers; a downed one keeps answering.
+        // Failure detection and split-brain resolution's stable-after (1.5 s) down the resolvers; a downed one keeps answering.
         await Eventually.TrueAsync(
             () => Task.FromResult(_resolverProcesses[1]!.Output.Contains("Cluster membership ended", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(40), "resolver 1 downed by split-brain resolution");

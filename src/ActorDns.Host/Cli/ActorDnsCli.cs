@@ -161,7 +161,7 @@ public static class ActorDnsCli
                 // A resolver starts a new membership by itself (ResolverMembership); a control-plane node's shards and
                 // singletons ended with its ActorSystem, and Akka.Hosting stopped the host: its supervisor starts it again.
                 await Console.Error.WriteLineAsync(
-                    "actordns: downed by the cluster (split-brain resolution after a partition or a pause); " +
+                    "actordns: downed by the cluster (the majority's decision after a partition or a pause); " +
                     "exiting, so that a supervisor starts this node again as a new member");
                 return DownedExitCode;
             }

@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
-using Akka.Cluster.Hosting.SBR;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
@@ -110,7 +109,6 @@ public static class ControlPlaneHosting
                 {
                     Roles = roles,
                     SeedNodes = [.. options.SeedNodes],
-
                 })
                 .WithCustomSerializer("actordns-protocol", MeshProtocolSerializer.BoundTypes, system => new MeshProtocolSerializer(system))
                 .WithDistributedPubSub(role: null!);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
@@ -28,17 +29,17 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
     /// <summary>Asks and decides; a child of the cluster daemon, so at the same path on every node.</summary>
     private sealed class Downer : ReceiveActor, IWithTimers
     {
-        private const string Probe = "are-you-there";
-
         private readonly Cluster _cluster;
         private readonly string _role;
         private readonly TimeSpan _unreachableAfter;
         private readonly TimeSpan _stableAfter;
         private readonly ILoggingAdapter _log = Context.GetLogger();
-        private readonly Dictionary<Address, DateTime> _lastAnswer = [];
+
+        /// <summary>When each member (by incarnation) last answered, on the monotonic clock.</summary>
+        private readonly Dictionary<int, long> _lastAnswer = [];
         private readonly HashSet<UniqueAddress> _downed = [];
         private string _unreachability = "";
-        private DateTime _stableSince = DateTime.UtcNow;
+        private long _stableSince = Stopwatch.GetTimestamp();
 
         public Downer(Cluster cluster, string role, TimeSpan probeInterval, TimeSpan unreachableAfter, TimeSpan stableAfter)
         {
@@ -46,11 +47,14 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
             _role = role;
             _unreachableAfter = unreachableAfter;
             _stableAfter = stableAfter;
+
+            // Any answer shows the node is there, also one from a node without this actor (an older release during
+            // an upgrade, whose answer names no actor): the question carries the incarnation it was sent to.
             Receive<ActorIdentity>(answer =>
             {
-                if (answer.Subject is { } subject)
+                if (answer.MessageId is int uid && _lastAnswer.ContainsKey(uid))
                 {
-                    _lastAnswer[subject.Path.Address] = DateTime.UtcNow;
+                    _lastAnswer[uid] = Stopwatch.GetTimestamp();
                 }
             });
             Receive<Tick>(_ => OnTick());
@@ -59,67 +63,69 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
 
         public ITimerScheduler Timers { get; set; } = null!;
 
+        private static bool Votes(Member member, string role) => member.HasRole(role) && member.Status is MemberStatus.Up or MemberStatus.Leaving;
+
         private void OnTick()
         {
             var state = _cluster.State;
-            var self = _cluster.SelfAddress;
-            var now = DateTime.UtcNow;
+            var self = _cluster.SelfMember;
+            var now = Stopwatch.GetTimestamp();
             var others = state.Members
-                .Where(m => m.Address != self && m.Status is not (MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed))
+                .Where(m => m.UniqueAddress != self.UniqueAddress && m.Status is not (MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed))
                 .ToList();
             foreach (var member in others)
             {
-                Context.ActorSelection(new RootActorPath(member.Address) / Self.Path.Elements).Tell(new Identify(Probe));
+                Context.ActorSelection(new RootActorPath(member.Address) / Self.Path.Elements).Tell(new Identify(member.UniqueAddress.Uid));
 
                 // A member first seen is given the same grace as one that just answered.
-                _lastAnswer.TryAdd(member.Address, now);
+                _lastAnswer.TryAdd(member.UniqueAddress.Uid, now);
             }
 
-            var nodes = others
-                .Select(m => new MajorityDecision.Node(
-                    m.Address,
-                    m.HasRole(_role) && m.Status is MemberStatus.Up or MemberStatus.Leaving,
-                    now - _lastAnswer[m.Address] <= _unreachableAfter))
-                .ToList();
-            foreach (var gone in _lastAnswer.Keys.Except(others.Select(m => m.Address)).ToList())
+            foreach (var gone in _lastAnswer.Keys.Except(others.Select(m => m.UniqueAddress.Uid)).ToList())
             {
                 _lastAnswer.Remove(gone);
             }
 
+            var suspected = state.Unreachable.Select(m => m.UniqueAddress).ToHashSet();
+            var nodes = others
+                .Select(m => new MajorityDecision.Node(
+                    m.Address,
+                    Votes(m, _role),
+                    !suspected.Contains(m.UniqueAddress) || Stopwatch.GetElapsedTime(_lastAnswer[m.UniqueAddress.Uid], now) <= _unreachableAfter))
+                .ToList();
+
             // Nothing is decided while the cluster's failure detector is content, nor until neither its view nor this
             // node's own has changed for stable-after (a flapping link, a node just back from a pause).
-            var unreachability = string.Join(' ', state.Unreachable.Select(m => m.Address.ToString()).Order())
+            var unreachability = string.Join(' ', suspected.Select(m => m.ToString()).Order())
                 + " | " + string.Join(' ', nodes.Where(n => !n.Reachable).Select(n => n.Address.ToString()).Order());
-            if (state.Unreachable.Count == 0 || unreachability != _unreachability)
+            if (suspected.Count == 0 || unreachability != _unreachability)
             {
                 _unreachability = unreachability;
                 _stableSince = now;
                 return;
             }
 
-            if (now - _stableSince < _stableAfter)
+            if (Stopwatch.GetElapsedTime(_stableSince, now) < _stableAfter)
             {
                 return;
             }
 
             // Each incarnation once: a node restarted at the same address is a new member.
             _downed.IntersectWith(state.Members.Select(m => m.UniqueAddress));
-            var selfVotes = _cluster.SelfRoles.Contains(_role);
-            foreach (var address in MajorityDecision.Decide(self, selfVotes, nodes))
+            var outcome = MajorityDecision.Decide(self.Address, Votes(self, _role), nodes);
+            foreach (var address in outcome.Down)
             {
-                var member = address == self ? _cluster.SelfUniqueAddress : others.First(m => m.Address == address).UniqueAddress;
+                var member = address == self.Address ? self.UniqueAddress : others.First(m => m.Address == address).UniqueAddress;
                 if (!_downed.Add(member))
                 {
                     continue;
                 }
 
-                var reached = nodes.Count(n => n.Voter && n.Reachable) + (selfVotes ? 1 : 0);
-                var voters = nodes.Count(n => n.Voter) + (selfVotes ? 1 : 0);
                 _log.Warning(
-                    address == self
+                    address == self.Address
                         ? "Downing this node: it reaches {0} of {1} {2} nodes, not a majority"
                         : "Downing {3}: unreachable from here, and this side has {0} of {1} {2} nodes",
-                    reached, voters, _role, address);
+                    outcome.Reached, outcome.Voters, _role, address);
                 _cluster.Down(address);
             }
         }
