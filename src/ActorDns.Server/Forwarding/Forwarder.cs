@@ -23,8 +23,8 @@ public sealed class Forwarder : IDisposable
 {
     private const int MaxQueryLength = 512 + 11;
 
-    /// <summary>Room for a UDP reply: more than the 1232 bytes every query offers, less than a page.</summary>
-    private const int UdpReplyBufferSize = 4000;
+    /// <summary>Room for a UDP reply: more than the 1232 bytes every query offers (what the pool hands out for it).</summary>
+    private const int UdpReplyBufferSize = 4096;
 
     private readonly ForwarderOptions _options;
     private readonly ForwarderMetrics _metrics;

@@ -87,10 +87,10 @@ internal static class UpstreamMessages
         var writer = new DnsWriter(response);
         writer.Position = DnsHeader.Size;
         writer.WriteBytes(client.Question(clientQuery));
-        if (reply.Length + DnsOptSize > response.Length)
+        if (reply.Length + DnsOptSize > Math.Min(response.Length, ushort.MaxValue))
         {
-            // It would not fit: a DNS message (our OPT added to 64 KB), or a UDP client's buffer, which is only as large
-            // as the most any UDP client takes. Answered as a reply cut to fit: the question and TC, the client retries over TCP.
+            // It would not fit: in a DNS message (our OPT added to 64 KB), or in a UDP client's buffer, which is only as
+            // large as the most any UDP client takes. Answered as a reply cut to fit: the question and TC, the client retries over TCP.
             new DnsHeader(client.Header.Id, flags, 1, 0, 0, 0).Write(response);
             return ReplyWriter.Truncate(response, client.QuestionLength, client.Edns.Present, client.Edns.DnssecOkBit, header.Rcode);
         }
