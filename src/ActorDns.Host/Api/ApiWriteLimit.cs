@@ -11,7 +11,7 @@ namespace ActorDns.Host.Api;
 /// Bounds the changes a node has in flight (issue 15, a PUT storm): at most <see cref="InFlight"/> writes run, the
 /// next <see cref="Queued"/> wait their turn, oldest first, and any beyond are answered 503 with <c>Retry-After: 1</c>
 /// at once, so a storm costs a bounded amount of memory and the writes that are taken still finish in time. Reads,
-/// health and metrics are not limited (decision 0034).
+/// health, metrics and the token routes are not limited (decision 0034).
 /// </summary>
 public static class ApiWriteLimit
 {
@@ -25,7 +25,7 @@ public static class ApiWriteLimit
             $"API changes answered 503 at once because {InFlight} were in flight and {Queued} waiting on this node.");
         return services.AddRateLimiter(options =>
         {
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, bool>(context => IsWrite(context.Request.Method)
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, bool>(context => IsLimited(context.Request)
                 ? RateLimitPartition.GetConcurrencyLimiter(true, _ => new ConcurrencyLimiterOptions
                 {
                     PermitLimit = InFlight,
@@ -46,5 +46,8 @@ public static class ApiWriteLimit
     /// <summary>After authentication, so that requests refused for their token take no place.</summary>
     public static IApplicationBuilder UseApiWriteLimit(this IApplicationBuilder app) => app.UseRateLimiter();
 
-    private static bool IsWrite(string method) => !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method));
+    /// <summary>A change to resources; not a read, and not an admin's token request, which a storm must not hold up (a revocation least of all).</summary>
+    private static bool IsLimited(HttpRequest request) =>
+        !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
+            || request.Path.StartsWithSegments("/tokens", StringComparison.Ordinal));
 }

@@ -77,14 +77,14 @@ public sealed class TokensApi(UserTokens tokens, RevokedTokens revoked, ActorSys
 
     /// <summary>
     /// The directory's announcement reaches a node only once that node's subscription has spread by pub-sub gossip,
-    /// which can take seconds after it joined; told directly, every control-plane node that is up has the list within
+    /// which can take seconds after it joined; told directly, every control-plane member (joining ones too) has the list within
     /// SPEC §8's second. The announcement still repeats, for a node this message missed.
     /// </summary>
     private void TellEveryControlPlaneNode(RevocationList list)
     {
         foreach (var member in Cluster.Get(system).State.Members)
         {
-            if (member.Status == MemberStatus.Up && member.HasRole(ControlPlaneHosting.ControlPlaneRole))
+            if (member.Status is not (MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed) && member.HasRole(ControlPlaneHosting.ControlPlaneRole))
             {
                 system.ActorSelection(new RootActorPath(member.Address) / "user" / RevocationsSubscriberName).Tell(list);
             }
