@@ -171,10 +171,21 @@ public sealed class JournalOutageProcessTests(ITestOutputHelper output) : IDispo
         server.Port = relay.Endpoint.Port;
         var api = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
         var dns = new IPEndPoint(IPAddress.Loopback, FreePort.Next());
-        var process = ActorDnsProcess.Start("--dns-address", $"{dns}=default", "--api-address", api.ToString(), "--upstream", "127.0.0.1:9",
-            "--data-dir", _dataDir, "--journal", $"postgres:{server.ConnectionString}");
-        var client = new ApiTestClient(api);
-        var node = new RelayedNode(schema, relay, process, client, api, dns);
+        ActorDnsProcess process;
+        try
+        {
+            process = ActorDnsProcess.Start("--dns-address", $"{dns}=default", "--api-address", api.ToString(), "--upstream", "127.0.0.1:9",
+                "--data-dir", _dataDir, "--journal", $"postgres:{server.ConnectionString}");
+        }
+        catch
+        {
+            await relay.DisposeAsync();
+            await schema.DisposeAsync();
+            throw;
+        }
+
+        var node = new RelayedNode(schema, relay, process, new ApiTestClient(api), api, dns);
+        var client = node.Client;
         try
         {
             await process.WaitReadyAsync(api, TimeSpan.FromSeconds(40));

@@ -71,6 +71,21 @@ public sealed class YamlJsonTests
     }
 
     [Fact]
+    public void TryConvert_TheSlowInputsTheFuzzerFound_AreRefusedForTheirNul()
+    {
+        var inputs = Directory.GetFiles(ActorDns.Testing.RepositoryRoot.Combine("tests", "fuzz", "regressions", "resource-yaml"), "nul-slow-scan-*");
+
+        Assert.Equal(6, inputs.Length);
+        Assert.All(inputs, input =>
+        {
+            // As the fuzz target reads them: the first byte picks the format, the rest is the body.
+            var bytes = File.ReadAllBytes(input);
+            Assert.False(YamlJson.TryConvert(Encoding.UTF8.GetString(bytes, 1, bytes.Length - 1), out _, out var error));
+            Assert.EndsWith("is not allowed in YAML", error, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public void TryConvert_ALoneSurrogate_IsRefused()
     {
         // Built here, not in [InlineData]: xUnit's serialization of test data would turn it into U+FFFD.
