@@ -21,6 +21,8 @@ public sealed class FaultHarnessTests(ITestOutputHelper output)
     [InlineData("cut-proof")]
     [InlineData("partition")]
     [InlineData("partition-bridged")]
+    [InlineData("partition-oneway")]
+    [InlineData("flapping")]
     [InlineData("resolver-cut")]
     [InlineData("resolver-cut-bridged")]
     [InlineData("pause")]

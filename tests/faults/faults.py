@@ -3,7 +3,8 @@
 node run as its own Unix user, all inside a private network namespace whose nftables rules cut what a scenario says.
 
     tests/faults/faults.py SCENARIO [--bin DIR] [--work DIR]
-    scenarios: cut-proof, partition, partition-bridged, resolver-cut, resolver-cut-bridged, pause,
+    scenarios: cut-proof, partition, partition-bridged, partition-oneway, flapping, resolver-cut,
+               resolver-cut-bridged, pause,
                nemesis [--minutes M] [--seed S]
                                                                (each exits 0 when every property held, 1 otherwise)
     tests/faults/faults.py shell [--bin DIR]                  start the cluster, print its endpoints, then read
@@ -365,10 +366,10 @@ def cut_proof(cluster, verdict):
     verdict.check(cluster.can_connect("cp1", "cp2") and cluster.can_connect("cp2", "cp1"), "healed: cp1 and cp2 connect")
 
 
-def partition(cluster, verdict, bridged=False):
+def partition(cluster, verdict, mode="clean"):
     """{owner} | {every other node}, the database reachable by both: the minority stops taking writes, the majority takes
     the mesh over, no second writer, and after the heal everything converges. Bridged, only the control-plane nodes are
-    cut from each other and both resolvers still reach both sides."""
+    cut from each other and both resolvers still reach both sides; one way, only what the owner sends is dropped."""
     acked = {}
     for i in range(10):
         if cluster.register("cp1", f"before-{i}") in (200, 201):
@@ -377,8 +378,11 @@ def partition(cluster, verdict, bridged=False):
     majority = [n for n in CONTROL_PLANES if n != owner]
     log(f"mesh default is owned by {owner}")
     before = cluster.vips(owner) or {}
-    for node in (majority if bridged else [n for n in NODES if n != owner]):
-        cluster.cut(owner, node)
+    for node in (majority if mode == "bridged" else [n for n in NODES if n != owner]):
+        if mode == "oneway":
+            cluster.oneway(owner, node)
+        else:
+            cluster.cut(owner, node)
     cut_at = time.monotonic()
 
     # The minority: until it downs itself it is still the mesh's only writer, and what it acknowledges must survive.
@@ -421,7 +425,58 @@ def partition(cluster, verdict, bridged=False):
 
 
 def partition_bridged(cluster, verdict):
-    partition(cluster, verdict, bridged=True)
+    partition(cluster, verdict, mode="bridged")
+
+
+def partition_oneway(cluster, verdict):
+    partition(cluster, verdict, mode="oneway")
+
+
+def flapping(cluster, verdict):
+    """The mesh owner cut off from every other node for 4 s, then back for 3 s, four times, while clients register
+    through the other control-plane nodes; then healed for good. Whatever was downed meanwhile is restarted, and the
+    cluster converges: writes through every node, resolvers following, nothing acknowledged lost, no VIP twice."""
+    acked = {}
+    for i in range(5):
+        if cluster.register("cp1", f"before-{i}") in (200, 201):
+            acked[f"before-{i}"] = None
+    owner = cluster.owner()
+    others = [n for n in CONTROL_PLANES if n != owner]
+    before = cluster.vips(owner) or {}
+    log(f"flapping the links of {owner}, the owner of mesh default")
+    attempt = iter(range(100_000))
+
+    def register_for(seconds):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            service = f"flap-{next(attempt)}"
+            if cluster.register(others[len(acked) % 2], service, timeout=1) in (200, 201):
+                acked[service] = None
+
+    for _ in range(4):
+        for node in NODES:
+            if node != owner:
+                cluster.cut(owner, node)
+        register_for(4)
+        cluster.heal()
+        register_for(3)
+    time.sleep(8)  # past detection and stable-after: a node downed during the last cut has exited by now
+    healed_at = time.monotonic()
+    exited = [n for n in CONTROL_PLANES if not cluster.alive(n)]
+    log(f"exited while the links flapped: {exited or 'none'}")
+    cluster.restart_exited(verdict)
+    for node in CONTROL_PLANES:
+        back = eventually(lambda: cluster.register(node, f"after-{node}", timeout=2) in (200, 201), 40, 0.5)
+        verdict.check(back is not None, f"writes through {node} succeed once the links are steady ({back and round(time.monotonic() - healed_at, 1)} s after 8 s of quiet)")
+        if back is not None:
+            acked[f"after-{node}"] = None
+    last = f"after-{CONTROL_PLANES[-1]}"
+    vip = (cluster.vips(others[0]) or {}).get(f"service:{last}")
+    for r in RESOLVERS:
+        followed = eventually(lambda: vip is not None and cluster.dns(r, f"{last}.mesh") == vip, 10)
+        verdict.check(followed is not None, f"{r} answers the last registration")
+    log(f"{sum(1 for a in acked if a.startswith('flap-'))} registrations acknowledged while the links flapped")
+    acknowledged_kept(cluster, verdict, others[0], others[1], acked, before)
 
 
 def resolver_cut(cluster, verdict, bridged=False):
@@ -601,6 +656,7 @@ def nemesis(cluster, verdict, minutes=2.0, seed=1):
 
 
 SCENARIOS = {"cut-proof": cut_proof, "partition": partition, "partition-bridged": partition_bridged,
+             "partition-oneway": partition_oneway, "flapping": flapping,
              "resolver-cut": resolver_cut, "resolver-cut-bridged": resolver_cut_bridged, "pause": pause,
              "nemesis": nemesis}
 
