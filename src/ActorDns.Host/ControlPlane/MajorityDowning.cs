@@ -8,8 +8,8 @@ namespace ActorDns.Host.ControlPlane;
 
 /// <summary>
 /// The cluster's downing provider (<c>akka.cluster.downing-provider-class</c>, decision 0033), in place of Akka's
-/// split-brain resolver: its actor runs on every node, asks every other member "are you there" over the cluster's own
-/// connections, and once the cluster's unreachability has not changed for <c>stable-after</c>, downs what
+/// split-brain resolver: its actor runs on every node, asks every other member's incarnation "are you there" over the
+/// cluster's own connections, and once the cluster's unreachability has not changed for <c>stable-after</c>, downs what
 /// <see cref="MajorityDecision"/> says. Settings: <c>actordns.downing</c>.
 /// </summary>
 public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDowningProvider
@@ -48,13 +48,21 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
             _unreachableAfter = unreachableAfter;
             _stableAfter = stableAfter;
 
-            // Any answer shows the node is there, also one from a node without this actor (an older release during
-            // an upgrade, whose answer names no actor): the question carries the incarnation it was sent to.
-            Receive<ActorIdentity>(answer =>
+            // The question is the incarnation asked (an int), the answer the same number as a long, sent only by that
+            // incarnation: a node restarted at the same address must not answer for the one it replaced, which the
+            // cluster still has to down before the new one may join (the nemesis found that deadlock with Identify).
+            Receive<int>(uid =>
             {
-                if (answer.MessageId is int uid && _lastAnswer.ContainsKey(uid))
+                if (uid == _cluster.SelfUniqueAddress.Uid)
                 {
-                    _lastAnswer[uid] = Stopwatch.GetTimestamp();
+                    Sender.Tell((long)uid);
+                }
+            });
+            Receive<long>(answer =>
+            {
+                if (_lastAnswer.ContainsKey((int)answer))
+                {
+                    _lastAnswer[(int)answer] = Stopwatch.GetTimestamp();
                 }
             });
             Receive<Tick>(_ => OnTick());
@@ -75,7 +83,7 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
                 .ToList();
             foreach (var member in others)
             {
-                Context.ActorSelection(new RootActorPath(member.Address) / Self.Path.Elements).Tell(new Identify(member.UniqueAddress.Uid));
+                Context.ActorSelection(new RootActorPath(member.Address) / Self.Path.Elements).Tell(member.UniqueAddress.Uid);
 
                 // A member first seen is given the same grace as one that just answered.
                 _lastAnswer.TryAdd(member.UniqueAddress.Uid, now);
