@@ -74,6 +74,19 @@ def log(msg):
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
+def write_dated_report(out, kind, text):
+    """Writes TEXT to OUT/<date>-KIND.md (or -2, -3, ... when that exists), prints it, and logs where it went."""
+    os.makedirs(out, exist_ok=True)
+    base = os.path.join(out, f"{datetime.date.today().isoformat()}-{kind}")
+    path, n = base + ".md", 2
+    while os.path.exists(path):
+        path, n = f"{base}-{n}.md", n + 1
+    with open(path, "w") as f:
+        f.write(text)
+    print(text)
+    log(f"wrote {path}")
+
+
 def prepare_work_dir(path):
     """A fresh work dir; an existing one is deleted only if this tool made it."""
     if os.path.exists(path):

@@ -21,7 +21,7 @@ import dnsperf
 import install
 import procs
 import servers as srv
-from compare import REPO, check_ports_free, log, prepare_work_dir, run_cli
+from compare import REPO, check_ports_free, log, prepare_work_dir, run_cli, write_dated_report
 
 FOREIGN_ORIGIN = "example."
 
@@ -215,15 +215,7 @@ def main(argv):
         group.stop_all()
 
     text = report(a, command, records, ["ActorDns (forwards to Knot DNS)", KnotWithForeignZone.label])
-    os.makedirs(a.out, exist_ok=True)
-    base = os.path.join(a.out, f"{datetime.date.today().isoformat()}-mixed")
-    path, n = base + ".md", 2
-    while os.path.exists(path):
-        path, n = f"{base}-{n}.md", n + 1
-    with open(path, "w") as f:
-        f.write(text)
-    print(text)
-    log(f"wrote {path}")
+    write_dated_report(a.out, "mixed", text)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import dnsperf
 import install
 import procs
 import servers as srv
-from compare import REPO, check_ports_free, log, prepare_work_dir, run_cli
+from compare import REPO, check_ports_free, log, prepare_work_dir, run_cli, write_dated_report
 
 CGROUP = "/sys/fs/cgroup/cpu/actordns-overload"
 SLOW_UPSTREAM = r"""
@@ -268,15 +268,7 @@ def main(argv):
         release_cgroup()
 
     text = report(a, command, l04, l06, versions)
-    os.makedirs(a.out, exist_ok=True)
-    base = os.path.join(a.out, f"{datetime.date.today().isoformat()}-overload")
-    path, n = base + ".md", 2
-    while os.path.exists(path):
-        path, n = f"{base}-{n}.md", n + 1
-    with open(path, "w") as f:
-        f.write(text)
-    print(text)
-    log(f"wrote {path}")
+    write_dated_report(a.out, "overload", text)
 
 
 if __name__ == "__main__":
