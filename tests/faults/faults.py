@@ -344,6 +344,21 @@ def acknowledged_kept(cluster, verdict, read_from, check_on, acked, before):
     verdict.check(not problems, f"journal: sequence numbers per persistence id are 1..N, none twice {problems[:3]}")
 
 
+def writes_everywhere_and_followed(cluster, verdict, acked, since, read_from, prefix, when):
+    """After a fault: a write through every control-plane node succeeds (each acknowledged one joins ACKED), and both
+    resolvers answer the last one with the VIP READ_FROM gives it."""
+    for node in CONTROL_PLANES:
+        back = eventually(lambda: cluster.register(node, f"{prefix}-{node}", timeout=2) in (200, 201), 40, 0.5)
+        verdict.check(back is not None, f"writes through {node} succeed {when} ({back and round(time.monotonic() - since, 1)} s)")
+        if back is not None:
+            acked[f"{prefix}-{node}"] = None
+    last = f"{prefix}-{CONTROL_PLANES[-1]}"
+    vip = (cluster.vips(read_from) or {}).get(f"service:{last}")
+    for r in RESOLVERS:
+        followed = eventually(lambda: vip is not None and cluster.dns(r, f"{last}.mesh") == vip, 10)
+        verdict.check(followed is not None, f"{r} answers the last registration {when}")
+
+
 # --- scenarios ---------------------------------------------------------------------------------------------------
 def cut_proof(cluster, verdict):
     """The harness's own test: a cut between two nodes stops their packets both ways and no one else's."""
@@ -410,16 +425,7 @@ def partition(cluster, verdict, mode="clean"):
     cluster.heal()
     healed_at = time.monotonic()
     downed_and_restarted(cluster, verdict, owner, "in the minority")
-    for node in CONTROL_PLANES:
-        back = eventually(lambda: cluster.register(node, f"after-heal-{node}", timeout=2) in (200, 201), 40, 0.5)
-        verdict.check(back is not None, f"writes through {node} succeed after the heal ({back and round(time.monotonic() - healed_at, 1)} s)")
-        if back is not None:
-            acked[f"after-heal-{node}"] = None
-    last = f"after-heal-{CONTROL_PLANES[-1]}"
-    vip = (cluster.vips(majority[0]) or {}).get(f"service:{last}")
-    for r in RESOLVERS:
-        followed = eventually(lambda: vip is not None and cluster.dns(r, f"{last}.mesh") == vip, 10)
-        verdict.check(followed is not None, f"{r} answers the last registration after the heal")
+    writes_everywhere_and_followed(cluster, verdict, acked, healed_at, majority[0], "after-heal", "after the heal")
     log(f"{sum(1 for s in acked if s.startswith('minority-'))} writes acknowledged by the minority before it stopped")
     acknowledged_kept(cluster, verdict, majority[0], majority[1], acked, before)
 
@@ -465,16 +471,7 @@ def flapping(cluster, verdict):
     exited = [n for n in CONTROL_PLANES if not cluster.alive(n)]
     log(f"exited while the links flapped: {exited or 'none'}")
     cluster.restart_exited(verdict)
-    for node in CONTROL_PLANES:
-        back = eventually(lambda: cluster.register(node, f"after-{node}", timeout=2) in (200, 201), 40, 0.5)
-        verdict.check(back is not None, f"writes through {node} succeed once the links are steady ({back and round(time.monotonic() - healed_at, 1)} s after 8 s of quiet)")
-        if back is not None:
-            acked[f"after-{node}"] = None
-    last = f"after-{CONTROL_PLANES[-1]}"
-    vip = (cluster.vips(others[0]) or {}).get(f"service:{last}")
-    for r in RESOLVERS:
-        followed = eventually(lambda: vip is not None and cluster.dns(r, f"{last}.mesh") == vip, 10)
-        verdict.check(followed is not None, f"{r} answers the last registration")
+    writes_everywhere_and_followed(cluster, verdict, acked, healed_at, others[0], "after", "after 8 s of steady links")
     log(f"{sum(1 for a in acked if a.startswith('flap-'))} registrations acknowledged while the links flapped")
     acknowledged_kept(cluster, verdict, others[0], others[1], acked, before)
 
