@@ -18,11 +18,19 @@ public sealed class TcpConformanceTests : IDisposable
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(3);
     private const int MaxConnections = 8;
 
+    // AAAA replies of about 1.8 KB, so that the kernel's send buffer (auto-tuned up to megabytes) fills
+    // after a few thousand queries rather than a hundred thousand.
+    private const string WideName = "wide.mesh";
+
     private readonly TestServer _server;
 
     public TcpConformanceTests()
     {
-        var table = ZoneTable.Create(new ZoneSettings(), 1, [new ZoneRecord("backend.mesh", [IPAddress.Parse("240.0.0.1")])]);
+        var table = ZoneTable.Create(new ZoneSettings(), 1,
+        [
+            new ZoneRecord("backend.mesh", [IPAddress.Parse("240.0.0.1")]),
+            new ZoneRecord(WideName, [.. Enumerable.Range(1, ZoneEntry.MaxAddressesPerFamily).Select(i => IPAddress.Parse($"fd00::{i:x}"))]),
+        ]);
         _server = new TestServer(table, listenerOptions: new DnsListenerOptions(new IPEndPoint(IPAddress.Loopback, 0))
         {
             UdpLoops = 1,
@@ -202,11 +210,13 @@ public sealed class TcpConformanceTests : IDisposable
     public async Task ClientThatNeverReads_IsDisconnected()
     {
         // P-62: replies pile up in the socket buffers, a write times out and the connection is closed.
+        var wideQuery = new QueryBuilder { Name = WideName, Type = (ushort)DnsRecordType.AAAA, Edns = true };
+        Assert.True((await DnsTestClient.TcpAsync(_server.Endpoint, wideQuery.Build()))?.Length > 1500, "a wide reply fills the buffers quickly");
         var client = new TcpClient { ReceiveBufferSize = 4096 };
         using var _ = client;
         await client.ConnectAsync(_server.Endpoint);
         var stream = client.GetStream();
-        var batch = Enumerable.Range(0, 1000).SelectMany(i => DnsTestClient.Frame(new QueryBuilder { Id = (ushort)i, Edns = true }.Build())).ToArray();
+        var batch = Enumerable.Range(0, 100).SelectMany(i => DnsTestClient.Frame((wideQuery with { Id = (ushort)i }).Build())).ToArray();
         var closed = false;
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         try
