@@ -1,4 +1,5 @@
 using ActorDns.Protocol;
+using ActorDns.Testing;
 using ActorDns.Testing.Dns;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
@@ -33,7 +34,9 @@ public class ForwarderReplyValidationTests
 
         var pending = forwarder.ForwardAsync(TestQuery.Build("www.example.com", id: 0x0BAD));
         await upstream.WaitForSentAsync(1);
-        await Task.Delay(50);
+        await Eventually.TrueAsync(
+            async () => await MetricsText.ReadAsync(forwarder.Registry, "actordns_forward_unwanted_replies_total") == 1,
+            TimeSpan.FromSeconds(10), "the bad reply counted as unwanted");
         Assert.False(pending.IsCompleted, "the bad reply was taken as the answer");
         // The per-try timeout ends it, long before the total deadline.
         clock.Advance(options.TryTimeout);
