@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Pattern;
 
 namespace ActorDns.ControlPlane.Meshes;
 
@@ -67,10 +68,6 @@ public static class MeshDirectoryProtocol
     /// <summary>The topic the directory publishes its <see cref="MeshList"/> on after every change (see <see cref="KnownMeshes"/>).</summary>
     public const string ListTopic = "mesh-directory";
 
-    /// <summary>
-    /// The directory; <paramref name="defaultGenerators"/> are the HostnameGenerator documents it creates at start when
-    /// absent (empty with <c>defaults.skipHostnameGenerators</c>).
-    /// </summary>
     /// <summary>A node's copy of the mesh list (<see cref="ListTopic"/>), kept by a subscriber.</summary>
     public static Props MeshListSubscriber(KnownMeshes known, IActorRef mediator) =>
         DirectoryTopicSubscriber<MeshList>.Props(ListTopic, known.Update, mediator);
@@ -85,6 +82,21 @@ public static class MeshDirectoryProtocol
     /// <summary>Opens the journal and snapshot store at start, so that the first mesh taken over does not (<see cref="JournalWarmup"/>).</summary>
     public static Props JournalWarmup() => Meshes.JournalWarmup.Props();
 
+    /// <summary>The first and the longest wait before a stopped directory is started again.</summary>
+    public static readonly (TimeSpan First, TimeSpan Last) RestartBackoff = (TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5));
+
+    /// <summary>
+    /// The directory; <paramref name="defaultGenerators"/> are the HostnameGenerator documents it creates at start when
+    /// absent (empty with <c>defaults.skipHostnameGenerators</c>). It runs under a supervisor that starts it again after
+    /// a backoff whenever it stops: Akka stops a persistent actor whose recovery or write fails (a database restart),
+    /// and a cluster singleton that stopped is never started again, which left every node that started later without
+    /// a mesh list (the nemesis found it). Messages that arrive while it is stopped are lost; their senders time out.
+    /// </summary>
     public static Props Props(IActorRef meshRegion, IActorRef mediator, IReadOnlyList<string> defaultGenerators, TimeProvider clock) =>
-        MeshDirectory.Props(meshRegion, mediator, defaultGenerators, clock);
+        BackoffSupervisor.Props(
+            MeshDirectory.Props(meshRegion, mediator, defaultGenerators, clock),
+            "directory",
+            RestartBackoff.First,
+            RestartBackoff.Last,
+            randomFactor: 0.2);
 }

@@ -1,5 +1,8 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using Akka.Persistence;
+using Akka.Persistence.TestKit;
 using Akka.TestKit;
 using ActorDns.ControlPlane.Catalog.Kinds.HostnameGenerator;
 using ActorDns.ControlPlane.Events;
@@ -38,6 +41,8 @@ public sealed class MeshDirectorySpec : Akka.TestKit.Xunit2.TestKit
 
         return MeshDirectoryProtocol.Props(region.Ref, _mediator.Ref, defaultGenerators ?? [], _clock);
     }
+
+    private ITestJournal Journal => TestJournal.FromRef(Persistence.Instance.Apply(Sys).JournalFor(null));
 
     private MeshList Announced() => (MeshList)_mediator.FishForMessage<Publish>(p => p.Topic == ListTopic).Message;
 
@@ -223,5 +228,31 @@ public sealed class MeshDirectorySpec : Akka.TestKit.Xunit2.TestKit
         var restarted = Sys.ActorOf(Directory(CreateTestProbe()));
         restarted.Tell(ListRevocations.Instance);
         Assert.Equal(["jti-1"], ExpectMsg<RevocationList>().Jtis);
+    }
+
+    [Fact]
+    public async Task RecoveryFails_DirectoryStartedAgain_AnnouncesOnceTheJournalIsBack()
+    {
+        var first = Sys.ActorOf(Directory(_region));
+        first.Tell(new CreateMesh("payments"));
+        ExpectMsg<MeshStored>();
+        Watch(first);
+        first.Tell(PoisonPill.Instance);
+        ExpectTerminated(first);
+
+        // As when the database restarts under the node that holds the singleton: the directory's recovery fails and
+        // Akka stops it.
+        await Journal.OnRecovery.Fail();
+        var errors = CreateTestProbe();
+        Sys.EventStream.Subscribe(errors.Ref, typeof(Error));
+        var mediator = CreateTestProbe();
+        var directory = Sys.ActorOf(MeshDirectoryProtocol.Props(_region.Ref, mediator.Ref, [], _clock));
+        errors.FishForMessage<Error>(e => e.LogSource.Contains("directory", StringComparison.Ordinal) && $"{e.Message}".Contains("replaying", StringComparison.Ordinal));
+
+        await Journal.OnRecovery.Pass();
+        var announced = (MeshList)mediator.FishForMessage<Publish>(p => p.Topic == ListTopic, TimeSpan.FromSeconds(10)).Message;
+        Assert.Equal(["default", "payments"], announced.Names);
+        directory.Tell(ListMeshes.Instance);
+        Assert.Equal(announced.Version, ExpectMsg<MeshList>().Version);
     }
 }
