@@ -101,6 +101,21 @@ public readonly struct ZoneEntry
             }
         }
 
+        return Create(lowerCaseName, v4[..(v4Count * 4)], v6[..(v6Count * 16)], settings, srvPort);
+    }
+
+    /// <summary>
+    /// Pre-encodes a record from raw addresses: <paramref name="v4"/> holds 4 octets per address and
+    /// <paramref name="v6"/> 16, at most <see cref="MaxAddressesPerFamily"/> of each. The name must already be valid
+    /// wire format and, with <paramref name="srvPort"/>, have at least three labels (<see cref="SrvTargetOffset"/>).
+    /// </summary>
+    internal static ZoneEntry Create(ReadOnlySpan<byte> lowerCaseName, ReadOnlySpan<byte> v4, ReadOnlySpan<byte> v6Given, ZoneSettings settings, ushort? srvPort)
+    {
+        var v4Count = v4.Length / 4;
+        var v6Count = v6Given.Length / 16;
+        Span<byte> v6 = stackalloc byte[MaxAddressesPerFamily * 16];
+        v6Given.CopyTo(v6);
+
         // SPEC §4.2: without an IPv6 VIP, AAAA is the IPv4-mapped address when dnsServer.ipv6 = mapped.
         if (v6Count == 0 && settings.Ipv6 == Ipv6Mode.Mapped)
         {

@@ -65,7 +65,8 @@ public sealed class ZoneTable
         return FromEntries(settings, version, entries);
     }
 
-    private static ZoneTable FromEntries(ZoneSettings settings, long version, List<ZoneEntry> entries)
+    /// <summary>Builds a table of entries already encoded (a later one of the same name wins).</summary>
+    internal static ZoneTable FromEntries(ZoneSettings settings, long version, List<ZoneEntry> entries)
     {
         var bucketBits = PageBits;
         while ((1L << bucketBits) * MaxAverageBucketLength < entries.Count)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.Serialization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Akka.Actor;
@@ -123,11 +124,14 @@ public static class FuzzTargets
         }
     }
 
-    /// <summary>A resolver's table cache file as it finds it on disk at start.</summary>
+    /// <summary>
+    /// A resolver's table cache file as it finds it on disk at start. A binary one (<c>ADZC</c> first) gets its right
+    /// checksum appended, so that the fuzzer reaches the parser behind the checksum; a text one is read as it is.
+    /// </summary>
     public static void ZoneCache(byte[] input)
     {
         var path = Path.Combine(Path.GetTempPath(), $"actordns-fuzz-{Environment.ProcessId}.cache");
-        File.WriteAllBytes(path, input);
+        File.WriteAllBytes(path, input.AsSpan().StartsWith("ADZC"u8) ? [.. input, .. SHA256.HashData(input)] : input);
         try
         {
             ZoneCacheFile.TryRead(path, new ZoneSettings(), out _);
