@@ -1,4 +1,4 @@
-"""Compare ActorDns with Knot DNS and NSD under dnsperf on this machine. Entry point: perf/compare/run.
+"""Compare ActorDns with Knot DNS, NSD and the echo floor under dnsperf on this machine. Entry point: perf/compare/run.
 
 Registers N services in ActorDns, writes the Knot/NSD zone from ActorDns's records, then for each
 repetition × server × mode starts the server on 127.0.0.1, checks its answers, warms it up and runs the
@@ -27,7 +27,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 MARKER = ".actordns-compare"
 PHASES = ("fixed", "selfpaced", "tcp")
 MODES = ("pinned", "unpinned")
-SERVERS = ("actordns", "knot", "nsd")
+SERVERS = ("actordns", "knot", "nsd", "echo")
 # Names whose A and AAAA answers are compared with ActorDns's list at each start.
 VERIFY_NAMES = 50
 
@@ -156,7 +156,7 @@ def main(argv):
     install.ensure_packages(log)
     if not a.no_build:
         install.build_actordns(REPO, os.path.join(a.work_dir, "build.log"), log)
-    ports = {k: a.base_port + i for i, k in enumerate(("actordns", "knot", "nsd", "api", "upstream", "base", "base-api"))}
+    ports = {k: a.base_port + i for i, k in enumerate(("actordns", "knot", "nsd", "api", "upstream", "base", "base-api", "echo"))}
     check_ports_free(ports.values())
 
     per_run = len(a.phases) * (a.duration + 2) + a.warmup * (1 + ("tcp" in a.phases)) + 10
@@ -182,8 +182,10 @@ def measure_all(a, group, ports, command, baseline):
     queries = os.path.join(work, "queries.txt")
     dataset.write_queries(queries, zone.names, a.query_count, a.seed)
     by_name = {"actordns": actordns, "knot": srv.Knot(ports["knot"], work, zone),
-               "nsd": srv.Nsd(ports["nsd"], work, zone)}
+               "nsd": srv.Nsd(ports["nsd"], work, zone), "echo": srv.EchoFloor(ports["echo"], work)}
     servers = [by_name[n] for n in a.servers]
+    if "echo" in a.servers:
+        by_name["echo"].build()
     if baseline:
         # The baseline recovers a copy of the journal the registration wrote, so both serve the same names.
         base = srv.ActorDns(ports["base"], work, baseline, ports["base-api"], ports["upstream"],
@@ -214,10 +216,11 @@ def measure_server(a, group, server, mode, rep, check, answers, queries, meta):
     work, pinned = a.work_dir, mode == "pinned"
     run = server.start(group, pinned, check)
     try:
-        meta["verified"] = dataset.verify(server.port, answers, VERIFY_NAMES, rep, os.path.join(work, "dig.txt"))
+        if server.answers_names:
+            meta["verified"] = dataset.verify(server.port, answers, VERIFY_NAMES, rep, os.path.join(work, "dig.txt"))
         meta["rcvbuf"].setdefault(server.name, server.udp_rcvbuf())
         warm_up(a, run, pinned, queries, work)
-        for phase in a.phases:
+        for phase in (p for p in a.phases if p != "tcp" or server.serves_tcp):
             out = os.path.join(work, f"dnsperf-{rep}-{server.name}-{mode}-{phase}.txt")
             rec = measure(a, run, phase, pinned, queries, out)
             rec.update(rep=rep, server=server.name, mode=mode, phase=phase)
@@ -231,7 +234,7 @@ def warm_up(a, run, pinned, queries, work):
     """Unmeasured load first, so that .NET's tiered JIT (and every server's caches) reach steady state."""
     opts = shlex.split(a.dnsperf_opts)
     dnsperf.run(run.server.port, queries, a.warmup, opts, pinned, os.path.join(work, "warmup.txt"))
-    if "tcp" in a.phases:
+    if "tcp" in a.phases and run.server.serves_tcp:
         dnsperf.run(run.server.port, queries, a.warmup, opts + ["-m", "tcp"], pinned,
                     os.path.join(work, "warmup.txt"))
 

@@ -5,7 +5,7 @@ import subprocess
 
 # command -> Debian package
 PACKAGES = {"dnsperf": "dnsperf", "knotd": "knot", "nsd": "nsd", "dig": "bind9-dnsutils",
-            "taskset": "util-linux", "flock": "util-linux", "ss": "iproute2"}
+            "gcc": "gcc", "taskset": "util-linux", "flock": "util-linux", "ss": "iproute2"}
 # Services the packages start on port 53 on installation; we run our own instances on high ports.
 SERVICES = ("knot", "nsd")
 POLICY_RC_D = "/usr/sbin/policy-rc.d"

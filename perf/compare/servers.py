@@ -1,4 +1,5 @@
-"""The three servers, started by hand on 127.0.0.1 high ports with comparable settings.
+"""The servers, started by hand on 127.0.0.1 high ports with comparable settings: ActorDns, Knot DNS, NSD and the
+echo floor (perf/compare/echo-floor.c, built here), which answers every query without looking anything up.
 
 Pinned: the server is started under `taskset -c 1` with one worker, then every thread is re-pinned to
 CPU 1. Unpinned: no taskset, one worker per CPU. UDP receive buffers are 4 MiB where configurable.
@@ -29,6 +30,8 @@ class Running:
 
 class Server:
     name = label = ""
+    # The echo floor serves neither: its runs have no answer check and no TCP phase.
+    answers_names = serves_tcp = True
 
     def __init__(self, port, work):
         self.port, self.work = port, work
@@ -215,3 +218,42 @@ zone:
     def settings(self, pinned):
         n = 1 if pinned else os.cpu_count()
         return f"`server-count: {n}`, `reuseport: yes`, `receive-buffer-size: {RCVBUF}`"
+
+
+class EchoFloor(Server):
+    """The least a UDP server can do per query on this machine: recvmmsg, set QR, sendmmsg. No TCP, no answers."""
+    name, label = "echo", "echo floor"
+    answers_names = serves_tcp = False
+
+    def __init__(self, port, work):
+        super().__init__(port, work)
+        self.source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "echo-floor.c")
+        self.binary = os.path.join(work, "echo-floor")
+
+    def build(self):
+        r = subprocess.run(["gcc", "-O2", "-Wall", "-Wextra", "-Werror", "-pthread", "-o", self.binary, self.source],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"building {self.source} failed:\n{r.stderr[-1500:]}")
+
+    def command(self, d, workers, pinned):
+        if not os.path.exists(self.binary):
+            self.build()
+        return [self.binary, "127.0.0.1", str(self.port), str(workers)]
+
+    def wait_ready(self, started, check, deadline, log):
+        # It answers NOERROR with no records whatever is asked.
+        while True:
+            r = subprocess.run(["dig", "@127.0.0.1", "-p", str(self.port), "ready.", "A", "+time=1", "+tries=1"],
+                               capture_output=True, text=True)
+            if "status: NOERROR" in r.stdout:
+                return
+            _fail_if_dead_or_late(self, started, deadline, log)
+            time.sleep(0.2)
+
+    def version(self):
+        return "perf/compare/echo-floor.c, " + _version(["gcc", "--version"], r"(gcc \S+ \S+ \S+)")
+
+    def settings(self, pinned):
+        n = 1 if pinned else os.cpu_count()
+        return f"{n} thread{'s' * (n != 1)}, batches of 64, `SO_RCVBUF` {RCVBUF >> 20} MiB"
