@@ -4,10 +4,10 @@ import shutil
 import subprocess
 
 # command -> Debian package
-PACKAGES = {"dnsperf": "dnsperf", "knotd": "knot", "nsd": "nsd", "dig": "bind9-dnsutils",
+PACKAGES = {"dnsperf": "dnsperf", "knotd": "knot", "nsd": "nsd", "dnsdist": "dnsdist", "dig": "bind9-dnsutils",
             "gcc": "gcc", "taskset": "util-linux", "flock": "util-linux", "ss": "iproute2"}
 # Services the packages start on port 53 on installation; we run our own instances on high ports.
-SERVICES = ("knot", "nsd")
+SERVICES = ("knot", "nsd", "dnsdist")
 POLICY_RC_D = "/usr/sbin/policy-rc.d"
 BUILD_LOCK = "/tmp/actordns-build.lock"
 
@@ -47,7 +47,7 @@ def _stop_services(log):
     r = subprocess.run(["ss", "-Hlnup", "sport = :53"], capture_output=True, text=True)
     r2 = subprocess.run(["ss", "-Hlntp", "sport = :53"], capture_output=True, text=True)
     for line in (r.stdout + r2.stdout).splitlines():
-        if "knotd" in line or '"nsd"' in line:
+        if "knotd" in line or '"nsd"' in line or '"dnsdist"' in line:
             raise RuntimeError(f"a packaged server still listens on port 53; stop it: {line.strip()}")
     log("package services stopped and disabled")
 
