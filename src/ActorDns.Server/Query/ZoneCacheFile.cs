@@ -15,7 +15,7 @@ namespace ActorDns.Server.Query;
 /// (length octet first), a flags octet (bit 0: a service name, followed by its SRV port, u16), the IPv4 addresses
 /// (a count octet, 4 octets each) and the IPv6 ones (a count octet, 16 octets each); then the SHA-256 of all
 /// that. Integers are big-endian. A file of another format, with a wrong checksum or anything out of place is not
-/// read at all. The text files of formats 1 and 2 that earlier releases wrote are still read.
+/// read at all; a name in capitals is read in lower case, and of a name written twice the later one is kept. The text files of formats 1 and 2 that earlier releases wrote are still read.
 /// Written to a temporary file and renamed over the old one, so a reader sees either the old table or the new one,
 /// never half of one.
 /// </summary>
@@ -30,6 +30,7 @@ public static class ZoneCacheFile
     private const int ARecordSize = 16;
     private const int AaaaRecordSize = 28;
     private const int RdataOffset = 12;
+    private const int MinimumEntrySize = 7;
 
     private const string TextMagic = "actordns-zone ";
     private const string SrvField = "srv=";
@@ -51,7 +52,8 @@ public static class ZoneCacheFile
             WriteEntry(buffer, entry);
         }
 
-        SHA256.HashData(buffer.WrittenSpan, buffer.GetSpan(ChecksumSize));
+        var checksum = buffer.GetSpan(ChecksumSize);
+        SHA256.HashData(buffer.WrittenSpan, checksum);
         buffer.Advance(ChecksumSize);
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -61,6 +63,9 @@ public static class ZoneCacheFile
             using (var file = File.Create(temporary))
             {
                 file.Write(buffer.WrittenSpan);
+
+                // On disk before the rename: after a crash the file is the old table or the new one, never an empty one.
+                file.Flush(flushToDisk: true);
             }
 
             File.Move(temporary, path, overwrite: true);
@@ -143,7 +148,8 @@ public static class ZoneCacheFile
     private static bool TryReadBinary(ReadOnlySpan<byte> file, ZoneSettings settings, out ZoneTable table)
     {
         table = null!;
-        if (file.Length < HeaderSize + ChecksumSize || BinaryPrimitives.ReadUInt16BigEndian(file[4..]) != Format)
+        if (file.Length < HeaderSize + ChecksumSize || BinaryPrimitives.ReadUInt16BigEndian(file[4..]) != Format
+            || BinaryPrimitives.ReadUInt16BigEndian(file[6..]) != 0)
         {
             return false;
         }
@@ -159,8 +165,9 @@ public static class ZoneCacheFile
         var version = BinaryPrimitives.ReadInt64BigEndian(body[8..]);
         var count = BinaryPrimitives.ReadInt32BigEndian(body[16..]);
 
-        // Every name takes at least five octets: a bound on the count before it sizes anything.
-        if (count < 0 || count > (body.Length - HeaderSize) / 5)
+        // Every name takes at least seven octets (a one-label name, flags, an address count of one and one of none):
+        // a bound on the count before it sizes anything.
+        if (version < 0 || count < 0 || count > (body.Length - HeaderSize) / MinimumEntrySize)
         {
             return false;
         }
@@ -215,7 +222,9 @@ public static class ZoneCacheFile
                 return false;
         }
 
-        if (!TryReadAddresses(rest, ref offset, 4, out var v4) || !TryReadAddresses(rest, ref offset, 16, out var v6))
+        // A name without any address is never written (the text format refused it too).
+        if (!TryReadAddresses(rest, ref offset, 4, out var v4) || !TryReadAddresses(rest, ref offset, 16, out var v6)
+            || v4.Length + v6.Length == 0)
         {
             return false;
         }

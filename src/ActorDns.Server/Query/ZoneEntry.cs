@@ -111,6 +111,11 @@ public readonly struct ZoneEntry
     /// </summary>
     internal static ZoneEntry Create(ReadOnlySpan<byte> lowerCaseName, ReadOnlySpan<byte> v4, ReadOnlySpan<byte> v6Given, ZoneSettings settings, ushort? srvPort)
     {
+        if (v4.Length > MaxAddressesPerFamily * 4 || v6Given.Length > MaxAddressesPerFamily * 16)
+        {
+            throw new ArgumentException($"at most {MaxAddressesPerFamily} addresses of each family");
+        }
+
         var v4Count = v4.Length / 4;
         var v6Count = v6Given.Length / 16;
         Span<byte> v6 = stackalloc byte[MaxAddressesPerFamily * 16];

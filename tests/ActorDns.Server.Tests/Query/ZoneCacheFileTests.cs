@@ -115,12 +115,15 @@ public sealed class ZoneCacheFileTests : IDisposable
     [InlineData(1, "00 03", "07 01 61 04 6d 65 73 68 00 00 01 f0 00 00 01 00")]   // a label running past the name
     [InlineData(1, "00 03", "08 01 61 04 6d 65 73 68 00 02 01 f0 00 00 01 00")]   // unknown flags
     [InlineData(1, "00 03", "08 01 61 04 6d 65 73 68 00 01 00 35 01 f0 00 00 01 00")] // a service name of two labels
-    [InlineData(1, "00 03", "08 01 61 04 6d 65 73 68 00 00 41 f0 00 00 01 00")]   // 65 addresses announced
+    [InlineData(1, "00 03", "08 01 61 04 6d 65 73 68 00 00 00 00")]               // no address at all
+    [InlineData(1, "00 03", "08 01 61 04 6d 65 73 68 00 00 01 f0 00 00 01 00 00")] // an octet after the last name
+    [InlineData(-1, "00 03", "08 01 61 04 6d 65 73 68 00 00 01 f0 00 00 01 00")]  // a negative count
+    [InlineData(1, "00 03 00 01", "08 01 61 04 6d 65 73 68 00 00 01 f0 00 00 01 00", true)] // reserved octets not zero
     [InlineData(1, "00 04", "08 01 61 04 6d 65 73 68 00 00 01 f0 00 00 01 00")]   // another format
-    public void TryRead_BinaryFileWithARightChecksumButWrongContent_IsRefused(int count, string format, string entries)
+    public void TryRead_BinaryFileWithARightChecksumButWrongContent_IsRefused(int count, string format, string entries, bool withReserved = false)
     {
         var path = ZoneCacheFile.PathFor(_directory, "default");
-        File.WriteAllBytes(path, Binary(count, format, entries));
+        File.WriteAllBytes(path, Binary(count, format, entries, withReserved));
 
         Assert.False(ZoneCacheFile.TryRead(path, new ZoneSettings(), out _));
     }
@@ -138,10 +141,50 @@ public sealed class ZoneCacheFileTests : IDisposable
         Assert.Equal([IPAddress.Parse("240.0.0.1")], entry.Addresses(includeSynthesizedIpv6: false));
     }
 
-    /// <summary>A format-3 file of version 7 around <paramref name="entries"/> (hex), with its right checksum.</summary>
-    private static byte[] Binary(int count, string format, string entries)
+    [Fact]
+    public void TryRead_BinaryFileWith65Addresses_IsRefused()
     {
-        var body = Convert.FromHexString($"4144 5a43 {format} 0000 0000000000000007 {count:x8} {entries}".Replace(" ", "", StringComparison.Ordinal));
+        var path = ZoneCacheFile.PathFor(_directory, "default");
+        var addresses = string.Concat(Enumerable.Range(0, 65).Select(i => $"f0 00 00 {i:x2} "));
+        File.WriteAllBytes(path, Binary(1, "00 03", $"08 01 61 04 6d 65 73 68 00 00 41 {addresses} 00"));
+
+        Assert.False(ZoneCacheFile.TryRead(path, new ZoneSettings(), out _));
+    }
+
+    [Fact]
+    public void TryRead_EveryShorterBinaryFileWithItsOwnChecksum_IsRefused()
+    {
+        var entries = "08 01 61 04 6d 65 73 68 00 00 01 f0 00 00 01 01 fd 00 00 00 00 00 00 00 00 00 00 00 00 00 00 01";
+        var whole = Binary(1, "00 03", entries);
+        var body = whole[..^32];
+        var path = ZoneCacheFile.PathFor(_directory, "default");
+        File.WriteAllBytes(path, whole);
+        Assert.True(ZoneCacheFile.TryRead(path, new ZoneSettings(), out _));
+
+        for (var length = 0; length < body.Length; length++)
+        {
+            File.WriteAllBytes(path, [.. body[..length], .. System.Security.Cryptography.SHA256.HashData(body[..length])]);
+            Assert.False(ZoneCacheFile.TryRead(path, new ZoneSettings(), out _), $"{length} of {body.Length} octets");
+        }
+    }
+
+    [Fact]
+    public void Write_GivesTheDocumentedOctets()
+    {
+        var path = ZoneCacheFile.PathFor(_directory, "default");
+        ZoneCacheFile.Write(path, ZoneTable.Create(new ZoneSettings(), 7, [Record("a.mesh", "240.0.0.1")]));
+
+        Assert.Equal(Binary(1, "00 03", "08 01 61 04 6d 65 73 68 00 00 01 f0 00 00 01 00"), File.ReadAllBytes(path));
+    }
+
+    /// <summary>
+    /// A format-3 file of version 7 around <paramref name="entries"/> (hex), with its right checksum; the two reserved
+    /// octets are zero unless <paramref name="format"/> gives them too.
+    /// </summary>
+    private static byte[] Binary(int count, string format, string entries, bool withReserved = false)
+    {
+        var header = withReserved ? format : $"{format} 0000";
+        var body = Convert.FromHexString($"4144 5a43 {header} 0000000000000007 {count:x8} {entries}".Replace(" ", "", StringComparison.Ordinal));
         return [.. body, .. System.Security.Cryptography.SHA256.HashData(body)];
     }
 
