@@ -19,8 +19,9 @@ METRICS = [
 ]
 # Targets of issues 5 and 16: (heading, phase, key, peer, factor, higher_is_better); ActorDns median vs factor × peer median.
 TARGETS = [
-    ("CPU/query at the fixed rate ≤ 0.83 × Knot", "fixed", "us_per_q", "knot", 0.83, False),
-    ("CPU/query at the fixed rate ≤ 1.15 × echo floor", "fixed", "us_per_q", "echo", 1.15, False),
+    ("CPU/query at the fixed rate ≤ Knot (issue 5)", "fixed", "us_per_q", "knot", 1.0, False),
+    ("CPU/query at the fixed rate ≤ 0.83 × Knot (issue 16)", "fixed", "us_per_q", "knot", 0.83, False),
+    ("CPU/query at the fixed rate ≤ 1.15 × echo floor (issue 16)", "fixed", "us_per_q", "echo", 1.15, False),
     ("avg latency at the fixed rate ≤ Knot", "fixed", "avg_lat", "knot", 1.0, False),
     ("p99 latency at the fixed rate ≤ Knot", "fixed", "p99", "knot", 1.0, False),
     ("self-paced UDP q/s ≥ 0.95 × Knot", "selfpaced", "qps", "knot", 0.95, True),
