@@ -383,18 +383,20 @@ def cut_proof(cluster, verdict):
     verdict.check(healed is not None, "healed: cp1 and cp2 connect")
 
 
+def registered_before(cluster, count):
+    """COUNT registrations through cp1 before a fault: (those acknowledged, the mesh owner, the other control-plane
+    nodes, the owner's VIPs)."""
+    acked = {f"before-{i}": None for i in range(count) if cluster.register("cp1", f"before-{i}") in (200, 201)}
+    owner = cluster.owner()
+    return acked, owner, [n for n in CONTROL_PLANES if n != owner], cluster.vips(owner) or {}
+
+
 def partition(cluster, verdict, mode="clean"):
     """{owner} | {every other node}, the database reachable by both: the minority stops taking writes, the majority takes
     the mesh over, no second writer, and after the heal everything converges. Bridged, only the control-plane nodes are
     cut from each other and both resolvers still reach both sides; one way, only what the owner sends is dropped."""
-    acked = {}
-    for i in range(10):
-        if cluster.register("cp1", f"before-{i}") in (200, 201):
-            acked[f"before-{i}"] = None
-    owner = cluster.owner()
-    majority = [n for n in CONTROL_PLANES if n != owner]
+    acked, owner, majority, before = registered_before(cluster, 10)
     log(f"mesh default is owned by {owner}")
-    before = cluster.vips(owner) or {}
     for node in (majority if mode == "bridged" else [n for n in NODES if n != owner]):
         if mode == "oneway":
             cluster.oneway(owner, node)
@@ -444,13 +446,7 @@ def flapping(cluster, verdict):
     """The mesh owner cut off from every other node for 4 s, then back for 3 s, four times, while clients register
     through the other control-plane nodes; then healed for good. Whatever was downed meanwhile is restarted, and the
     cluster converges: writes through every node, resolvers following, nothing acknowledged lost, no VIP twice."""
-    acked = {}
-    for i in range(5):
-        if cluster.register("cp1", f"before-{i}") in (200, 201):
-            acked[f"before-{i}"] = None
-    owner = cluster.owner()
-    others = [n for n in CONTROL_PLANES if n != owner]
-    before = cluster.vips(owner) or {}
+    acked, owner, others, before = registered_before(cluster, 5)
     log(f"flapping the links of {owner}, the owner of mesh default")
     attempt = iter(range(100_000))
 
@@ -503,13 +499,7 @@ def resolver_cut_bridged(cluster, verdict):
 def pause(cluster, verdict):
     """SIGSTOP of the mesh owner for longer than failure detection and stable-after, then SIGCONT: the paused node is
     downed, the others take the mesh over, and it comes back as a new incarnation without a second writer."""
-    acked = {}
-    for i in range(5):
-        if cluster.register("cp1", f"before-{i}") in (200, 201):
-            acked[f"before-{i}"] = None
-    owner = cluster.owner()
-    others = [n for n in CONTROL_PLANES if n != owner]
-    before = cluster.vips(owner) or {}
+    acked, owner, others, before = registered_before(cluster, 5)
     log(f"pausing {owner}, the owner of mesh default")
     cluster.processes[owner].send_signal(signal.SIGSTOP)
     stopped_at = time.monotonic()
