@@ -23,12 +23,10 @@ public sealed class Forwarder : IDisposable
 {
     private const int MaxQueryLength = 512 + 11;
 
-    /// <summary>Room for a UDP reply: more than the 1232 bytes every query offers (what the pool hands out for it).</summary>
-    private const int UdpReplyBufferSize = 4096;
-
     private readonly ForwarderOptions _options;
     private readonly ForwarderMetrics _metrics;
     private readonly Upstream[] _upstreams;
+    private readonly UpstreamSockets? _sockets;
     private readonly Random _random;
     private readonly TimeProvider _clock;
     private readonly CancellationTokenSource _stopping = new();
@@ -42,7 +40,11 @@ public sealed class Forwarder : IDisposable
         _metrics = metrics;
         _random = random;
         _clock = clock;
-        _upstreams = options.Upstreams.Select(u => new Upstream(u, options, metrics, clock, _stopping.Token)).ToArray();
+        _upstreams = options.Upstreams.Select((u, i) => new Upstream(u, i, options, metrics, clock, _stopping.Token)).ToArray();
+        if (OperatingSystem.IsLinux() && _upstreams.Length > 0)
+        {
+            _sockets = new UpstreamSockets(_upstreams.Length, () => _metrics.Unwanted.Inc(), clock);
+        }
     }
 
     /// <summary>The upstreams this forwarder asks.</summary>
@@ -69,7 +71,8 @@ public sealed class Forwarder : IDisposable
     /// <summary>
     /// Forwards <paramref name="clientQuery"/> (already parsed as <paramref name="client"/>) and writes the
     /// client's reply into <paramref name="response"/>. Never throws for upstream trouble: that becomes SERVFAIL,
-    /// with <see cref="ForwardResult.Answered"/> false.
+    /// with <see cref="ForwardResult.Answered"/> false. Runs on the caller's thread up to the first send; on Linux a
+    /// UDP reply resumes it on the reply thread of <see cref="UpstreamSockets"/>.
     /// </summary>
     public async ValueTask<ForwardResult> ForwardAsync(ReadOnlyMemory<byte> clientQuery, DnsQuery client, Memory<byte> response, bool overTcp)
     {
@@ -78,17 +81,15 @@ public sealed class Forwarder : IDisposable
         (byte[] Buffer, int Length)? kept = null;
         try
         {
-            using var deadline = new CancellationTokenSource(_options.TotalTimeout, _clock);
-            using var total = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, deadline.Token);
             var question = clientQuery[DnsQuery.QuestionOffset..(DnsQuery.QuestionOffset + client.QuestionLength)];
             foreach (var upstream in Order())
             {
-                if (total.IsCancellationRequested)
+                if (_stopping.IsCancellationRequested || Remaining(started) <= TimeSpan.Zero)
                 {
                     break;
                 }
 
-                var (reply, final) = await TryUpstreamAsync(upstream, question, client, request, overTcp, total.Token).ConfigureAwait(false);
+                var (reply, final) = await TryUpstreamAsync(upstream, question, client, request, overTcp, started).ConfigureAwait(false);
                 if (reply is { } answer)
                 {
                     // The last usable answer is relayed if no later upstream does better.
@@ -120,6 +121,9 @@ public sealed class Forwarder : IDisposable
         }
     }
 
+    /// <summary>What is left of <see cref="ForwarderOptions.TotalTimeout"/> for a query forwarded at <paramref name="started"/>.</summary>
+    private TimeSpan Remaining(long started) => _options.TotalTimeout - _clock.GetElapsedTime(started);
+
     private static void ReturnBuffer((byte[] Buffer, int Length)? reply)
     {
         if (reply is var (buffer, _))
@@ -130,23 +134,29 @@ public sealed class Forwarder : IDisposable
 
     /// <summary>
     /// One upstream, with the TC→TCP and no-EDNS retries. Returns the reply (in a pooled buffer the caller returns;
-    /// null when none was usable) and whether it is final or the next upstream should be asked. A UDP reply is read
-    /// into <see cref="UdpReplyBufferSize"/> bytes, since every query says 1232 (RFC 6891): a forward waiting on a
-    /// slow upstream holds a few KB, not 64 KB. A datagram that fills the buffer may have been cut, so the query is
-    /// asked again over TCP, as for TC.
+    /// null when none was usable) and whether it is final or the next upstream should be asked. A try waits at most
+    /// <see cref="ForwarderOptions.TryTimeout"/>, and never past the total deadline. A UDP reply is read into
+    /// <see cref="UpstreamSockets.ReplyBufferSize"/> bytes, since every query says 1232 (RFC 6891): a forward waiting
+    /// on a slow upstream holds a few KB, not 64 KB. A datagram that fills the buffer may have been cut, so the query
+    /// is asked again over TCP, as for TC.
     /// </summary>
     private async ValueTask<((byte[] Buffer, int Length)? Reply, bool Final)> TryUpstreamAsync(
-        Upstream upstream, ReadOnlyMemory<byte> question, DnsQuery client, byte[] request, bool overTcp, CancellationToken total)
+        Upstream upstream, ReadOnlyMemory<byte> question, DnsQuery client, byte[] request, bool overTcp, long started)
     {
         var withEdns = true;
         var tcp = _options.ForceTcp || (overTcp && !_options.PreferUdp);
         for (var attempt = 0; attempt < 3; attempt++)
         {
+            var timeout = Remaining(started);
+            if (timeout <= TimeSpan.Zero)
+            {
+                return (null, false);
+            }
+
+            timeout = timeout < _options.TryTimeout ? timeout : _options.TryTimeout;
             var id = UpstreamMessages.NewId();
             var requestLength = UpstreamMessages.WriteQuery(request, id, question.Span, client.Header.Flags, client.Edns.DnssecOkBit, withEdns);
-            using var tryDeadline = new CancellationTokenSource(_options.TryTimeout, _clock);
-            using var tryTimeout = CancellationTokenSource.CreateLinkedTokenSource(total, tryDeadline.Token);
-            var reply = ArrayPool<byte>.Shared.Rent(tcp ? ushort.MaxValue : UdpReplyBufferSize);
+            var reply = ArrayPool<byte>.Shared.Rent(tcp ? ushort.MaxValue : UpstreamSockets.ReplyBufferSize);
             var keep = false;
             try
             {
@@ -154,11 +164,9 @@ public sealed class Forwarder : IDisposable
                 try
                 {
                     _metrics.Requests.WithLabels(upstream.Label, tcp ? "tcp" : "udp").Inc();
-                    length = tcp
-                        ? await UpstreamExchange.TcpAsync(upstream.Endpoint, request.AsMemory(0, requestLength), reply, id, question, () => _metrics.Unwanted.Inc(), tryTimeout.Token).ConfigureAwait(false)
-                        : await UpstreamExchange.UdpAsync(upstream.Endpoint, request.AsMemory(0, requestLength), reply, id, question, () => _metrics.Unwanted.Inc(), tryTimeout.Token).ConfigureAwait(false);
+                    length = await ExchangeAsync(upstream, tcp, request.AsMemory(0, requestLength), id, question, reply, timeout).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+                catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !_stopping.IsCancellationRequested))
                 {
                     upstream.RecordFailure("timeout");
                     return (null, false);
@@ -174,7 +182,7 @@ public sealed class Forwarder : IDisposable
                     return (null, false);
                 }
 
-                if (!tcp && length == reply.Length)
+                if (!tcp && length >= UpstreamSockets.ReplyBufferSize)
                 {
                     tcp = true;
                     continue;
@@ -209,8 +217,31 @@ public sealed class Forwarder : IDisposable
         return (null, false);
     }
 
+    /// <summary>
+    /// One query and its reply, within <paramref name="timeout"/>: over UDP through the shared <see cref="UpstreamSockets"/>
+    /// on Linux (which write their own ID into the query), elsewhere and over TCP on a socket of its own.
+    /// </summary>
+    private ValueTask<int> ExchangeAsync(Upstream upstream, bool tcp, Memory<byte> request, ushort id, ReadOnlyMemory<byte> question, byte[] reply, TimeSpan timeout)
+    {
+        if (!tcp && _sockets is { } sockets)
+        {
+            return sockets.ExchangeAsync(upstream.Index, upstream.Endpoint, request.Span, question, reply.AsMemory(0, UpstreamSockets.ReplyBufferSize), timeout);
+        }
+
+        return OwnSocketAsync();
+
+        async ValueTask<int> OwnSocketAsync()
+        {
+            using var deadline = new CancellationTokenSource(timeout, _clock);
+            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, deadline.Token);
+            return tcp
+                ? await UpstreamExchange.TcpAsync(upstream.Endpoint, request, reply, id, question, () => _metrics.Unwanted.Inc(), cancellation.Token).ConfigureAwait(false)
+                : await UpstreamExchange.UdpAsync(upstream.Endpoint, request, reply.AsMemory(0, UpstreamSockets.ReplyBufferSize), id, question, () => _metrics.Unwanted.Inc(), cancellation.Token).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Healthy upstreams in policy order, then the unhealthy ones (tried only when nothing better answered).</summary>
-    private IEnumerable<Upstream> Order()
+    private Upstream[] Order()
     {
         if (_upstreams.Length == 0)
         {
@@ -223,13 +254,25 @@ public sealed class Forwarder : IDisposable
             UpstreamPolicy.RoundRobin => (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)_upstreams.Length),
             _ => 0,
         };
+        // Healthy first, each group in policy order; health read once, so no upstream is asked twice.
         var ordered = new Upstream[_upstreams.Length];
+        var healthy = 0;
+        var unhealthy = ordered.Length;
         for (var i = 0; i < ordered.Length; i++)
         {
-            ordered[i] = _upstreams[(start + i) % _upstreams.Length];
+            var upstream = _upstreams[(start + i) % _upstreams.Length];
+            if (upstream.Healthy)
+            {
+                ordered[healthy++] = upstream;
+            }
+            else
+            {
+                ordered[--unhealthy] = upstream;
+            }
         }
 
-        return ordered.Where(u => u.Healthy).Concat(ordered.Where(u => !u.Healthy));
+        ordered.AsSpan(unhealthy).Reverse();
+        return ordered;
     }
 
     /// <summary>System.Random is not thread-safe and every receive loop forwards through here.</summary>
@@ -244,6 +287,7 @@ public sealed class Forwarder : IDisposable
     public void Dispose()
     {
         _stopping.Cancel();
+        _sockets?.Dispose();
         _stopping.Dispose();
     }
 }

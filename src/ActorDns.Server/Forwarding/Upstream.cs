@@ -19,9 +19,10 @@ internal sealed class Upstream
     private int _consecutiveFailures;
     private int _probing;
 
-    public Upstream(IPEndPoint endpoint, ForwarderOptions options, ForwarderMetrics metrics, TimeProvider clock, CancellationToken stopping)
+    public Upstream(IPEndPoint endpoint, int index, ForwarderOptions options, ForwarderMetrics metrics, TimeProvider clock, CancellationToken stopping)
     {
         Endpoint = endpoint;
+        Index = index;
         Label = endpoint.ToString();
         _options = options;
         _metrics = metrics;
@@ -31,6 +32,9 @@ internal sealed class Upstream
     }
 
     public IPEndPoint Endpoint { get; }
+
+    /// <summary>Its place in the forwarder's list.</summary>
+    public int Index { get; }
 
     public string Label { get; }
 

@@ -13,8 +13,8 @@ namespace ActorDns.Server.Transport;
 /// <summary>
 /// UDP side of a listener: N receive loops, each a dedicated thread blocked on its own SO_REUSEPORT socket, in
 /// <c>recvmmsg</c> on Linux (a batch of datagrams per system call, answered by one <c>sendmmsg</c>) and in
-/// <c>recvfrom</c> elsewhere. A loop owns its buffers, so answering from the mesh table allocates nothing; only
-/// forwarded queries leave the loop (copied) to complete asynchronously.
+/// <c>recvfrom</c> elsewhere. A loop owns its buffers, so answering from the mesh table allocates nothing; a
+/// forwarded query is copied, sent upstream from the loop, and answered from wherever its reply arrives.
 /// </summary>
 public sealed class UdpListener : IDisposable
 {
@@ -292,19 +292,15 @@ public sealed class UdpListener : IDisposable
         return outcome;
     }
 
-    /// <summary>Copies a query its forwarder admitted off the loop, to the thread pool.</summary>
-    private void StartForward(Socket socket, ReadOnlySpan<byte> request, in QueryOutcome outcome, SocketAddress client, long started)
-    {
-        var work = new ForwardWork(this, socket, outcome.Route!, request.ToArray(), outcome.Query, client, started);
-        ThreadPool.UnsafeQueueUserWorkItem(static w => _ = w.Listener.ForwardAsync(w), work, preferLocal: false);
-    }
+    /// <summary>
+    /// Starts forwarding a query its forwarder admitted, on this loop up to the send upstream (no thread hop); the
+    /// query and the client's address are copied, since the loop's buffers are reused before the reply comes.
+    /// </summary>
+    private void StartForward(Socket socket, ReadOnlySpan<byte> request, in QueryOutcome outcome, SocketAddress client, long started) =>
+        _ = ForwardAsync(socket, outcome.Route!, request.ToArray(), outcome.Query, client, started);
 
-    /// <summary>A forwarded query on its way from a receive loop to the thread pool.</summary>
-    private sealed record ForwardWork(UdpListener Listener, Socket Socket, ForwardRoute Route, byte[] Query, DnsQuery Parsed, SocketAddress Client, long Started);
-
-    private async Task ForwardAsync(ForwardWork work)
+    private async Task ForwardAsync(Socket socket, ForwardRoute route, byte[] query, DnsQuery parsed, SocketAddress client, long started)
     {
-        var (_, socket, route, query, parsed, client, started) = work;
         var response = ArrayPool<byte>.Shared.Rent(ForwardResponseSize);
         try
         {
@@ -318,7 +314,7 @@ public sealed class UdpListener : IDisposable
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Off the loop, nobody awaits this task: a bug costs this query and is logged, never unobserved.
+            // Nobody awaits this task: a bug costs this query and is logged, never unobserved.
             TransportLog.Unexpected(_logger, e, LocalEndpoint!);
         }
         finally

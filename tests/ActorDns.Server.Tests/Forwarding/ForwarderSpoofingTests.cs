@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using ActorDns.Protocol;
+using ActorDns.Server.Forwarding;
 using ActorDns.Testing.Dns;
 using Xunit;
 
@@ -46,10 +47,14 @@ public class ForwarderSpoofingTests
         }
     }
 
+    /// <summary>
+    /// The source ports (decision 0037): many random ports over a burst, none sending more than
+    /// <see cref="UpstreamSockets.QueriesPerSocket"/> queries, and no ID outstanding twice on one port.
+    /// </summary>
     [Fact]
-    public async Task Forward_FourHundredQueryBurst_EachQueryFromItsOwnRandomPort()
+    public async Task Forward_FourHundredQueryBurst_ManyRandomPortsEachUsedForFewQueries()
     {
-        // Replies are held back so that all 400 upstream sockets are open at once.
+        // Replies are held back so that all 400 queries are outstanding at once.
         using var upstream = new FakeUpstream(script: FakeUpstream.Delayed(TimeSpan.FromMilliseconds(1500), FakeUpstream.AnswerA()));
         using var server = TestMesh.Server(TestMesh.Patient with { TryTimeout = TimeSpan.FromSeconds(3), TotalTimeout = TimeSpan.FromSeconds(3) }, upstream);
         var clients = new List<Task<byte[]?>>();
@@ -66,9 +71,13 @@ public class ForwarderSpoofingTests
 
         var replies = await Task.WhenAll(clients);
         Assert.All(replies, reply => Assert.Equal(DnsRcode.NoError, TestQuery.Parse(reply).Rcode));
-        var ports = upstream.Queries.Select(q => q.Source.Port).ToArray();
-        Assert.True(ports.Distinct().Count() >= 390, $"only {ports.Distinct().Count()} distinct source ports in 400 queries");
-        Assert.True(ports.Zip(ports.Skip(1)).Count(p => Math.Abs(p.Second - p.First) == 1) <= 20, "source ports are allocated sequentially");
+        var queries = upstream.Queries;
+        var uses = queries.CountBy(q => q.Source.Port).ToArray();
+        Assert.True(uses.Length >= 400 / UpstreamSockets.QueriesPerSocket, $"only {uses.Length} distinct source ports in 400 queries");
+        Assert.All(uses, port => Assert.InRange(port.Value, 1, UpstreamSockets.QueriesPerSocket));
+        var ports = uses.Select(u => u.Key).Order().ToArray();
+        Assert.True(ports.Zip(ports.Skip(1)).Count(p => p.Second - p.First == 1) <= ports.Length / 10, $"source ports are allocated sequentially: {string.Join(' ', ports)}");
+        Assert.Equal(400, queries.Select(q => (q.Source.Port, q.Id)).Distinct().Count());
     }
 
     [Theory]

@@ -111,7 +111,7 @@ public static partial class PipelineCompiler
                     RequireArguments(option, "forward", 0, 0);
                     return options with { PreferUdp = true };
                 case "expire":
-                    // Connections are never reused (a fresh socket per query, decision 0005): nothing expires.
+                    // A UDP socket is replaced after 16 queries and a TCP connection never reused (decision 0037): nothing to expire.
                     RequireArguments(option, "forward", 1, 1);
                     Duration(option.Arguments[0], "forward");
                     return options;
