@@ -154,7 +154,8 @@ public sealed class Forwarder : IDisposable
             }
 
             timeout = timeout < _options.TryTimeout ? timeout : _options.TryTimeout;
-            var id = UpstreamMessages.NewId();
+            // Over the shared UDP sockets, those write an ID of their own (one not outstanding on the socket).
+            var id = tcp || _sockets is null ? UpstreamMessages.NewId() : (ushort)0;
             var requestLength = UpstreamMessages.WriteQuery(request, id, question.Span, client.Header.Flags, client.Edns.DnssecOkBit, withEdns);
             var reply = ArrayPool<byte>.Shared.Rent(tcp ? ushort.MaxValue : UpstreamSockets.ReplyBufferSize);
             var keep = false;
@@ -163,7 +164,7 @@ public sealed class Forwarder : IDisposable
                 int length;
                 try
                 {
-                    _metrics.Requests.WithLabels(upstream.Label, tcp ? "tcp" : "udp").Inc();
+                    (tcp ? upstream.TcpRequests : upstream.UdpRequests).Inc();
                     length = await ExchangeAsync(upstream, tcp, request.AsMemory(0, requestLength), id, question, reply, timeout).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !_stopping.IsCancellationRequested))

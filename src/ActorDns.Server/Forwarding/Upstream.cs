@@ -1,5 +1,6 @@
 using System.Net;
 using ActorDns.Protocol;
+using Prometheus;
 
 namespace ActorDns.Server.Forwarding;
 
@@ -18,12 +19,14 @@ internal sealed class Upstream
     private readonly CancellationToken _stopping;
     private int _consecutiveFailures;
     private int _probing;
+    private Counter.Child? _udpRequests;
+    private Counter.Child? _tcpRequests;
 
     public Upstream(IPEndPoint endpoint, int index, ForwarderOptions options, ForwarderMetrics metrics, TimeProvider clock, CancellationToken stopping)
     {
         Endpoint = endpoint;
-        Index = index;
         Label = endpoint.ToString();
+        Index = index;
         _options = options;
         _metrics = metrics;
         _clock = clock;
@@ -37,6 +40,11 @@ internal sealed class Upstream
     public int Index { get; }
 
     public string Label { get; }
+
+    /// <summary>Queries sent to it over UDP: the child of <see cref="ForwarderMetrics.Requests"/>, looked up on first use only.</summary>
+    public Counter.Child UdpRequests => _udpRequests ??= _metrics.Requests.WithLabels(Label, "udp");
+
+    public Counter.Child TcpRequests => _tcpRequests ??= _metrics.Requests.WithLabels(Label, "tcp");
 
     public bool Healthy => Volatile.Read(ref _consecutiveFailures) < _options.MaxFails;
 

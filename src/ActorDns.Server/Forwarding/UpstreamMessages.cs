@@ -11,12 +11,33 @@ internal static class UpstreamMessages
     /// <summary>An OPT record without options: root owner, TYPE, CLASS, TTL, RDLENGTH.</summary>
     private const int DnsOptSize = 11;
 
-    /// <summary>A fresh 16-bit ID from a cryptographic RNG (RFC 5452 §9.2, conformance F-01).</summary>
+    /// <summary>Random octets drawn ahead, per thread: one call to the RNG per 128 IDs.</summary>
+    private const int RandomAhead = 256;
+
+    [ThreadStatic]
+    private static byte[]? t_random;
+
+    [ThreadStatic]
+    private static int t_nextRandom;
+
+    /// <summary>
+    /// A fresh 16-bit ID from a cryptographic RNG (RFC 5452 §9.2, conformance F-01). The octets are drawn 256 at a
+    /// time into a buffer of the calling thread: OpenSSL's RNG costs a <c>getpid</c> system call per call, which was
+    /// a tenth of a forwarded query's CPU.
+    /// </summary>
     public static ushort NewId()
     {
-        Span<byte> bytes = stackalloc byte[2];
-        RandomNumberGenerator.Fill(bytes);
-        return BinaryPrimitives.ReadUInt16BigEndian(bytes);
+        var random = t_random;
+        var next = t_nextRandom;
+        if (random is null || next == RandomAhead)
+        {
+            random = t_random ??= new byte[RandomAhead];
+            RandomNumberGenerator.Fill(random);
+            next = 0;
+        }
+
+        t_nextRandom = next + 2;
+        return BinaryPrimitives.ReadUInt16BigEndian(random.AsSpan(next));
     }
 
     /// <summary>
