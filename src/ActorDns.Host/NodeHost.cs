@@ -164,14 +164,16 @@ public static class NodeHost
         NodeMetrics.Register(registry, system);
         bool ClusterUp() => system() is { } s && Cluster.Get(s).SelfMember.Status == MemberStatus.Up;
         var served = options.DnsAddresses.Select(a => zones.For(a.Mesh)).ToList();
+        // A node hosting mesh shards is ready once every mesh has recovered from the journal (MeshRecoveryGate).
+        bool MeshesRecovered() => app.Services.GetRequiredService<MeshRecoveryGate>().Open;
         Func<bool> ready = role switch
         {
-            NodeRole.ControlPlane => ClusterUp,
+            NodeRole.ControlPlane => () => ClusterUp() && MeshesRecovered(),
 
             // A resolver is ready once it serves a table: from the cluster, from its disk cache (SPEC §4.5), or
             // the last one it received before losing the control plane.
             NodeRole.Resolver => () => dns.Serving && (ClusterUp() || served.Any(s => s.Current.Version > 0)),
-            _ => () => dns.Serving && ClusterUp(),
+            _ => () => dns.Serving && ClusterUp() && MeshesRecovered(),
         };
         string? Template() => servesDns && dns.Template is { } t ? $"corefile-template: {t.Source} sha256:{t.Sha256}" : null;
         ApiEndpoints.MapCommon(app, RoleName(role), registry, app.Services.GetRequiredService<DnsServerMetrics>(), ready, runtime.ToJson(servesDns), Template);

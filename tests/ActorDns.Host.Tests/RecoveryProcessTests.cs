@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text.RegularExpressions;
 using ActorDns.Host.Tests.Support;
 using ActorDns.Testing;
 using Xunit;
@@ -8,8 +9,8 @@ using Xunit.Abstractions;
 namespace ActorDns.Host.Tests;
 
 /// <summary>
-/// 10,000 services across 10 meshes, then a graceful stop and a restart: the <c>/vips</c> of every mesh is
-/// identical; then a kill -9 while clients keep registering and a restart: every acknowledged registration has a
+/// 10,000 services across 10 meshes, then a graceful stop and a restart: ready only once every mesh has recovered,
+/// and the <c>/vips</c> of every mesh is identical; then a kill -9 while clients keep registering and a restart: every acknowledged registration has a
 /// VIP, every earlier VIP is unchanged and none is shared. Runs on a SQLite file and on PostgreSQL (started by ./test.sh,
 /// connection string in ACTORDNS_TEST_POSTGRES; each run gets its own schema).
 /// </summary>
@@ -66,6 +67,11 @@ public sealed class RecoveryProcessTests(ITestOutputHelper output)
             await process.DisposeAsync();
             process = ActorDnsProcess.Start(args);
             await process.WaitReadyAsync(api);
+            // Ready only once every mesh (the ten and "default") has recovered from the journal.
+            // (The log line is written just before the gate opens; the console logger may print it a moment later.)
+            await Eventually.TrueAsync(
+                () => Task.FromResult(Regex.IsMatch(process.Output, @"Every mesh has recovered \(11 meshes, [\d.]+ s after start\): ready")),
+                TimeSpan.FromSeconds(5), "the recovery gate's log line");
             Assert.Equal(before, await SnapshotAsync(client, meshes), new SnapshotComparer());
 
             // kill -9 while eight clients keep registering: requests are in flight when the process dies.

@@ -46,6 +46,8 @@ public static class ControlPlaneHosting
         {
             services.AddSingleton(knownMeshes);
             services.AddSingleton(revokedTokens);
+            services.AddSingleton<MeshRecoveryGate>();
+            services.AddHostedService(sp => sp.GetRequiredService<MeshRecoveryGate>());
         }
 
         var remoting = new RemoteOptions { HostName = options.Remoting.Address.ToString(), Port = options.Remoting.Port };
