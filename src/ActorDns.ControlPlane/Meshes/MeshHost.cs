@@ -122,11 +122,15 @@ internal sealed class MeshHost : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
+    /// <summary>
+    /// Answers a read from the last report. The answer is built off this actor (the report is immutable): listing a
+    /// 100,000-service mesh takes a good part of a second, and the changes queued behind it here would wait as long.
+    /// </summary>
     private void Read(Func<MeshRead, object> answer)
     {
-        if (_read is not null)
+        if (_read is { } read)
         {
-            Sender.Tell(answer(_read));
+            Task.Run(() => answer(read)).PipeTo(Sender);
         }
         else if (_writer is not null)
         {
