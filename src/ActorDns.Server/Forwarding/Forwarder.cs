@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using ActorDns.Protocol;
 using ActorDns.Server.Query;
 
@@ -74,6 +75,7 @@ public sealed class Forwarder : IDisposable
     /// with <see cref="ForwardResult.Answered"/> false. Runs on the caller's thread up to the first send; on Linux a
     /// UDP reply resumes it on the reply thread of <see cref="UpstreamSockets"/>.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ForwardResult> ForwardAsync(ReadOnlyMemory<byte> clientQuery, DnsQuery client, Memory<byte> response, bool overTcp)
     {
         var started = _clock.GetTimestamp();
@@ -140,6 +142,7 @@ public sealed class Forwarder : IDisposable
     /// on a slow upstream holds a few KB, not 64 KB. A datagram that fills the buffer may have been cut, so the query
     /// is asked again over TCP, as for TC.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<((byte[] Buffer, int Length)? Reply, bool Final)> TryUpstreamAsync(
         Upstream upstream, ReadOnlyMemory<byte> question, DnsQuery client, byte[] request, bool overTcp, long started)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using ActorDns.Protocol;
 using ActorDns.Server.Forwarding;
@@ -57,6 +58,7 @@ public sealed class ForwardRoute(
     /// Forwards a query <see cref="Forwarder"/> admitted from <paramref name="client"/> (its socket address, for
     /// <c>log</c>); writes the client's reply and returns its length.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> ForwardAsync(ReadOnlyMemory<byte> query, DnsQuery parsed, Memory<byte> response, bool overTcp, ReadOnlyMemory<byte> client, long started)
     {
         var (sent, sentParsed, restoreAnswers) = (query, parsed, false);
@@ -88,6 +90,7 @@ public sealed class ForwardRoute(
     }
 
     /// <summary>Forwards <paramref name="sent"/>, then asks an alternate when the answer has one of its rcodes; says whether the reply answers <paramref name="sent"/>.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(int Length, bool AnsweredSent)> ForwardAsync(
         ReadOnlyMemory<byte> original, DnsQuery originalParsed, ReadOnlyMemory<byte> sent, DnsQuery sentParsed, Memory<byte> response, bool overTcp)
     {
