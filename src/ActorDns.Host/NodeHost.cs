@@ -93,7 +93,8 @@ public static class NodeHost
             runtime.Forwarder,
             sp.GetRequiredService<ForwarderMetrics>(),
             new Random(),
-            TimeProvider.System));
+            TimeProvider.System,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("ActorDns.Dns")));
         var templates = new ControlPlaneTemplates(options);
         services.AddSingleton(templates);
         services.AddSingleton<DnsServerService>();

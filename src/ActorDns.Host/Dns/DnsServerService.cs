@@ -170,7 +170,7 @@ public sealed partial class DnsServerService : IHostedService, IDisposable
             _settings,
             _zones,
             _forwarder,
-            own => new Forwarder(own, _forwarderMetrics, new Random(), TimeProvider.System),
+            own => new Forwarder(own, _forwarderMetrics, new Random(), TimeProvider.System, _logger),
             new PipelineLogs(_loggers),
             _metrics.RateLimited);
 

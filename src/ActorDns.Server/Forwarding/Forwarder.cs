@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using ActorDns.Protocol;
 using ActorDns.Server.Query;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ActorDns.Server.Forwarding;
 
@@ -35,7 +37,8 @@ public sealed class Forwarder : IDisposable
     private int _roundRobin;
 
     /// <param name="clock">Runs the try and total timeouts and the health probes' interval (a test moves it by hand).</param>
-    public Forwarder(ForwarderOptions options, ForwarderMetrics metrics, Random random, TimeProvider clock)
+    /// <param name="logger">Where a bug met on the reply thread is logged (none: not logged).</param>
+    public Forwarder(ForwarderOptions options, ForwarderMetrics metrics, Random random, TimeProvider clock, ILogger? logger = null)
     {
         _options = options;
         _metrics = metrics;
@@ -44,7 +47,8 @@ public sealed class Forwarder : IDisposable
         _upstreams = options.Upstreams.Select((u, i) => new Upstream(u, i, options, metrics, clock, _stopping.Token)).ToArray();
         if (OperatingSystem.IsLinux() && _upstreams.Length > 0)
         {
-            _sockets = new UpstreamSockets(_upstreams.Length, () => _metrics.Unwanted.Inc(), clock);
+            var log = logger ?? NullLogger.Instance;
+            _sockets = new UpstreamSockets(_upstreams.Length, () => _metrics.Unwanted.Inc(), e => ForwarderLog.Unexpected(log, e), clock);
         }
     }
 

@@ -34,6 +34,7 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
     private const int EpollCtlAdd = 1;
     private const uint EpollIn = 1;
     private const int EfdCloexec = 0x80000;
+    private const int EfdNonBlock = 0x800;
     private const int MsgDontWait = 0x40;
     private const int Eintr = 4;
     private const int Eagain = 11;
@@ -52,6 +53,7 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
 
     private readonly Slot[][] _slots;
     private readonly Action _onUnwanted;
+    private readonly Action<Exception> _onUnexpected;
     private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<long, PooledSocket> _open = new();
     private readonly ConcurrentQueue<PooledSocket> _closing = new();
@@ -61,12 +63,14 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
     private int _epoll = -1;
     private int _wake = -1;
     private Thread? _thread;
+    private int _replyThreadId = -1;
     private volatile bool _stopping;
 
     /// <param name="upstreams">How many upstreams, each asked by its index.</param>
     /// <param name="onUnwanted">Counts a reply that answers nothing asked (wrong ID, question or format).</param>
+    /// <param name="onUnexpected">Logs a bug met on the reply thread (it costs the query it happened in).</param>
     /// <param name="clock">Runs each exchange's timeout (a test moves it by hand).</param>
-    public UpstreamSockets(int upstreams, Action onUnwanted, TimeProvider clock)
+    public UpstreamSockets(int upstreams, Action onUnwanted, Action<Exception> onUnexpected, TimeProvider clock)
     {
         _slots = new Slot[upstreams][];
         for (var i = 0; i < upstreams; i++)
@@ -79,8 +83,12 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
         }
 
         _onUnwanted = onUnwanted;
+        _onUnexpected = onUnexpected;
         _clock = clock;
     }
+
+    /// <summary>Sockets not yet closed, the retired ones waiting for the reply thread included.</summary>
+    internal int SocketCount => _open.Count + _closing.Count;
 
     /// <summary>
     /// Sends <paramref name="request"/> (its ID overwritten with a fresh random one) to upstream
@@ -92,11 +100,6 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
     public ValueTask<int> ExchangeAsync(int upstream, IPEndPoint endpoint, Span<byte> request, ReadOnlyMemory<byte> question, Memory<byte> reply, TimeSpan timeout)
     {
         EnsureStarted();
-        if (_stopping)
-        {
-            throw new OperationCanceledException();
-        }
-
         var slots = _slots[upstream];
         var slot = slots[(uint)Interlocked.Increment(ref _next) % (uint)slots.Length];
         var exchange = new Exchange(this, question, reply);
@@ -153,35 +156,76 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
 
         lock (_starting)
         {
-            ObjectDisposedException.ThrowIf(_stopping, this);
+            if (_stopping)
+            {
+                throw new OperationCanceledException();
+            }
+
             if (_thread is not null)
             {
                 return;
             }
 
-            _epoll = Check(EpollCreate1(EpollCloexec), "epoll_create1");
-            _wake = Check(EventFd(0, EfdCloexec), "eventfd");
-            Add(_wake, WakeKey);
+            try
+            {
+                _epoll = Check(EpollCreate1(EpollCloexec), "epoll_create1");
+                _wake = Check(EventFd(0, EfdCloexec | EfdNonBlock), "eventfd");
+                Add(_wake, WakeKey);
+            }
+            catch
+            {
+                CloseDescriptors();
+                throw;
+            }
+
             var thread = new Thread(ReplyLoop) { IsBackground = true, Name = "dns-forward-replies" };
             thread.Start();
+            _replyThreadId = thread.ManagedThreadId;
             Volatile.Write(ref _thread, thread);
         }
     }
 
-    /// <summary>A new socket connected to <paramref name="endpoint"/> from a random port, watched by the reply thread.</summary>
+    private void CloseDescriptors()
+    {
+        foreach (var fd in (int[])[_wake, _epoll])
+        {
+            if (fd >= 0)
+            {
+                _ = CloseFd(fd);
+            }
+        }
+
+        (_wake, _epoll) = (-1, -1);
+    }
+
+    /// <summary>
+    /// A new socket connected to <paramref name="endpoint"/> from a random port, watched by the reply thread. Under the
+    /// lock <see cref="Dispose"/> takes, so no socket is added to an epoll descriptor already closed (or reused).
+    /// Non-blocking: a full send buffer fails the try instead of stalling a receive loop.
+    /// </summary>
     private PooledSocket Open(IPEndPoint endpoint)
     {
-        var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
+        var pooled = new PooledSocket(socket, Interlocked.Increment(ref _lastKey));
         try
         {
             socket.Connect(endpoint);
-            var pooled = new PooledSocket(socket, Interlocked.Increment(ref _lastKey));
-            _open[pooled.Key] = pooled;
-            Add((int)socket.SafeHandle.DangerousGetHandle(), pooled.Key);
+            lock (_starting)
+            {
+                if (_stopping)
+                {
+                    throw new OperationCanceledException();
+                }
+
+                _open[pooled.Key] = pooled;
+                Add((int)socket.SafeHandle.DangerousGetHandle(), pooled.Key);
+            }
+
             return pooled;
         }
         catch
         {
+            _open.TryRemove(pooled.Key, out _);
             socket.Dispose();
             throw;
         }
@@ -214,7 +258,7 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
     {
         lock (socket.Pending)
         {
-            if (!socket.Pending.Remove(id, out var removed) || removed != exchange || !socket.Retired || socket.Pending.Count > 0)
+            if (!((ICollection<KeyValuePair<ushort, Exchange>>)socket.Pending).Remove(new(id, exchange)) || !socket.Retired || socket.Pending.Count > 0)
             {
                 return;
             }
@@ -232,7 +276,18 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
         if (_open.TryRemove(socket.Key, out _))
         {
             _closing.Enqueue(socket);
+            if (Environment.CurrentManagedThreadId != _replyThreadId)
+            {
+                // A timeout or a receive loop retired it: the reply thread may be waiting with nothing to read.
+                Wake();
+            }
         }
+    }
+
+    private void Wake()
+    {
+        ulong one = 1;
+        _ = Write(_wake, &one, sizeof(ulong));
     }
 
     private void CloseRetired()
@@ -254,10 +309,12 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
                 var ready = EpollWait(_epoll, events, MaxEvents, -1);
                 if (ready < 0)
                 {
-                    if (Marshal.GetLastPInvokeError() != Eintr)
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno != Eintr)
                     {
                         // Not expected on a valid epoll descriptor: waiting queries time out, and the loop is not spun hot.
-                        Thread.Sleep(10);
+                        _onUnexpected(new SocketException((int)SocketError.SocketError, $"epoll_wait failed: {Marshal.GetPInvokeErrorMessage(errno)}"));
+                        Thread.Sleep(100);
                     }
 
                     continue;
@@ -266,9 +323,22 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
                 for (var i = 0; i < ready; i++)
                 {
                     var key = *(long*)(events + (i * EventSize) + EventDataOffset);
-                    if (key != WakeKey && _open.TryGetValue(key, out var socket))
+                    try
                     {
-                        Receive(socket, buffer);
+                        if (key == WakeKey)
+                        {
+                            ulong count;
+                            _ = Read(_wake, &count, sizeof(ulong));
+                        }
+                        else if (_open.TryGetValue(key, out var socket))
+                        {
+                            Receive(socket, buffer);
+                        }
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        // What runs here includes the rest of each forward; a bug must cost that query, not every forward.
+                        _onUnexpected(e);
                     }
                 }
 
@@ -363,11 +433,9 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
 
         if (_thread is { } thread)
         {
-            ulong one = 1;
-            _ = Write(_wake, &one, sizeof(ulong));
+            Wake();
             thread.Join();
-            _ = CloseFd(_wake);
-            _ = CloseFd(_epoll);
+            CloseDescriptors();
         }
 
         foreach (var socket in _open.Values)
@@ -393,6 +461,9 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
 
     [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
     private static partial nint Recv(int fd, byte* buffer, nint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    private static partial nint Read(int fd, void* buffer, nint length);
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     private static partial nint Write(int fd, void* buffer, nint length);
@@ -444,8 +515,15 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
             Id = id;
         }
 
-        public void Arm(TimeSpan timeout) =>
-            _timer = owner._clock.CreateTimer(static e => ((Exchange)e!).TimedOut(), this, timeout, Timeout.InfiniteTimeSpan);
+        public void Arm(TimeSpan timeout)
+        {
+            Volatile.Write(ref _timer, owner._clock.CreateTimer(static e => ((Exchange)e!).TimedOut(), this, timeout, Timeout.InfiniteTimeSpan));
+            if (Volatile.Read(ref _done) != 0)
+            {
+                // Completed (an ICMP error, the forwarder stopping) before the timer existed: Claim could not stop it.
+                _timer.Dispose();
+            }
+        }
 
         public void Complete(ReadOnlySpan<byte> data)
         {
