@@ -13,9 +13,9 @@ namespace ActorDns.Server.Pipeline;
 public sealed record AlternateRule(RcodeSet Rcodes, ForwardRoute Route, bool Original = false);
 
 /// <summary>
-/// Where a query handed off the receive loop goes: a forwarder and, when <c>alternate</c>s wrap the step that
-/// forwards, the route to take instead when the upstreams' answer has one of an alternate's rcodes (SERVFAIL from an
-/// upstream that failed included). Inside a <c>rewrite</c>, the query sent is the rewritten one and the client gets
+/// Where a forwarded query goes (started by the receive loop after its batch's answers, decision 0037): a forwarder
+/// and, when <c>alternate</c>s wrap the step that forwards, the route to take instead when the upstreams' answer has
+/// one of an alternate's rcodes (SERVFAIL from an upstream that failed included). Inside a <c>rewrite</c>, the query sent is the rewritten one and the client gets
 /// its question back; with <c>errors</c>, a forward no upstream answered is logged; with <c>cache</c>, the answer is
 /// kept; with <c>log</c>, the query once answered. Built once with the pipeline.
 /// </summary>

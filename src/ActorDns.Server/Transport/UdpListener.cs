@@ -111,6 +111,8 @@ public sealed class UdpListener : IDisposable
         using var batch = new UdpBatch(_options.UdpBatchSize);
         var types = new DnsRecordType[batch.Capacity];
         var rcodes = new DnsRcode[batch.Capacity];
+        var forwards = new QueryOutcome[batch.Capacity];
+        var forwardSlots = new int[batch.Capacity];
         var errorLimiter = new ErrorReplyLimiter(_options.UdpErrorRepliesPerSecond);
         var handle = socket.SafeHandle;
         var referenced = false;
@@ -171,6 +173,7 @@ public sealed class UdpListener : IDisposable
                 stats.Batch();
                 var started = Stopwatch.GetTimestamp();
                 var replies = 0;
+                var forwarded = 0;
                 for (var slot = 0; slot < received; slot++)
                 {
                     try
@@ -186,7 +189,8 @@ public sealed class UdpListener : IDisposable
                         var outcome = Process(request, batch.ReplyBuffer(slot), batch.Sender(slot), stats, ref errorLimiter, started);
                         if (outcome.Kind == OutcomeKind.Forward)
                         {
-                            StartForward(socket, request, outcome, batch.CopySender(slot, socket.AddressFamily), started);
+                            forwardSlots[forwarded] = slot;
+                            forwards[forwarded++] = outcome;
                         }
                         else if (outcome.Kind == OutcomeKind.Reply)
                         {
@@ -205,6 +209,24 @@ public sealed class UdpListener : IDisposable
                 if (replies > 0 && batch.SendQueued(fd, out var errno) > 0 && !_stopping)
                 {
                     TransportLog.BatchError(_logger, LocalEndpoint!, "sendmmsg", Marshal.GetPInvokeErrorMessage(errno));
+                }
+
+                // Forwarded queries leave after the batch's answers: the answers do not wait on sends upstream.
+                for (var i = 0; i < forwarded; i++)
+                {
+                    try
+                    {
+                        var slot = forwardSlots[i];
+                        StartForward(socket, batch.Request(slot, out _), forwards[i], batch.CopySender(slot, socket.AddressFamily), started);
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        TransportLog.Unexpected(_logger, e, LocalEndpoint!);
+                    }
+                    finally
+                    {
+                        forwards[i] = default;
+                    }
                 }
 
                 for (var i = 0; i < replies; i++)
