@@ -13,7 +13,9 @@ namespace ActorDns.Host.ControlPlane;
 /// recovered from the journal once: each is asked its zone version through the shard region, which a mesh answers
 /// only after its writer has read its events (<see cref="MeshProtocol.GetZoneVersion"/>). Asking also starts the
 /// meshes, so the first registration after ready does not wait for a large mesh's recovery. Once every mesh has
-/// answered, the gate stays open: a mesh moving or restarting later is failover, not a start.
+/// answered, the gate stays open: a mesh moving or restarting later is failover, not a start. A mesh that cannot
+/// recover (its journal keeps failing) does not hold the node unready for ever: after <see cref="MaxWait"/> the gate
+/// opens with a warning, so the API that could repair it stays in service.
 /// </summary>
 internal sealed partial class MeshRecoveryGate(ActorRegistry actors, IServiceProvider services, ILogger<MeshRecoveryGate> logger) : BackgroundService
 {
@@ -21,6 +23,9 @@ internal sealed partial class MeshRecoveryGate(ActorRegistry actors, IServicePro
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
     private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long the gate waits for every mesh before it opens anyway.</summary>
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(2);
 
     private volatile bool _open;
 
@@ -42,6 +47,13 @@ internal sealed partial class MeshRecoveryGate(ActorRegistry actors, IServicePro
                 return;
             }
 
+            if (TimeProvider.System.GetElapsedTime(started) >= MaxWait)
+            {
+                Log.GaveUp(logger, MaxWait.TotalSeconds);
+                _open = true;
+                return;
+            }
+
             await Task.Delay(Retry, stoppingToken).ConfigureAwait(false);
         }
     }
@@ -55,13 +67,9 @@ internal sealed partial class MeshRecoveryGate(ActorRegistry actors, IServicePro
             var answers = await Task.WhenAll(list.Names.Select(mesh => region.Ask<object>(new MeshProtocol.GetZoneVersion(mesh), AskTimeout, stopping))).ConfigureAwait(false);
             return answers.All(a => a is MeshProtocol.ZoneVersion) ? list.Names.Count : null;
         }
-        catch (AskTimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
-            return null;
-        }
-        catch (InvalidCastException)
-        {
-            // The directory answered with a failure instead of its list.
+            // A timeout, or a failure answered instead of a list or a version (Akka's Ask throws for both): asked again.
             return null;
         }
     }
@@ -70,5 +78,8 @@ internal sealed partial class MeshRecoveryGate(ActorRegistry actors, IServicePro
     {
         [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Every mesh has recovered ({Meshes} meshes, {Seconds:F1} s after start): ready")]
         public static partial void Recovered(ILogger logger, int meshes, double seconds);
+
+        [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Not every mesh has recovered after {Seconds:F0} s (its journal fails?): ready anyway, so the API stays in service")]
+        public static partial void GaveUp(ILogger logger, double seconds);
     }
 }
