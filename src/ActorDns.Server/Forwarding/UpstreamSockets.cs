@@ -284,10 +284,20 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
         }
     }
 
+    /// <summary>
+    /// Under the lock Dispose closes the descriptor with: a timer firing late must not write to a number the kernel
+    /// has since given to another file.
+    /// </summary>
     private void Wake()
     {
-        ulong one = 1;
-        _ = Write(_wake, &one, sizeof(ulong));
+        lock (_starting)
+        {
+            if (_wake >= 0)
+            {
+                ulong one = 1;
+                _ = Write(_wake, &one, sizeof(ulong));
+            }
+        }
     }
 
     private void CloseRetired()
@@ -435,7 +445,10 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
         {
             Wake();
             thread.Join();
-            CloseDescriptors();
+            lock (_starting)
+            {
+                CloseDescriptors();
+            }
         }
 
         foreach (var socket in _open.Values)
