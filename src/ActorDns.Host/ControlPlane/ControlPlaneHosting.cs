@@ -151,7 +151,12 @@ public static class ControlPlaneHosting
                     // A database that stops or hangs fails a write within 4 s, before the API gives up on it at 5 s, and once
                     // it is back the breakers let the restarting mesh writers through within 2 s instead of Akka's 30 s and
                     // 60 s. Loading a large mesh's snapshot keeps the snapshot store's own 20 s.
+                    // No replay filter (decision 0038): Akka.Persistence.Sql stores one writer id per node, so the
+                    // filter took a node's events for an old writer's whenever a mesh came back to that node, and
+                    // dropped them on recovery. The unique (persistence id, sequence number) key already keeps the
+                    // journal to one history, each event decided on all the events before it.
                     .AddHocon("""
+                        akka.persistence.journal.sql.replay-filter.mode = off
                         akka.persistence.journal.sql.circuit-breaker { call-timeout = 4s, reset-timeout = 2s }
                         akka.persistence.snapshot-store.sql.circuit-breaker.reset-timeout = 2s
                         """, HoconAddMode.Prepend)
