@@ -41,6 +41,9 @@ def parse_args(argv):
     ap.add_argument("--servers", default=",".join(SERVERS), help="subset of " + ",".join(SERVERS))
     ap.add_argument("--modes", default=",".join(MODES), help="subset of " + ",".join(MODES))
     ap.add_argument("--phases", default=",".join(PHASES), help="subset of " + ",".join(PHASES))
+    ap.add_argument("--cores", type=int, default=1,
+                    help="pinned mode: the server on this many CPUs with as many workers, loaded by one dnsperf per "
+                         "other CPU, at most this many (default 1: the server on CPU 1, dnsperf on CPU 0)")
     ap.add_argument("--out", default=os.path.join(REPO, "perf", "results"), help="results directory")
     ap.add_argument("--work-dir", default="/tmp/actordns-compare", help="temporary files and logs")
     # Long enough for a JIT runtime to reach its steady state (tier-1 code for everything that runs, also
@@ -67,6 +70,10 @@ def parse_args(argv):
         setattr(a, flag, [c for c in allowed if c in chosen])
     if min(a.names, a.reps, a.duration, a.rate, a.query_count) < 1:
         ap.error("--names, --reps, --duration, --rate and --query-count must be positive")
+    try:
+        a.placements = {"pinned": procs.Placement(a.cores), "unpinned": procs.Placement()}
+    except RuntimeError as e:
+        ap.error(str(e))
     return a
 
 
@@ -111,18 +118,20 @@ def _cpu_snapshot(pids):
     return procs.cpu_seconds(pids), procs.children_cpu_seconds(), procs.machine_cpu(), time.monotonic()
 
 
-def measure(a, run, phase, pinned, queries, out_path):
+def measure(a, run, phase, queries, out_path):
     """One measured dnsperf run with the server's, dnsperf's and the whole machine's CPU around it."""
     opts = shlex.split(a.dnsperf_opts)
     opts += {"fixed": ["-Q", str(a.rate)], "selfpaced": [], "tcp": ["-m", "tcp"]}[phase]
     gate_wait, gate_busy = procs.wait_quiet(a.quiet_threshold, a.quiet_wait)
     pids = run.pids()
     s0, c0, (m0, st0), t0 = _cpu_snapshot(pids)
-    argv, rec = dnsperf.run(run.server.port, queries, a.duration, opts, pinned, out_path, verbose=phase == "fixed")
+    argv, rec = dnsperf.run(run.server.port, queries, a.duration, opts, run.placement, out_path,
+                            verbose=phase == "fixed")
     s1, c1, (m1, st1), t1 = _cpu_snapshot(pids)
     wall = t1 - t0
+    outputs = rec.pop("outputs")
     if phase == "fixed":
-        rec.update(dnsperf.percentiles(out_path))
+        rec.update(dnsperf.percentiles(outputs))
     done = rec["completed"] or 0
     rec.update(
         cmd=shlex.join(argv), lost=(rec["sent"] or 0) - done, server_cpu_s=round(s1 - s0, 3),
@@ -137,7 +146,7 @@ def measure(a, run, phase, pinned, queries, out_path):
 
 def register(a, group, actordns, work):
     log(f"registering {a.names} services in ActorDns")
-    run = actordns.start(group, pinned=False)
+    run = actordns.start(group, procs.Placement())
     try:
         took = dataset.register(actordns.api_port, a.names, a.register_connections, log)
         doc = dataset.fetch_records(actordns.api, a.names)
@@ -213,16 +222,16 @@ def measure_all(a, group, ports, command, baseline):
 
 def measure_server(a, group, server, mode, rep, check, answers, queries, meta):
     """Start one server in one mode, check its answers, warm it up, measure each phase, stop it."""
-    work, pinned = a.work_dir, mode == "pinned"
-    run = server.start(group, pinned, check)
+    work = a.work_dir
+    run = server.start(group, a.placements[mode], check)
     try:
         if server.answers_names:
             meta["verified"] = dataset.verify(server.port, answers, VERIFY_NAMES, rep, os.path.join(work, "dig.txt"))
         meta["rcvbuf"].setdefault(server.name, server.udp_rcvbuf())
-        warm_up(a, run, pinned, queries, work)
+        warm_up(a, run, queries, work)
         for phase in (p for p in a.phases if p != "tcp" or server.serves_tcp):
             out = os.path.join(work, f"dnsperf-{rep}-{server.name}-{mode}-{phase}.txt")
-            rec = measure(a, run, phase, pinned, queries, out)
+            rec = measure(a, run, phase, queries, out)
             rec.update(rep=rep, server=server.name, mode=mode, phase=phase)
             meta["dnsperf_cmds"].setdefault(phase, rec["cmd"])
             yield rec
@@ -230,12 +239,12 @@ def measure_server(a, group, server, mode, rep, check, answers, queries, meta):
         run.stop()
 
 
-def warm_up(a, run, pinned, queries, work):
+def warm_up(a, run, queries, work):
     """Unmeasured load first, so that .NET's tiered JIT (and every server's caches) reach steady state."""
     opts = shlex.split(a.dnsperf_opts)
-    dnsperf.run(run.server.port, queries, a.warmup, opts, pinned, os.path.join(work, "warmup.txt"))
+    dnsperf.run(run.server.port, queries, a.warmup, opts, run.placement, os.path.join(work, "warmup.txt"))
     if "tcp" in a.phases and run.server.serves_tcp:
-        dnsperf.run(run.server.port, queries, a.warmup, opts + ["-m", "tcp"], pinned,
+        dnsperf.run(run.server.port, queries, a.warmup, opts + ["-m", "tcp"], run.placement,
                     os.path.join(work, "warmup.txt"))
 
 

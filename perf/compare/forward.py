@@ -51,7 +51,7 @@ setACL({{ "127.0.0.0/8" }})
     def version(self):
         return srv._version(["dnsdist", "--version"], r"dnsdist ([\d.]+)")
 
-    def settings(self, pinned):
+    def settings(self, placement):
         return ("one listener and one backend socket per worker, no packet cache, `setUDPMultipleMessagesVectorSize(64)`, "
                 "the backend's health checked once an hour")
 
@@ -90,10 +90,11 @@ def measure(a, run, phase, queries, out):
     procs.wait_quiet(0.25, 30)
     pids = run.pids()
     c0 = procs.cpu_seconds(pids)
-    argv, rec = dnsperf.run(run.server.port, queries, a.duration, opts, True, out, verbose=phase == "fixed")
+    argv, rec = dnsperf.run(run.server.port, queries, a.duration, opts, run.placement, out, verbose=phase == "fixed")
     cpu = procs.cpu_seconds(pids) - c0
+    outputs = rec.pop("outputs")
     if phase == "fixed":
-        rec.update(dnsperf.percentiles(out))
+        rec.update(dnsperf.percentiles(outputs))
     done = rec["completed"] or 0
     rec.update(cmd=shlex.join(argv), lost=(rec["sent"] or 0) - done, cpu_s=round(cpu, 3),
                us_per_q=1e6 * cpu / done if done else None, thread_cpus=procs.thread_cpus(pids))
@@ -130,7 +131,7 @@ def report(a, command, records, servers, versions):
              f"after a {a.warmup} s warm-up per start; medians (min–max). CPU = utime + stime of the forwarder's "
              "processes, `/proc/PID/stat`, per answered query.", "",
              "| server | version | settings |", "|---|---|---|"]
-    lines += [f"| {s.label} | {versions[s.name]} | {s.settings(True)} |" for s in servers]
+    lines += [f"| {s.label} | {versions[s.name]} | {s.settings(procs.Placement(1))} |" for s in servers]
     lines += ["", "| server | " + " | ".join(c[2] for c in COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
     for s in servers:
         lines.append(f"| {s.label} | " + " | ".join(_cell(_values(records, s.name, ph, k), sc, nd)
@@ -179,14 +180,14 @@ def main(argv):
         upstream = srv.Knot(ports["upstream"], os.path.join(work, "upstream"), foreign)
         os.makedirs(upstream.work, exist_ok=True)
         # On the client's CPU, away from the forwarder's, with one worker per CPU (Knot's unpinned setting).
-        upstream_run = upstream.start(group, pinned=False, check=check)
+        upstream_run = upstream.start(group, procs.Placement(), check=check)
         procs.pin(upstream_run.pids(), procs.CLIENT_CPU)
         log(f"upstream Knot DNS on 127.0.0.1:{ports['upstream']} serves {len(foreign.names)} names of example.")
         for rep in range(1, a.reps + 1):
             for s in servers:
-                run = s.start(group, pinned=True, check=check)
+                run = s.start(group, procs.Placement(1), check=check)
                 try:
-                    dnsperf.run(s.port, queries, a.warmup, ["-c", "10", "-q", "100", "-Q", str(a.rate)], True,
+                    dnsperf.run(s.port, queries, a.warmup, ["-c", "10", "-q", "100", "-Q", str(a.rate)], run.placement,
                                 os.path.join(work, "warmup.txt"))
                     for phase in ("fixed", "selfpaced"):
                         out = os.path.join(work, f"dnsperf-{rep}-{s.name}-{phase}.txt")

@@ -114,14 +114,14 @@ def split_percentiles(path):
 def measure_server(a, run, label, files, work):
     """Warm up with the mixed file, then alternate the files, `reps` times each."""
     opts = ["-c", "10", "-q", "100"]
-    dnsperf.run(run.server.port, files["mixed"], a.warmup, opts + ["-Q", str(a.rate)], False,
+    dnsperf.run(run.server.port, files["mixed"], a.warmup, opts + ["-Q", str(a.rate)], run.placement,
                 os.path.join(work, "warmup.txt"))
     records = []
     for rep in range(1, a.reps + 1):
         for kind in ("pure", "mixed"):
             procs.wait_quiet(0.25, 30)
             out = os.path.join(work, f"dnsperf-{run.server.name}-{kind}-{rep}.txt")
-            _, stats = dnsperf.run(run.server.port, files[kind], a.duration, opts + ["-Q", str(a.rate)], False, out,
+            _, stats = dnsperf.run(run.server.port, files[kind], a.duration, opts + ["-Q", str(a.rate)], run.placement, out,
                                    verbose=True)
             rec = dict(server=label, file=kind, rep=rep, lost=stats["lost"], qps=stats["qps"], **split_percentiles(out))
             log(f"{label:40} {kind:5} rep {rep}: mesh p50 {_us(rec['mesh_p50'])} p99 {_us(rec['mesh_p99'])}, "
@@ -185,11 +185,11 @@ def main(argv):
     try:
         upstream = srv.Knot(ports["upstream"], os.path.join(work, "upstream"), foreign)
         os.makedirs(upstream.work, exist_ok=True)
-        upstream_run = upstream.start(group, pinned=False, check=foreign_check)
+        upstream_run = upstream.start(group, procs.Placement(), check=foreign_check)
         log(f"upstream Knot DNS on 127.0.0.1:{ports['upstream']} serves {len(foreign.names)} names of {FOREIGN_ORIGIN}")
 
         actordns = srv.ActorDns(ports["actordns"], work, REPO, ports["api"], ports["upstream"])
-        run = actordns.start(group, pinned=False)
+        run = actordns.start(group, procs.Placement())
         took = dataset.register(actordns.api_port, a.names, a.register_connections, log)
         doc = dataset.fetch_records(actordns.api, a.names)
         answers = dataset.expected_answers(doc, actordns.port)
@@ -207,7 +207,7 @@ def main(argv):
 
         control = KnotWithForeignZone(ports["control"], work, mesh, foreign)
         last = mesh.names[-1]
-        run = control.start(group, pinned=False, check=(last, next(ip for _, ip in answers[(last, "A")])))
+        run = control.start(group, procs.Placement(), check=(last, next(ip for _, ip in answers[(last, "A")])))
         records += measure_server(a, run, control.label, files, work)
         run.stop()
         upstream_run.stop()

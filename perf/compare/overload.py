@@ -110,7 +110,7 @@ def rss_mb(pids):
 def dnsperf_sampling_rss(run, port, queries, duration, opts, out_path, samples, verbose=False):
     """dnsperf in the background while the server's RSS is read every second."""
     result = {}
-    t = threading.Thread(target=lambda: result.update(zip(("argv", "stats"), dnsperf.run(port, queries, duration, opts, False, out_path, verbose))))
+    t = threading.Thread(target=lambda: result.update(zip(("argv", "stats"), dnsperf.run(port, queries, duration, opts, procs.Placement(), out_path, verbose))))
     t.start()
     while t.is_alive():
         samples.append(rss_mb(run.pids()))
@@ -124,8 +124,8 @@ def overload(a, run, server, rep, queries, work):
     """L-04 on one started server: capacity, twice that, then recovery."""
     d = os.path.join(work, f"l04-{server}-{rep}")
     os.makedirs(d, exist_ok=True)
-    dnsperf.run(run.server.port, queries, a.warmup, ["-c", "4", "-q", "200"], False, os.path.join(d, "warmup.txt"))
-    _, cap = dnsperf.run(run.server.port, queries, 10, ["-c", "4", "-q", "500", "-t", "2"], False, os.path.join(d, "capacity.txt"))
+    dnsperf.run(run.server.port, queries, a.warmup, ["-c", "4", "-q", "200"], run.placement, os.path.join(d, "warmup.txt"))
+    _, cap = dnsperf.run(run.server.port, queries, 10, ["-c", "4", "-q", "500", "-t", "2"], run.placement, os.path.join(d, "capacity.txt"))
     capacity = cap["completed"] / cap["runtime"]
     log(f"  {server} rep {rep}: capacity {capacity:,.0f} q/s at {a.cpu_share:.0%} of a CPU")
     rss = []
@@ -133,7 +133,7 @@ def overload(a, run, server, rep, queries, work):
                                 ["-c", "4", "-q", "20000", "-t", "2", "-Q", str(int(2 * capacity))], os.path.join(d, "overload.txt"), rss)
     after = []
     for second in range(5):
-        _, s = dnsperf.run(run.server.port, queries, 1, ["-c", "4", "-q", "2000", "-t", "1", "-Q", str(int(capacity / 2))], False,
+        _, s = dnsperf.run(run.server.port, queries, 1, ["-c", "4", "-q", "2000", "-t", "1", "-Q", str(int(capacity / 2))], run.placement,
                            os.path.join(d, f"after-{second}.txt"))
         after.append(s["lost"])
     r = {"server": server, "rep": rep, "capacity": capacity, "offered": 2 * capacity, "sent": over["sent"],
@@ -159,18 +159,18 @@ def forwarded_overload(a, run, actordns, rep, mesh_queries, foreign_queries, wor
     os.makedirs(d, exist_ok=True)
     port = actordns.port
     mesh_opts = ["-c", "2", "-q", "2000", "-t", "2", "-Q", str(a.mesh_rate)]
-    _, alone = dnsperf.run(port, mesh_queries, 15, mesh_opts, False, os.path.join(d, "alone.txt"), verbose=True)
-    alone.update(dnsperf.percentiles(os.path.join(d, "alone.txt")))
+    _, alone = dnsperf.run(port, mesh_queries, 15, mesh_opts, procs.Placement(), os.path.join(d, "alone.txt"), verbose=True)
+    alone.update(dnsperf.percentiles([os.path.join(d, "alone.txt")]))
     refused_before = metric(actordns.api, "actordns_forward_max_concurrent_rejects_total")
     result, rss = {}, []
     duration = max(15, a.duration // 2)
     fwd = threading.Thread(target=lambda: result.update(zip(("argv", "stats"), dnsperf.run(
-        port, foreign_queries, duration, ["-c", "2", "-q", "20000", "-t", "5", "-Q", str(a.forward_rate)], False,
+        port, foreign_queries, duration, ["-c", "2", "-q", "20000", "-t", "5", "-Q", str(a.forward_rate)], procs.Placement(),
         os.path.join(d, "forwarded.txt")))))
     fwd.start()
     time.sleep(3)  # the forwarder's outstanding limit reached
     mixed = dnsperf_sampling_rss(run, port, mesh_queries, duration - 6, mesh_opts, os.path.join(d, "mixed.txt"), rss, verbose=True)
-    mixed.update(dnsperf.percentiles(os.path.join(d, "mixed.txt")))
+    mixed.update(dnsperf.percentiles([os.path.join(d, "mixed.txt")]))
     fwd.join()
     forwarded = result["stats"]
     refused = metric(actordns.api, "actordns_forward_max_concurrent_rejects_total") - refused_before
@@ -233,7 +233,7 @@ def main(argv):
     try:
         group.start(["/usr/bin/python3", "-c", SLOW_UPSTREAM, str(ports["upstream"]), str(a.upstream_delay)], os.path.join(work, "upstream.log"))
         actordns = srv.ActorDns(ports["actordns"], work, REPO, ports["api"], ports["upstream"])
-        run = actordns.start(group, pinned=False)
+        run = actordns.start(group, procs.Placement())
         took = dataset.register(actordns.api_port, a.names, a.register_connections, log)
         doc = dataset.fetch_records(actordns.api, a.names)
         answers = dataset.expected_answers(doc, actordns.port)
@@ -256,7 +256,7 @@ def main(argv):
         versions.append(f"Knot DNS {knot.version()}")
         for rep in range(1, a.reps + 1):
             for server in (actordns, knot):
-                started = server.start(group, pinned=False, check=check)
+                started = server.start(group, procs.Placement(), check=check)
                 try:
                     limit_cpu(started.pids(), a.cpu_share)
                     l04.append(overload(a, started, server.label, rep, mesh_queries, work))

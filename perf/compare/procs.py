@@ -12,6 +12,43 @@ SERVER_CPU = "1"
 CLIENT_CPU = "0"
 
 
+class Placement:
+    """Where a server and the dnsperf processes that load it run.
+
+    Unpinned: no CPU affinity, one server worker per CPU, one dnsperf. Pinned to N cores: the server on the last N CPUs
+    with N workers, and one dnsperf process per remaining CPU, at most N, each pinned to its own CPU; with one core
+    that is the server on CPU 1 and dnsperf on CPU 0 (SERVER_CPU, CLIENT_CPU), on this 2-CPU machine and any other.
+    """
+
+    def __init__(self, cores=None):
+        n = os.cpu_count()
+        self.pinned = cores is not None
+        if self.pinned and not 1 <= cores < n:
+            raise RuntimeError(f"--cores {cores}: this machine has {n} CPUs; the server may have 1 to {n - 1}, "
+                               "the others run dnsperf")
+        self.workers = cores if self.pinned else n
+        if not self.pinned:
+            self.server_cpus, self.client_cpus = None, [None]
+        elif cores == 1:
+            self.server_cpus, self.client_cpus = SERVER_CPU, [CLIENT_CPU]
+        else:
+            first = n - cores
+            self.server_cpus = f"{first}-{n - 1}"
+            self.client_cpus = [str(c) for c in range(min(first, cores))]
+
+    @property
+    def clients(self):
+        return len(self.client_cpus)
+
+    def describe(self):
+        if not self.pinned:
+            return f"Unpinned: no taskset, {self.workers} workers (one per CPU), one dnsperf"
+        dnsperfs = "one dnsperf" if self.clients == 1 else f"{self.clients} dnsperf processes"
+        return (f"Pinned: the server on CPU {self.server_cpus} with {self.workers} worker{'s' * (self.workers != 1)}, "
+                f"every thread re-pinned with `taskset -a -p -c {self.server_cpus}` after start (Knot pins its "
+                f"workers itself); {dnsperfs}, on CPU {', '.join(self.client_cpus)}")
+
+
 class Started:
     """One started process and the log its output goes to."""
 

@@ -145,16 +145,17 @@ def results_file(records, servers, meta):
              f"{CONTAMINATED} foreign cores is contaminated. Before each run the tool waits (quiet-wait s, at "
              f"most {a.quiet_wait:g}) until the machine uses fewer than {a.quiet_threshold:g} cores (busy before "
              "= the last one-second sample).",
-             "* Pinned: the server on CPU 1 with one worker, every thread re-pinned with `taskset -a -p -c 1` "
-             "after start (Knot pins its workers itself); dnsperf on CPU 0. Unpinned: no taskset, one worker "
-             "per CPU.", "",
+             f"* {a.placements['pinned'].describe()}. {a.placements['unpinned'].describe()}. With "
+             "several dnsperf processes a fixed rate is shared out among them and their results are added up "
+             "(latency percentiles over all their responses).", "",
              "| server | version | pinned | unpinned | UDP receive buffer in `ss` (the kernel doubles what is asked) |",
              "|---|---|---|---|---|"]
     for s in servers:
-        lines.append(f"| {s.label} | {meta['versions'][s.name]} | {s.settings(True)} | {s.settings(False)} "
+        lines.append(f"| {s.label} | {meta['versions'][s.name]} | {s.settings(a.placements['pinned'])} "
+                     f"| {s.settings(a.placements['unpinned'])} "
                      f"| {meta['rcvbuf'].get(s.name, '?')} |")
     lines += ["", "dnsperf command per phase, as first run (the servers differ only in `-p`; unpinned runs "
-              "have no `taskset -c 0`):", ""]
+              "have no `taskset`):", ""]
     lines += [f"* {ph}: `{cmd}`" for ph, cmd in meta["dnsperf_cmds"].items()]
     lines += ["", "## Summary", ""] + summary(records, servers, meta["modes"], a.rate)
     lines += ["## Raw runs", "", "| " + " | ".join(h for h, _, _ in RAW_COLUMNS) + " |",

@@ -1,8 +1,9 @@
 """The servers, started by hand on 127.0.0.1 high ports with comparable settings: ActorDns, Knot DNS, NSD and the
 echo floor (perf/compare/echo-floor.c, built here), which answers every query without looking anything up.
 
-Pinned: the server is started under `taskset -c 1` with one worker, then every thread is re-pinned to
-CPU 1. Unpinned: no taskset, one worker per CPU. UDP receive buffers are 4 MiB where configurable.
+Where a server runs and how many workers it has come from a procs.Placement: pinned, it is started under
+`taskset -c CPUS` with one worker per core, then every thread is re-pinned to those CPUs; unpinned, no taskset and
+one worker per CPU. UDP receive buffers are 4 MiB where configurable.
 """
 import os
 import re
@@ -18,8 +19,8 @@ RCVBUF = 4 << 20
 class Running:
     """A started server: its processes, for CPU accounting, pinning and stopping."""
 
-    def __init__(self, server, group, started, pinned):
-        self.server, self.group, self.started, self.pinned = server, group, started, pinned
+    def __init__(self, server, group, started, placement):
+        self.server, self.group, self.started, self.placement = server, group, started, placement
 
     def pids(self):
         return procs.tree_pids(self.started.pid)
@@ -39,20 +40,20 @@ class Server:
     def command(self, d, workers, pinned):
         raise NotImplementedError
 
-    def start(self, group, pinned, check=None, ready_timeout=120):
+    def start(self, group, placement, check=None, ready_timeout=120):
         """check = (name, ipv4) the server must answer before it counts as started."""
-        d = os.path.join(self.work, f"{self.name}-{'pinned' if pinned else 'unpinned'}")
+        d = os.path.join(self.work, f"{self.name}-{'pinned' if placement.pinned else 'unpinned'}")
         os.makedirs(d, exist_ok=True)
-        argv = self.command(d, 1 if pinned else os.cpu_count(), pinned)
-        if pinned:
-            argv = ["taskset", "-c", procs.SERVER_CPU] + argv
+        argv = self.command(d, placement.workers, placement.pinned)
+        if placement.pinned:
+            argv = ["taskset", "-c", placement.server_cpus] + argv
         log = os.path.join(d, "server.log")
         started = group.start(argv, log, cwd=d)
-        run = Running(self, group, started, pinned)
+        run = Running(self, group, started, placement)
         try:
             self.wait_ready(started, check, time.monotonic() + ready_timeout, log)
-            if pinned:
-                procs.pin(run.pids(), procs.SERVER_CPU)
+            if placement.pinned:
+                procs.pin(run.pids(), placement.server_cpus)
         except BaseException:
             run.stop()
             raise
@@ -109,7 +110,7 @@ class ActorDns(Server):
                 "--dns-address", f"127.0.0.1:{self.port}=default", "--api-address", f"127.0.0.1:{self.api_port}",
                 # Always on loopback: nothing may leave this machine, even a forwarded miss.
                 "--upstream", f"127.0.0.1:{self.upstream_port}"]
-        return argv + ["--udp-loops", "1"] if pinned else argv
+        return argv + ["--udp-loops", str(workers)] if pinned else argv
 
     def wait_ready(self, started, check, deadline, log):
         while True:
@@ -130,8 +131,8 @@ class ActorDns(Server):
         runtime = _version(["dotnet", "--list-runtimes"], r"Microsoft\.NETCore\.App (10\.[\d.]+)")
         return f"{rev or '?'} (.NET {runtime}, Release)"
 
-    def settings(self, pinned):
-        return "`--udp-loops 1`" if pinned else f"`--udp-loops` default ({os.cpu_count()})"
+    def settings(self, placement):
+        return f"`--udp-loops {placement.workers}`" if placement.pinned else f"`--udp-loops` default ({placement.workers})"
 
 
 class Knot(Server):
@@ -170,8 +171,8 @@ zone:
     def version(self):
         return _version(["knotd", "-V"], r"version ([\d.]+)")
 
-    def settings(self, pinned):
-        n = 1 if pinned else os.cpu_count()
+    def settings(self, placement):
+        n = placement.workers
         return f"`udp-workers: {n}`, `tcp-workers: {n}` (SO_RCVBUF not configurable)"
 
 
@@ -215,8 +216,8 @@ zone:
     def version(self):
         return _version(["nsd", "-v"], r"NSD version ([\d.]+)")
 
-    def settings(self, pinned):
-        n = 1 if pinned else os.cpu_count()
+    def settings(self, placement):
+        n = placement.workers
         return f"`server-count: {n}`, `reuseport: yes`, `receive-buffer-size: {RCVBUF}`"
 
 
@@ -254,6 +255,6 @@ class EchoFloor(Server):
     def version(self):
         return "perf/compare/echo-floor.c, " + _version(["gcc", "--version"], r"(gcc \S+ \S+ \S+)")
 
-    def settings(self, pinned):
-        n = 1 if pinned else os.cpu_count()
+    def settings(self, placement):
+        n = placement.workers
         return f"{n} thread{'s' * (n != 1)}, batches of 64, `SO_RCVBUF` {RCVBUF >> 20} MiB"
