@@ -74,26 +74,46 @@ public sealed class ZoneTable
             bucketBits++;
         }
 
+        // Each bucket is allocated once, at its final size: a million names are a quarter of a million arrays, not
+        // the four times as many that growing each bucket by one would leave to the garbage collector.
+        var mask = (1u << bucketBits) - 1;
+        var sizes = new int[1 << bucketBits];
+        foreach (var entry in entries)
+        {
+            sizes[entry.Hash & mask]++;
+        }
+
         var pages = new ZoneEntry[]?[1 << (bucketBits - PageBits)][];
         for (var i = 0; i < pages.Length; i++)
         {
-            pages[i] = new ZoneEntry[]?[PageSize];
+            var page = pages[i] = new ZoneEntry[]?[PageSize];
+            for (var slot = 0; slot < PageSize; slot++)
+            {
+                ref var size = ref sizes[(i << PageBits) + slot];
+                page[slot] = size == 0 ? null : new ZoneEntry[size];
+                size = 0; // from here on: how many entries the bucket holds so far
+            }
         }
 
-        var count = 0;
         foreach (var entry in entries)
         {
-            ref var bucket = ref BucketSlot(pages, bucketBits, entry.Hash);
-            var index = IndexOf(bucket, entry.Name, entry.Hash);
-            if (index >= 0)
+            var bucket = BucketSlot(pages, bucketBits, entry.Hash)!;
+            ref var filled = ref sizes[entry.Hash & mask];
+            var index = IndexOf(bucket.AsSpan(0, filled), entry.Name, entry.Hash);
+            bucket[index >= 0 ? index : filled++] = entry;
+        }
+
+        // A name given twice left its bucket a slot too long.
+        var count = 0;
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            ref var bucket = ref pages[i >> PageBits][i & (PageSize - 1)];
+            if (bucket is not null && sizes[i] < bucket.Length)
             {
-                bucket![index] = entry;
+                Array.Resize(ref bucket, sizes[i]);
             }
-            else
-            {
-                bucket = Append(bucket, entry);
-                count++;
-            }
+
+            count += sizes[i];
         }
 
         return new ZoneTable(settings, version, pages, bucketBits, count);
@@ -239,13 +259,9 @@ public sealed class ZoneTable
         return ref pages[index >> PageBits][index & (PageSize - 1)];
     }
 
-    private static int IndexOf(ZoneEntry[]? bucket, ReadOnlySpan<byte> name, uint hash)
+    /// <summary>Where the name is in the bucket (a null bucket is empty); -1 when it is not.</summary>
+    private static int IndexOf(ReadOnlySpan<ZoneEntry> bucket, ReadOnlySpan<byte> name, uint hash)
     {
-        if (bucket is null)
-        {
-            return -1;
-        }
-
         for (var i = 0; i < bucket.Length; i++)
         {
             if (bucket[i].Hash == hash && bucket[i].Name.SequenceEqual(name))

@@ -145,6 +145,25 @@ public class ZoneTableTests
     }
 
     [Fact]
+    public void Create_NamesGivenTwice_TheLaterWinsAndEveryOtherNameIsFound()
+    {
+        // Thousands of names over 1,024 buckets: every bucket holds several, and some a name given twice.
+        var records = Enumerable.Range(0, 5000).Select(i => Record($"svc-{i}.mesh", "240.0.0.1"))
+            .Concat(Enumerable.Range(0, 5000).Where(i => i % 7 == 0).Select(i => Record($"SVC-{i}.mesh", "240.0.0.2")))
+            .ToList();
+
+        var table = ZoneTable.Create(Settings, 1, records);
+
+        Assert.Equal(5000, table.Count);
+        Assert.Equal(5000, table.Entries().Count());
+        Assert.All(Enumerable.Range(0, 5000), i =>
+        {
+            Assert.True(table.TryFind(DnsName.Parse($"svc-{i}.mesh"), out var entry));
+            Assert.Equal([IPAddress.Parse(i % 7 == 0 ? "240.0.0.2" : "240.0.0.1")], entry.Addresses(includeSynthesizedIpv6: false));
+        });
+    }
+
+    [Fact]
     public void Apply_ManyInserts_GrowsAndKeepsEveryName()
     {
         var table = ZoneTable.Empty(Settings);
