@@ -8,6 +8,12 @@ namespace ActorDns.ControlPlane.Meshes;
 /// </summary>
 internal sealed record MeshRead(MeshState State, ZoneProjection View)
 {
+    // The whole-mesh answers, built once per report whatever the number of readers (a 100,000-service table is tens of MB).
+    private VipTable? _vips;
+    private ZoneSnapshot? _zone;
+    private object? _vipsLock;
+    private object? _zoneLock;
+
     public ResourceList Resource(GetResource query) =>
         State.Catalog.Of(query.Kind).GetValueOrDefault(query.Name) is { } resource
             ? new ResourceList([ResourceStatus.Present(State, View.Zone, resource)])
@@ -16,9 +22,11 @@ internal sealed record MeshRead(MeshState State, ZoneProjection View)
     public ResourceList Resources(ListResources query) =>
         new([.. State.Catalog.Of(query.Kind).Values.Select(r => ResourceStatus.Present(State, View.Zone, r))]);
 
-    public VipTable Vips() => new(VipReadModel.Entries(State, View.Zone), View.Version) { Warnings = VipReadModel.Warnings(State) };
+    public VipTable Vips() => LazyInitializer.EnsureInitialized(
+        ref _vips, ref _vipsLock, () => new(VipReadModel.Entries(State, View.Zone), View.Version) { Warnings = VipReadModel.Warnings(State) });
 
-    public ZoneSnapshot Zone() => new(State.Mesh, View.Version, State.Settings.Ttl, [.. View.Zone.Records.Values]);
+    public ZoneSnapshot Zone() => LazyInitializer.EnsureInitialized(
+        ref _zone, ref _zoneLock, () => new(State.Mesh, View.Version, State.Settings.Ttl, [.. View.Zone.Records.Values]));
 
     public ZoneVersion Version() => new(State.Mesh, View.Version);
 }
