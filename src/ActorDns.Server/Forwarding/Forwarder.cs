@@ -48,12 +48,15 @@ public sealed class Forwarder : IDisposable
         if (OperatingSystem.IsLinux() && _upstreams.Length > 0)
         {
             var log = logger ?? NullLogger.Instance;
-            _sockets = new UpstreamSockets(_upstreams.Length, () => _metrics.Unwanted.Inc(), e => ForwarderLog.Unexpected(log, e), clock);
+            _sockets = new UpstreamSockets(_upstreams.Length, options.Expire, () => _metrics.Unwanted.Inc(), e => ForwarderLog.Unexpected(log, e), clock);
         }
     }
 
     /// <summary>The upstreams this forwarder asks.</summary>
     public IReadOnlyList<IPEndPoint> Upstreams => _options.Upstreams;
+
+    /// <summary>The settings it was made with (a Corefile's <c>forward</c> options, for tests).</summary>
+    internal ForwarderOptions Options => _options;
 
     /// <summary>
     /// Claims a slot for one forwarded query; false when <see cref="ForwarderOptions.MaxConcurrent"/> are

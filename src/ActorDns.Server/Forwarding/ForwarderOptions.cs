@@ -27,6 +27,12 @@ public sealed record ForwarderOptions
     /// <summary>Every upstream query over TCP (CoreDNS <c>force_tcp</c>).</summary>
     public bool ForceTcp { get; init; }
 
+    /// <summary>
+    /// A pooled UDP socket older than this is replaced before its next query, however few it sent (CoreDNS
+    /// <c>expire</c>, 10 s by default; decision 0039).
+    /// </summary>
+    public TimeSpan Expire { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>UDP upstream even for a client that asked over TCP; a truncated reply is still retried over TCP (<c>prefer_udp</c>).</summary>
     public bool PreferUdp { get; init; }
 }

@@ -10,7 +10,8 @@ namespace ActorDns.Server.Forwarding;
 /// <summary>
 /// The UDP sockets a <see cref="Forwarder"/> asks its upstreams through, on Linux (decision 0037). Each upstream has
 /// <see cref="SocketsPerUpstream"/> sockets, each connected to it from a port the kernel picks at random, and each
-/// replaced by a new one after <see cref="QueriesPerSocket"/> queries; one thread waits on all of them with epoll and
+/// replaced by a new one after <see cref="QueriesPerSocket"/> queries or, with little traffic, once it is older than
+/// <c>expire</c> (decision 0039); one thread waits on all of them with epoll and
 /// completes the exchange a reply answers, right there. A forwarded query so costs one <c>send</c> on the thread that
 /// asks, one <c>recv</c> on the reply thread, and no socket or thread-pool hop of its own.
 /// </summary>
@@ -55,6 +56,7 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
     private readonly Action _onUnwanted;
     private readonly Action<Exception> _onUnexpected;
     private readonly TimeProvider _clock;
+    private readonly TimeSpan _expire;
     private readonly ConcurrentDictionary<long, PooledSocket> _open = new();
     private readonly ConcurrentQueue<PooledSocket> _closing = new();
     private readonly Lock _starting = new();
@@ -67,11 +69,13 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
     private volatile bool _stopping;
 
     /// <param name="upstreams">How many upstreams, each asked by its index.</param>
+    /// <param name="expire">Age after which a socket is replaced before its next query, however few it sent.</param>
     /// <param name="onUnwanted">Counts a reply that answers nothing asked (wrong ID, question or format).</param>
     /// <param name="onUnexpected">Logs a bug met on the reply thread (it costs the query it happened in).</param>
     /// <param name="clock">Runs each exchange's timeout (a test moves it by hand).</param>
-    public UpstreamSockets(int upstreams, Action onUnwanted, Action<Exception> onUnexpected, TimeProvider clock)
+    public UpstreamSockets(int upstreams, TimeSpan expire, Action onUnwanted, Action<Exception> onUnexpected, TimeProvider clock)
     {
+        _expire = expire;
         _slots = new Slot[upstreams][];
         for (var i = 0; i < upstreams; i++)
         {
@@ -106,7 +110,7 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
         PooledSocket socket;
         lock (slot)
         {
-            if (slot.Current is not { } current || current.Uses >= QueriesPerSocket)
+            if (slot.Current is not { } current || current.Uses >= QueriesPerSocket || _clock.GetElapsedTime(current.Opened) >= _expire)
             {
                 var opened = Open(endpoint);
                 if (slot.Current is { } old)
@@ -206,7 +210,7 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
     private PooledSocket Open(IPEndPoint endpoint)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
-        var pooled = new PooledSocket(socket, Interlocked.Increment(ref _lastKey));
+        var pooled = new PooledSocket(socket, Interlocked.Increment(ref _lastKey), _clock.GetTimestamp());
         try
         {
             socket.Connect(endpoint);
@@ -491,11 +495,14 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
     }
 
     /// <summary>A socket and the exchanges outstanding on it, by ID (locked on <see cref="Pending"/>).</summary>
-    private sealed class PooledSocket(Socket socket, long key)
+    private sealed class PooledSocket(Socket socket, long key, long opened)
     {
         public Socket Socket { get; } = socket;
 
         public long Key { get; } = key;
+
+        /// <summary>When it was opened (<see cref="TimeProvider.GetTimestamp"/> of the pool's clock).</summary>
+        public long Opened { get; } = opened;
 
         public Dictionary<ushort, Exchange> Pending { get; } = [];
 

@@ -13,6 +13,8 @@ public sealed class UpstreamSocketsTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
+    private static readonly TimeSpan Expire = TimeSpan.FromSeconds(10);
+
     [Fact]
     public async Task Exchange_SilentUpstream_RetiredSocketsClosedOnceTheirQueriesTimedOut()
     {
@@ -20,7 +22,7 @@ public sealed class UpstreamSocketsTests
         const int queries = UpstreamSockets.SocketsPerUpstream * 25;
         using var upstream = new FakeUpstream(script: FakeUpstream.Silent);
         var clock = new FakeTimeProvider();
-        using var sockets = new UpstreamSockets(1, () => { }, e => Assert.Fail(e.ToString()), clock);
+        using var sockets = new UpstreamSockets(1, Expire, () => { }, e => Assert.Fail(e.ToString()), clock);
 
         var exchanges = Enumerable.Range(0, queries).Select(i => Exchange(sockets, upstream, $"q{i}.example.com")).ToList();
         await upstream.WaitForQueriesAsync(queries);
@@ -41,7 +43,7 @@ public sealed class UpstreamSocketsTests
     public async Task Exchange_QueriesOutstandingOnOneSocket_EachWithItsOwnIdAndItsOwnAnswer()
     {
         using var upstream = new FakeUpstream(script: FakeUpstream.Delayed(TimeSpan.FromMilliseconds(200), FakeUpstream.AnswerA()));
-        using var sockets = new UpstreamSockets(1, () => { }, e => Assert.Fail(e.ToString()), TimeProvider.System);
+        using var sockets = new UpstreamSockets(1, Expire, () => { }, e => Assert.Fail(e.ToString()), TimeProvider.System);
         var names = Enumerable.Range(0, 3 * UpstreamSockets.SocketsPerUpstream).Select(i => $"n{i}.example.com").ToList();
 
         var replies = await Task.WhenAll(names.Select(async name => (name, reply: await ExchangeReply(sockets, upstream, name))));
@@ -50,11 +52,42 @@ public sealed class UpstreamSocketsTests
         Assert.Equal(names.Count, upstream.Queries.Select(q => (q.Source.Port, q.Id)).Distinct().Count());
     }
 
+    [Theory]
+    [InlineData(9, false)]
+    [InlineData(10, true)]
+    public async Task Exchange_AfterSomeSeconds_EachSocketReplacedOnlyOnceItIsOlderThanExpire(int seconds, bool replaced)
+    {
+        using var upstream = new FakeUpstream(script: FakeUpstream.AnswerA());
+        var clock = new FakeTimeProvider();
+        using var sockets = new UpstreamSockets(1, Expire, () => { }, e => Assert.Fail(e.ToString()), clock);
+
+        // One query per socket place, far fewer than QueriesPerSocket, before and after the clock moves.
+        async Task<HashSet<int>> PortsOfOneRound(string round)
+        {
+            var before = upstream.Queries.Count;
+            await Task.WhenAll(Enumerable.Range(0, UpstreamSockets.SocketsPerUpstream).Select(i => ExchangeReply(sockets, upstream, $"{round}{i}.example.com")));
+            var ports = upstream.Queries.Skip(before).Select(q => q.Source.Port).ToHashSet();
+
+            // Off the reply thread, where the last reply's continuation runs: the test goes on to move the clock and,
+            // at its end, to stop the reply thread.
+            await Task.Yield();
+            return ports;
+        }
+
+        var first = await PortsOfOneRound("a");
+        clock.Advance(TimeSpan.FromSeconds(seconds));
+        var second = await PortsOfOneRound("b");
+
+        Assert.Equal(UpstreamSockets.SocketsPerUpstream, first.Count);
+        Assert.Equal(replaced, !first.Overlaps(second));
+        Assert.Equal(replaced, second.Count == UpstreamSockets.SocketsPerUpstream && !second.SetEquals(first));
+    }
+
     [Fact]
     public async Task Dispose_QueriesOutstanding_EachFailsAsCanceled()
     {
         using var upstream = new FakeUpstream(script: FakeUpstream.Silent);
-        var sockets = new UpstreamSockets(1, () => { }, e => Assert.Fail(e.ToString()), TimeProvider.System);
+        var sockets = new UpstreamSockets(1, Expire, () => { }, e => Assert.Fail(e.ToString()), TimeProvider.System);
         var exchanges = Enumerable.Range(0, 4).Select(i => Exchange(sockets, upstream, $"q{i}.example.com")).ToList();
         await upstream.WaitForQueriesAsync(exchanges.Count);
 

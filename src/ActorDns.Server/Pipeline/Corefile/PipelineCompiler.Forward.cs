@@ -111,10 +111,10 @@ public static partial class PipelineCompiler
                     RequireArguments(option, "forward", 0, 0);
                     return options with { PreferUdp = true };
                 case "expire":
-                    // A UDP socket is replaced after 16 queries and a TCP connection never reused (decision 0037): nothing to expire.
+                    // A pooled UDP socket is replaced after 16 queries or this long, whichever comes first; a TCP
+                    // connection is never reused (decisions 0037, 0039).
                     RequireArguments(option, "forward", 1, 1);
-                    Duration(option.Arguments[0], "forward");
-                    return options;
+                    return options with { Expire = Duration(option.Arguments[0], "forward") };
                 case "max_fails":
                     RequireArguments(option, "forward", 1, 1);
                     return options with { MaxFails = Number(option.Arguments[0], "forward") };

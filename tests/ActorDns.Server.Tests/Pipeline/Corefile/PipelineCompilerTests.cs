@@ -178,7 +178,7 @@ public sealed class PipelineCompilerTests
                     health_check 2s
                     max_concurrent 1
                     policy sequential
-                    expire 10s
+                    expire 3s
                 }
                 forward . 127.0.0.1:16002
             }
@@ -191,6 +191,7 @@ public sealed class PipelineCompilerTests
 
         var own = Assert.Single(harness.OwnForwarders);
         Assert.Equal([IPEndPoint.Parse("127.0.0.9:5300"), IPEndPoint.Parse("127.0.0.10:53")], own.Upstreams);
+        Assert.Equal(TimeSpan.FromSeconds(3), own.Options.Expire);
         Assert.Equal((OutcomeKind.Forward, own), (external.Kind, external.Route!.Forwarder));
         Assert.Equal((OutcomeKind.Reply, DnsRcode.Refused), (full.Kind, full.Rcode)); // max_concurrent 1: the first is still out
         Assert.Equal((OutcomeKind.Reply, DnsRcode.Refused), (excepted.Kind, excepted.Rcode)); // the mesh step: outside its domain
