@@ -94,6 +94,9 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
     /// <summary>Sockets not yet closed, the retired ones waiting for the reply thread included.</summary>
     internal int SocketCount => _open.Count + _closing.Count;
 
+    /// <summary>Sockets opened so far.</summary>
+    internal long SocketsOpened => Interlocked.Read(ref _lastKey);
+
     /// <summary>
     /// Sends <paramref name="request"/> (its ID overwritten with a fresh random one) to upstream
     /// <paramref name="upstream"/> and completes with the length of the reply copied into <paramref name="reply"/>.

@@ -11,8 +11,14 @@ public sealed class BuildMemoryTests
     [Fact]
     public void WithoutCollections_Budget_ReturnsTheBuildAndLeavesNoRegionOpen()
     {
-        var built = BuildMemory.WithoutCollections(16 << 20, () => (true, new byte[1 << 20]), out var result);
+        var modeDuringBuild = GCLatencyMode.Batch;
+        var built = BuildMemory.WithoutCollections(16 << 20, () =>
+        {
+            modeDuringBuild = GCSettings.LatencyMode;
+            return (true, new byte[1 << 20]);
+        }, out var result);
 
+        Assert.Equal(GCLatencyMode.NoGCRegion, modeDuringBuild);
         Assert.True(built);
         Assert.Equal(1 << 20, result.Length);
         Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
@@ -32,8 +38,10 @@ public sealed class BuildMemoryTests
     public void WithoutCollections_BudgetUsedUp_EndsWithoutThrowing()
     {
         // Far more than the budget: a collection ends the region in the middle of the build.
+        var modeAtStart = GCLatencyMode.Batch;
         var built = BuildMemory.WithoutCollections(BuildMemory.SmallestRegion, () =>
         {
+            modeAtStart = GCSettings.LatencyMode;
             var kept = new List<byte[]>();
             for (var i = 0; i < 64; i++)
             {
@@ -43,6 +51,7 @@ public sealed class BuildMemoryTests
             return (true, kept.Count);
         }, out var count);
 
+        Assert.Equal(GCLatencyMode.NoGCRegion, modeAtStart);
         Assert.True(built);
         Assert.Equal(64, count);
         Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);

@@ -1,12 +1,10 @@
 using System.Net;
 using ActorDns.Protocol;
 using ActorDns.Server.Query;
-using ActorDns.Server.Tests.Support;
 using Xunit;
 
 namespace ActorDns.Server.Tests.Query;
 
-[Collection(NoGcRegionCollection.Name)]
 public sealed class ZoneCacheFileTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("actordns-cache-").FullName;

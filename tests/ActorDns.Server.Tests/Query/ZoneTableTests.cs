@@ -147,7 +147,7 @@ public class ZoneTableTests
     [Fact]
     public void Create_NamesGivenTwice_TheLaterWinsAndEveryOtherNameIsFound()
     {
-        // Thousands of names over 1,024 buckets: every bucket holds several, and some a name given twice.
+        // Thousands of names over 2,048 buckets: most hold several, and some a name given twice.
         var records = Enumerable.Range(0, 5000).Select(i => Record($"svc-{i}.mesh", "240.0.0.1"))
             .Concat(Enumerable.Range(0, 5000).Where(i => i % 7 == 0).Select(i => Record($"SVC-{i}.mesh", "240.0.0.2")))
             .ToList();

@@ -3,10 +3,10 @@ using Xunit;
 namespace ActorDns.Server.Tests.Support;
 
 /// <summary>
-/// Tests that read a zone cache start a no-GC region (<c>BuildMemory.WithoutCollections</c>), which is one per process:
-/// they run one at a time, so that one test's region is never another's.
+/// Tests that start a no-GC region (<c>BuildMemory.WithoutCollections</c>): the region is one per process, and other
+/// tests' allocations would use its budget up, so they run alone, after the others.
 /// </summary>
-[CollectionDefinition(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class NoGcRegionCollection
 {
     public const string Name = "no-GC region";
