@@ -41,8 +41,10 @@ def run(port, queries, duration, opts, placement, out_path, verbose=False):
             + _share_rate(opts, i, placement.clients) + (["-v"] if verbose else []))
     outputs = [out_path] + [f"{out_path}.{i}" for i in range(2, len(argvs) + 1)]
     files = [open(path, "w") for path in outputs]
+    started = []
     try:
-        started = [subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT) for argv, f in zip(argvs, files)]
+        for argv, f in zip(argvs, files):
+            started.append(subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT))
         # dnsperf waits up to its 5 s query timeout after the time limit; a hang beyond that is a failure.
         deadline = time.monotonic() + duration + 60
         codes = []
@@ -50,9 +52,13 @@ def run(port, queries, duration, opts, placement, out_path, verbose=False):
             try:
                 codes.append(p.wait(max(0.0, deadline - time.monotonic())))
             except subprocess.TimeoutExpired:
-                for q in started:
-                    q.kill()
                 raise RuntimeError(f"dnsperf did not finish within {duration + 60} s, see {out_path}") from None
+    except BaseException:
+        # A hang, Ctrl-C or a failed start: none of them outlives the run.
+        for p in started:
+            p.kill()
+            p.wait()
+        raise
     finally:
         for f in files:
             f.close()

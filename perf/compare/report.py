@@ -155,7 +155,7 @@ def results_file(records, servers, meta):
                      f"| {s.settings(a.placements['unpinned'])} "
                      f"| {meta['rcvbuf'].get(s.name, '?')} |")
     lines += ["", "dnsperf command per phase, as first run (the servers differ only in `-p`; unpinned runs "
-              "have no `taskset`):", ""]
+              "have no `taskset`; with several dnsperf processes this is the first one, its `-Q` its share):", ""]
     lines += [f"* {ph}: `{cmd}`" for ph, cmd in meta["dnsperf_cmds"].items()]
     lines += ["", "## Summary", ""] + summary(records, servers, meta["modes"], a.rate)
     lines += ["## Raw runs", "", "| " + " | ".join(h for h, _, _ in RAW_COLUMNS) + " |",
