@@ -124,8 +124,9 @@ internal sealed class MeshHost : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     /// <summary>
     /// Answers a read from the last report. An answer about the <paramref name="whole"/> mesh is built off this actor
-    /// (the report is immutable, and builds each such answer once): listing a 100,000-service mesh takes a good part
-    /// of a second, and the changes queued behind it here would wait as long.
+    /// (the report is immutable; it builds its <c>/vips</c> and zone answers once, whatever the number of readers):
+    /// listing a 100,000-service mesh takes a good part of a second, and the changes queued behind it here would wait
+    /// as long.
     /// </summary>
     private void Read(Func<MeshRead, object> answer, bool whole)
     {

@@ -6,13 +6,18 @@ namespace ActorDns.ControlPlane.Meshes;
 /// What a mesh's reads are answered from: the stored state and its DNS view, as the writer last reported them
 /// (after its recovery and after every group commit), so reads need neither the writer nor the journal.
 /// </summary>
-internal sealed record MeshRead(MeshState State, ZoneProjection View)
+internal sealed class MeshRead(MeshState state, ZoneProjection view)
 {
+    // A class, not a record: the answers cached below are this report's, and must not be copied or compared.
     // The whole-mesh answers, built once per report whatever the number of readers (a 100,000-service table is tens of MB).
     private VipTable? _vips;
     private ZoneSnapshot? _zone;
     private object? _vipsLock;
     private object? _zoneLock;
+
+    public MeshState State { get; } = state;
+
+    public ZoneProjection View { get; } = view;
 
     public ResourceList Resource(GetResource query) =>
         State.Catalog.Of(query.Kind).GetValueOrDefault(query.Name) is { } resource
