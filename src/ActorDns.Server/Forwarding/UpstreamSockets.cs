@@ -365,6 +365,13 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
         finally
         {
             NativeMemory.Free(events);
+
+            // Here rather than in Dispose when Dispose ran on this thread (a reply's continuation), and could not wait
+            // for it; the lock keeps a late Wake from writing to a closed descriptor.
+            lock (_starting)
+            {
+                CloseDescriptors();
+            }
         }
     }
 
@@ -451,10 +458,11 @@ internal sealed unsafe partial class UpstreamSockets : IDisposable
         if (_thread is { } thread)
         {
             Wake();
-            thread.Join();
-            lock (_starting)
+
+            // On the reply thread itself (a reply's continuation stopped the forwarder), the loop ends once this returns.
+            if (thread.ManagedThreadId != Environment.CurrentManagedThreadId)
             {
-                CloseDescriptors();
+                thread.Join();
             }
         }
 

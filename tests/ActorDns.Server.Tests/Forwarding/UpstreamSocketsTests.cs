@@ -99,6 +99,31 @@ public sealed class UpstreamSocketsTests
         await Assert.ThrowsAsync<OperationCanceledException>(() => Exchange(sockets, upstream, "late.example.com"));
     }
 
+    [Fact]
+    public async Task Dispose_FromAReplysContinuationOnTheReplyThread_ReturnsAndCancelsTheRest()
+    {
+        using var upstream = new FakeUpstream(script: query => query.QName.StartsWith("answered", StringComparison.OrdinalIgnoreCase)
+            ? FakeUpstream.Delayed(TimeSpan.FromMilliseconds(100), FakeUpstream.AnswerA())(query)
+            : FakeUpstream.Silent(query));
+        var sockets = new UpstreamSockets(1, Expire, () => { }, e => Assert.Fail(e.ToString()), TimeProvider.System);
+        var waiting = Exchange(sockets, upstream, "silent.example.com");
+        string? disposedOn = null;
+
+        // Runs where the reply completes the exchange: on the reply thread, which Dispose must not wait for.
+        var disposed = Exchange(sockets, upstream, "answered.example.com").ContinueWith(
+            _ =>
+            {
+                disposedOn = Thread.CurrentThread.Name;
+                sockets.Dispose();
+            },
+            TaskContinuationOptions.ExecuteSynchronously);
+
+        await disposed.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("dns-forward-replies", disposedOn);
+        await Assert.ThrowsAsync<OperationCanceledException>(() => waiting);
+        Assert.Equal(0, sockets.SocketCount);
+    }
+
     private static async Task<byte[]> ExchangeReply(UpstreamSockets sockets, FakeUpstream upstream, string name)
     {
         var reply = new byte[UpstreamSockets.ReplyBufferSize];
