@@ -71,7 +71,9 @@ def parse_args(argv):
     if min(a.names, a.reps, a.duration, a.rate, a.query_count) < 1:
         ap.error("--names, --reps, --duration, --rate and --query-count must be positive")
     try:
-        a.placements = {"pinned": procs.Placement(a.cores), "unpinned": procs.Placement()}
+        # The pinned placement is checked against this machine only when the pinned mode runs.
+        a.placements = {"pinned": procs.Placement(a.cores) if "pinned" in a.modes else procs.Placement(1),
+                        "unpinned": procs.Placement()}
     except RuntimeError as e:
         ap.error(str(e))
     return a
