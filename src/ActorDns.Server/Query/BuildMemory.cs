@@ -23,7 +23,8 @@ public static class BuildMemory
     /// <summary>
     /// Runs a build that allocates up to <paramref name="budget"/> bytes, all of it still alive at the end (a table read
     /// from its cache), without a garbage collection: each one would only find the new objects alive and copy them to
-    /// an older generation (with collections, a million names took 22 gen0, 13 gen1 and 4 gen2 ones, a third of the load's time).
+    /// an older generation (with collections, a million names took 22 gen0, 13 gen1 and 4 gen2 ones, a third of the
+    /// load's time).
     /// When the runtime cannot set that much aside, or another thread's allocations use the budget up, the build
     /// simply runs with collections.
     /// </summary>
