@@ -25,11 +25,12 @@ internal static class MajorityDecision
     /// <param name="self">This node's address.</param>
     /// <param name="selfVotes">Whether this node votes (has the role, up or leaving); a node that does not downs only itself.</param>
     /// <param name="others">Every other member that is not already down, exiting or removed.</param>
-    public static Outcome Decide(Address self, bool selfVotes, IReadOnlyCollection<Node> others)
+    /// <param name="downedVoters">Voters already down but not yet removed: counted among the voters, never as reached.</param>
+    public static Outcome Decide(Address self, bool selfVotes, IReadOnlyCollection<Node> others, int downedVoters)
     {
         var voters = others.Where(n => n.Voter).ToList();
         var reached = voters.Count(n => n.Reachable) + (selfVotes ? 1 : 0);
-        var total = voters.Count + (selfVotes ? 1 : 0);
+        var total = voters.Count + downedVoters + (selfVotes ? 1 : 0);
         var unreachable = others.Where(n => !n.Reachable).Select(n => n.Address).ToList();
         if (unreachable.Count == 0)
         {

@@ -31,22 +31,15 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
     {
         private readonly Cluster _cluster;
         private readonly string _role;
-        private readonly TimeSpan _unreachableAfter;
-        private readonly TimeSpan _stableAfter;
+        private readonly DowningWatch _watch;
         private readonly ILoggingAdapter _log = Context.GetLogger();
-
-        /// <summary>When each member (by incarnation) last answered, on the monotonic clock.</summary>
-        private readonly Dictionary<int, long> _lastAnswer = [];
         private readonly HashSet<UniqueAddress> _downed = [];
-        private string _unreachability = "";
-        private long _stableSince = Stopwatch.GetTimestamp();
 
         public Downer(Cluster cluster, string role, TimeSpan probeInterval, TimeSpan unreachableAfter, TimeSpan stableAfter)
         {
             _cluster = cluster;
             _role = role;
-            _unreachableAfter = unreachableAfter;
-            _stableAfter = stableAfter;
+            _watch = new DowningWatch(unreachableAfter, stableAfter);
 
             // The question is the incarnation asked (an int), the answer the same number as a long, sent only by that
             // incarnation: a node restarted at the same address must not answer for the one it replaced, which the
@@ -58,13 +51,7 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
                     Sender.Tell((long)uid);
                 }
             });
-            Receive<long>(answer =>
-            {
-                if (_lastAnswer.ContainsKey((int)answer))
-                {
-                    _lastAnswer[(int)answer] = Stopwatch.GetTimestamp();
-                }
-            });
+            Receive<long>(answer => _watch.Answered((int)answer, Stopwatch.GetTimestamp()));
             Receive<Tick>(_ => OnTick());
             Timers.StartPeriodicTimer(nameof(Tick), Tick.Instance, probeInterval);
         }
@@ -77,50 +64,26 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
         {
             var state = _cluster.State;
             var self = _cluster.SelfMember;
-            var now = Stopwatch.GetTimestamp();
             var others = state.Members
                 .Where(m => m.UniqueAddress != self.UniqueAddress && m.Status is not (MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed))
                 .ToList();
             foreach (var member in others)
             {
                 Context.ActorSelection(new RootActorPath(member.Address) / Self.Path.Elements).Tell(member.UniqueAddress.Uid);
-
-                // A member first seen is given the same grace as one that just answered.
-                _lastAnswer.TryAdd(member.UniqueAddress.Uid, now);
-            }
-
-            foreach (var gone in _lastAnswer.Keys.Except(others.Select(m => m.UniqueAddress.Uid)).ToList())
-            {
-                _lastAnswer.Remove(gone);
             }
 
             var suspected = state.Unreachable.Select(m => m.UniqueAddress).ToHashSet();
-            var nodes = others
-                .Select(m => new MajorityDecision.Node(
-                    m.Address,
-                    Votes(m, _role),
-                    !suspected.Contains(m.UniqueAddress) || Stopwatch.GetElapsedTime(_lastAnswer[m.UniqueAddress.Uid], now) <= _unreachableAfter))
+            var peers = others
+                .Select(m => new DowningWatch.Peer(m.Address, m.UniqueAddress.Uid, Votes(m, _role), suspected.Contains(m.UniqueAddress)))
                 .ToList();
-
-            // Nothing is decided while the cluster's failure detector is content, nor until neither its view nor this
-            // node's own has changed for stable-after (a flapping link, a node just back from a pause).
-            var unreachability = string.Join(' ', suspected.Select(m => m.ToString()).Order())
-                + " | " + string.Join(' ', nodes.Where(n => !n.Reachable).Select(n => n.Address.ToString()).Order());
-            if (suspected.Count == 0 || unreachability != _unreachability)
-            {
-                _unreachability = unreachability;
-                _stableSince = now;
-                return;
-            }
-
-            if (Stopwatch.GetElapsedTime(_stableSince, now) < _stableAfter)
+            var downedVoters = state.Members.Count(m => m.UniqueAddress != self.UniqueAddress && m.Status == MemberStatus.Down && m.HasRole(_role));
+            if (_watch.Tick(Stopwatch.GetTimestamp(), self.Address, Votes(self, _role), peers, downedVoters) is not { } outcome)
             {
                 return;
             }
 
             // Each incarnation once: a node restarted at the same address is a new member.
             _downed.IntersectWith(state.Members.Select(m => m.UniqueAddress));
-            var outcome = MajorityDecision.Decide(self.Address, Votes(self, _role), nodes);
             foreach (var address in outcome.Down)
             {
                 var member = address == self.Address ? self.UniqueAddress : others.First(m => m.Address == address).UniqueAddress;

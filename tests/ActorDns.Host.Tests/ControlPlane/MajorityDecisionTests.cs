@@ -16,7 +16,7 @@ public sealed class MajorityDecisionTests
     private static Address At(int port) => new("akka.tcp", "actordns", "127.0.0.1", port);
 
     private static IReadOnlyList<Address> Down(Address self, bool selfVotes, IReadOnlyCollection<Node> others) =>
-        MajorityDecision.Decide(self, selfVotes, others).Down;
+        MajorityDecision.Decide(self, selfVotes, others, downedVoters: 0).Down;
 
     private static Node Voter(Address address, bool reachable) => new(address, Voter: true, reachable);
 
@@ -77,7 +77,7 @@ public sealed class MajorityDecisionTests
     [Fact]
     public void Decide_MajoritySide_CountsTheVotersItReaches()
     {
-        var outcome = MajorityDecision.Decide(Cp2, selfVotes: true, [Voter(Cp1, false), Voter(Cp3, true), Resolver(R1, true)]);
+        var outcome = MajorityDecision.Decide(Cp2, selfVotes: true, [Voter(Cp1, false), Voter(Cp3, true), Resolver(R1, true)], downedVoters: 0);
 
         Assert.Equal((2, 3), (outcome.Reached, outcome.Voters));
     }
@@ -107,7 +107,7 @@ public sealed class MajorityDecisionTests
     {
         // A control-plane node still joining (weakly up) does not vote for itself either: {cp3 joining, cp2} | {cp1}
         // must not make cp3's side a majority of three while cp1 counts two voters.
-        var outcome = MajorityDecision.Decide(Cp3, selfVotes: false, [Voter(Cp1, false), Voter(Cp2, true)]);
+        var outcome = MajorityDecision.Decide(Cp3, selfVotes: false, [Voter(Cp1, false), Voter(Cp2, true)], downedVoters: 0);
 
         Assert.Equal([Cp3], outcome.Down);
         Assert.Equal((1, 2), (outcome.Reached, outcome.Voters));
@@ -119,5 +119,15 @@ public sealed class MajorityDecisionTests
         // A joining or weakly-up control-plane node does not vote yet; unreachable, it is downed all the same.
         var joining = new Node(At(4110), Voter: false, Reachable: false);
         Assert.Equal([Cp3, joining.Address], Down(Cp1, selfVotes: true, [Voter(Cp2, true), Voter(Cp3, false), joining]));
+    }
+
+    [Fact]
+    public void Decide_VoterDownedButNotYetRemoved_KeepsItsVote()
+    {
+        // cp1 after downing cp3, with cp2 unreachable too: one of three, not "one of two with the lowest address".
+        var outcome = MajorityDecision.Decide(Cp1, selfVotes: true, [Voter(Cp2, false), Resolver(R1, false)], downedVoters: 1);
+
+        Assert.Equal([Cp1], outcome.Down);
+        Assert.Equal((1, 3), (outcome.Reached, outcome.Voters));
     }
 }
