@@ -6,7 +6,9 @@ namespace ActorDns.Host.ControlPlane;
 /// <summary>
 /// The state behind <see cref="MajorityDowning"/>'s ticks, apart from the actor so that tests can drive its clock: when
 /// each member last answered this node's probe, whether the unreachability has been stable for <c>stable-after</c>,
-/// and then what <see cref="MajorityDecision"/> says. Timestamps are <see cref="Stopwatch.GetTimestamp"/> values.
+/// and then what <see cref="MajorityDecision"/> says. Timestamps are <see cref="Stopwatch.GetTimestamp"/> values. Ticks
+/// must come well within <c>unreachable-after</c> of each other (<see cref="MajorityDowning"/> checks the settings): a
+/// later one is taken for a pause, and starts every member's grace and the stable window again.
 /// </summary>
 internal sealed class DowningWatch(TimeSpan unreachableAfter, TimeSpan stableAfter)
 {

@@ -19,12 +19,22 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
 
     public TimeSpan DownRemovalMargin => system.Settings.Config.GetTimeSpan("akka.cluster.down-removal-margin");
 
-    public Props DowningActorProps => Props.Create(() => new Downer(
-        cluster,
-        _config.GetString("role"),
-        _config.GetTimeSpan("probe-interval"),
-        _config.GetTimeSpan("unreachable-after"),
-        _config.GetTimeSpan("stable-after")));
+    public Props DowningActorProps
+    {
+        get
+        {
+            var (probeInterval, unreachableAfter) = (_config.GetTimeSpan("probe-interval"), _config.GetTimeSpan("unreachable-after"));
+
+            // A tick later than unreachable-after is taken for a pause (DowningWatch): probes must come more often.
+            if (probeInterval * 2 > unreachableAfter)
+            {
+                throw new ConfigurationException(
+                    $"actordns.downing.probe-interval ({probeInterval}) must be at most half of unreachable-after ({unreachableAfter})");
+            }
+
+            return Props.Create(() => new Downer(cluster, _config.GetString("role"), probeInterval, unreachableAfter, _config.GetTimeSpan("stable-after")));
+        }
+    }
 
     /// <summary>Asks and decides; a child of the cluster daemon, so at the same path on every node.</summary>
     private sealed class Downer : ReceiveActor, IWithTimers
@@ -34,6 +44,9 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
         private readonly DowningWatch _watch;
         private readonly ILoggingAdapter _log = Context.GetLogger();
         private readonly HashSet<UniqueAddress> _downed = [];
+
+        /// <summary>Members this node has seen voting (up or leaving, with the role): only they keep a vote once down.</summary>
+        private readonly HashSet<UniqueAddress> _voters = [];
 
         public Downer(Cluster cluster, string role, TimeSpan probeInterval, TimeSpan unreachableAfter, TimeSpan stableAfter)
         {
@@ -76,7 +89,9 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
             var peers = others
                 .Select(m => new DowningWatch.Peer(m.Address, m.UniqueAddress.Uid, Votes(m, _role), suspected.Contains(m.UniqueAddress)))
                 .ToList();
-            var downedVoters = state.Members.Count(m => m.UniqueAddress != self.UniqueAddress && m.Status == MemberStatus.Down && m.HasRole(_role));
+            _voters.IntersectWith(state.Members.Select(m => m.UniqueAddress));
+            _voters.UnionWith(state.Members.Where(m => Votes(m, _role)).Select(m => m.UniqueAddress));
+            var downedVoters = state.Members.Count(m => m.UniqueAddress != self.UniqueAddress && m.Status == MemberStatus.Down && _voters.Contains(m.UniqueAddress));
             if (_watch.Tick(Stopwatch.GetTimestamp(), self.Address, Votes(self, _role), peers, downedVoters) is not { } outcome)
             {
                 return;

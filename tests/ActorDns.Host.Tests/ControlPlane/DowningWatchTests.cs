@@ -10,13 +10,13 @@ namespace ActorDns.Host.Tests.ControlPlane;
 public sealed class DowningWatchTests
 {
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
-    private static readonly Address Cp1 = At(4101);
-    private static readonly Address Cp2 = At(4102);
-    private static readonly Address Cp3 = At(4103);
+    private static readonly Address Cp1 = Node(4101);
+    private static readonly Address Cp2 = Node(4102);
+    private static readonly Address Cp3 = Node(4103);
 
     private readonly DowningWatch _watch = new(unreachableAfter: TimeSpan.FromSeconds(3), stableAfter: TimeSpan.FromSeconds(1.5));
 
-    private static Address At(int port) => new("akka.tcp", "actordns", "127.0.0.1", port);
+    private static Address Node(int port) => new("akka.tcp", "actordns", "127.0.0.1", port);
 
     private static long At(TimeSpan time) => (long)(time.TotalSeconds * Stopwatch.Frequency);
 
@@ -46,7 +46,8 @@ public sealed class DowningWatchTests
     [Fact]
     public void Tick_PeersSilentAndSuspected_DecideOnceUnreachableAfterAndStableAfterHavePassed()
     {
-        // cp2 keeps answering, cp3 fell silent at 0 s: unreachable after 3 s, stable for 1.5 s more.
+        // cp2 keeps answering, cp3 fell silent at 0 s: unreachable at the first tick more than 3 s later (3.5 s), then
+        // decided once that has held for 1.5 s.
         var peers = new[] { Cp(Cp2, false), Cp(Cp3, false) };
         Ticks(TimeSpan.Zero, TimeSpan.Zero, peers);
         peers = [Cp(Cp2, false), Cp(Cp3, true)];
