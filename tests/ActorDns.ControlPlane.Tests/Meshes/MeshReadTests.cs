@@ -6,8 +6,8 @@ using Xunit;
 namespace ActorDns.ControlPlane.Tests.Meshes;
 
 /// <summary>
-/// The report a mesh's reads are answered from (decision 0030): whole-mesh answers are built off the host actor, once
-/// per report whatever the number of readers, and always describe that report.
+/// The report a mesh's reads are answered from (decision 0030): whole-mesh answers are built off the host actor, and every
+/// reader of one report gets the same answer object (kept with the report), which describes that report.
 /// </summary>
 public sealed class MeshReadTests
 {
@@ -18,8 +18,7 @@ public sealed class MeshReadTests
         var state = MeshState.Empty("default", new MeshSettings(new AllocatorSettings(IpPool.Parse("10.1.0.0/24"), null, TimeSpan.FromSeconds(120))));
         foreach (var service in services)
         {
-            var resource = new MeshResource(ResourceKind.Dataplane, "default", $"dp-{service}", "{}", [service], null);
-            foreach (var e in state.DecideUpsert(resource, Array.Empty<EntryKey>(), T0))
+            foreach (var e in state.DecideUpsert(TestResources.Dataplane($"dp-{service}", service), Array.Empty<EntryKey>(), T0))
             {
                 state = state.Apply(e);
             }
@@ -29,7 +28,7 @@ public sealed class MeshReadTests
     }
 
     [Fact]
-    public async Task VipsAndZone_AskedByManyReadersAtOnce_AreBuiltOnceForTheReport()
+    public async Task VipsAndZone_AskedByManyReadersAtOnce_AllGetTheReportsOneAnswer()
     {
         var read = Report("backend", "web", "db");
         using var start = new ManualResetEventSlim();
