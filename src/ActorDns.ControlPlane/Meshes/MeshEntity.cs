@@ -134,8 +134,12 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         _projected = _commit.Write(events, _projected, sender);
         PersistAllAsync(events, e =>
         {
-            _state = _commit.Confirm();
-            _stateSequenceNr = LastSequenceNr;
+            if (_commit.Confirm() is { } stored)
+            {
+                _state = stored;
+                _stateSequenceNr = LastSequenceNr;
+            }
+
             _sinceSnapshot++;
             switch (e)
             {
@@ -159,8 +163,8 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     {
         if (_commit.Answer(client, reply, started))
         {
-            // The journal confirms a whole group commit at once: its confirmations are already in the mailbox,
-            // ahead of this message, so one zone update and one delta cover the whole group.
+            // The journal confirms a whole group commit at once, so its confirmations are mostly in the mailbox ahead
+            // of this message and one zone update and one delta cover the whole group.
             Self.Tell(Flush.Instance);
         }
     }
@@ -171,7 +175,8 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
 
         // A snapshot costs as much as the mesh is large; taken every max(SnapshotEvery, size) events, its cost per
         // event stays constant as the mesh grows, and recovery replays at most that many events.
-        if (_sinceSnapshot >= Math.Max(_settings.SnapshotEvery, _state.SnapshotSize))
+        // Akka labels a snapshot with LastSequenceNr, so none is taken while a change is stored only in part.
+        if (_sinceSnapshot >= Math.Max(_settings.SnapshotEvery, _state.SnapshotSize) && _stateSequenceNr == LastSequenceNr)
         {
             _sinceSnapshot = 0;
             SaveSnapshot(MeshSnapshot.From(_state));
