@@ -50,7 +50,13 @@ public sealed class MeshEventSerializer(ExtendedActorSystem system) : Serializer
 
     public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json);
 
-    public override object FromBinary(byte[] bytes, string manifest)
+    public override object FromBinary(byte[] bytes, string manifest) => Read(bytes, manifest);
+
+    /// <summary>
+    /// A stored document of <paramref name="manifest"/> as the event or snapshot it is (an older shape upgraded);
+    /// <see cref="SerializationException"/> or <see cref="JsonException"/> when this build cannot read it.
+    /// </summary>
+    public static object Read(byte[] bytes, string manifest)
     {
         if (!Types.TryGetValue(manifest, out var type))
         {

@@ -3,8 +3,6 @@ using System.Runtime.Serialization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Akka.Actor;
-using Akka.Configuration;
 using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Catalog.Kinds;
 using ActorDns.ControlPlane.Events;
@@ -26,8 +24,6 @@ namespace ActorDns.Fuzz;
 public static class FuzzTargets
 {
     private static readonly Lazy<QueryProcessor> Processor = new(BuildProcessor);
-    private static readonly Lazy<MeshEventSerializer> Events = new(() =>
-        new MeshEventSerializer((ExtendedActorSystem)ActorSystem.Create("fuzz", ConfigurationFactory.ParseString("akka.loglevel = OFF\nakka.stdout-loglevel = OFF"))));
 
     private static readonly byte[] UpstreamQuestion = [3, (byte)'w', (byte)'w', (byte)'w', 7, .. "example"u8, 3, .. "com"u8, 0, 0, 1, 0, 1];
 
@@ -149,7 +145,7 @@ public static class FuzzTargets
         var manifest = newline < 0 ? "" : Encoding.UTF8.GetString(input, 0, newline);
         try
         {
-            Events.Value.FromBinary(input[(newline + 1)..], manifest);
+            MeshEventSerializer.Read(input[(newline + 1)..], manifest);
         }
         catch (Exception e) when (e is SerializationException or JsonException)
         {
