@@ -61,7 +61,12 @@ def parse_args(argv):
     ap.add_argument("--baseline", metavar="REV",
                     help="also measure ActorDns built from git revision REV (a worktree), as server actordns-base")
     ap.add_argument("--no-readme", action="store_true", help="do not rewrite perf/README.md's latest section")
+    ap.add_argument("--count-syscalls", action="store_true",
+                    help="also count each server's system calls and context switches per query with `perf stat` "
+                         "(its tracepoint adds to every call: read CPU from runs without it)")
     a = ap.parse_args(argv)
+    if a.count_syscalls and not shutil.which("perf"):
+        ap.error("--count-syscalls needs perf (Debian package linux-perf)")
     for flag, allowed in (("servers", SERVERS), ("modes", MODES), ("phases", PHASES)):
         chosen = getattr(a, flag).split(",")
         if not chosen or any(c not in allowed for c in chosen):
@@ -126,10 +131,12 @@ def measure(a, run, phase, queries, out_path):
     opts += {"fixed": ["-Q", str(a.rate)], "selfpaced": [], "tcp": ["-m", "tcp"]}[phase]
     gate_wait, gate_busy = procs.wait_quiet(a.quiet_threshold, a.quiet_wait)
     pids = run.pids()
+    counter = procs.KernelCounter(pids, out_path + ".perf-stat") if a.count_syscalls else None
     s0, c0, (m0, st0), t0 = _cpu_snapshot(pids)
     argv, rec = dnsperf.run(run.server.port, queries, a.duration, opts, run.placement, out_path,
                             verbose=phase == "fixed")
     s1, c1, (m1, st1), t1 = _cpu_snapshot(pids)
+    counts = counter.stop() if counter else {}
     wall = t1 - t0
     outputs = rec.pop("outputs")
     if phase == "fixed":
@@ -143,6 +150,9 @@ def measure(a, run, phase, queries, out_path):
         dnsperf_us_per_q=1e6 * (c1 - c0) / done if done else None,
         thread_cpus=procs.thread_cpus(run.pids()))
     rec["foreign_cores"] = rec["busy_cores"] - rec["server_cores"] - rec["dnsperf_cores"]
+    for key, event in (("syscalls_per_q", "raw_syscalls:sys_enter"), ("switches_per_q", "context-switches")):
+        if event in counts and done:
+            rec[key] = counts[event] / done
     return rec
 
 

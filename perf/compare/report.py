@@ -85,7 +85,20 @@ def summary(records, servers, modes, rate):
             out.append("")
         if "actordns" in labels and peers:
             out += _targets(records, mode, rate, labels)
+        out += _kernel_work(records, servers, mode)
     return out
+
+
+def _kernel_work(records, servers, mode):
+    """With --count-syscalls: each server's system calls and context switches per query at the fixed rate."""
+    if not _values(records, servers[0].name, mode, "fixed", "syscalls_per_q"):
+        return []
+    out = [f"Kernel work per query at the fixed rate, {mode} (`perf stat`, --count-syscalls):", "",
+           "| server | system calls per query | context switches per query |", "|---|---|---|"]
+    for s in servers:
+        out.append(f"| {s.label} | {_cell(records, s.name, mode, 'fixed', 'syscalls_per_q', 1, 2)} "
+                   f"| {_cell(records, s.name, mode, 'fixed', 'switches_per_q', 1, 3)} |")
+    return out + [""]
 
 
 def _targets(records, mode, rate, labels):
@@ -115,7 +128,8 @@ RAW_COLUMNS = [
     ("server cores", "server_cores", (1, 2)), ("busy cores", "busy_cores", (1, 2)),
     ("foreign cores", "foreign_cores", (1, 2)), ("steal cores", "steal_cores", (1, 2)),
     ("quiet-wait s", "gate_wait_s", (1, 1)), ("busy before", "gate_busy", (1, 2)),
-    ("server CPUs", "thread_cpus", None),
+    ("server CPUs", "thread_cpus", None), ("syscalls/q", "syscalls_per_q", (1, 2)),
+    ("context switches/q", "switches_per_q", (1, 3)),
     ("resp bytes", "resp_size", (1, 0)), ("rcodes", "rcodes", None),
 ]
 
