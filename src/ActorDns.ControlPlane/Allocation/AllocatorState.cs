@@ -84,6 +84,26 @@ public sealed record AllocatorState
         return events;
     }
 
+    /// <summary>
+    /// Whether <see cref="Decide"/> has anything to look at for <paramref name="key"/>: a VIP to release (the entry is not
+    /// wanted, or the address left its pool) or, for a wanted entry, a family without one. Reads only, allocates nothing,
+    /// so a reconcile of a whole mesh sorts and decides just these.
+    /// </summary>
+    public bool NeedsDecision(EntryKey key, bool wanted)
+    {
+        var (poolV4, poolV6) = VipPools.For(key);
+        var pool = Settings.PoolNamed(poolV4);
+        var pool6 = Settings.PoolNamed(poolV6);
+        if (!Assignments.TryGetValue(key, out var current))
+        {
+            return wanted && (pool is not null || pool6 is not null);
+        }
+
+        return (current.Vip is { } v4 && (!wanted || pool?.Contains(v4) != true))
+            || (current.VipV6 is { } v6 && (!wanted || pool6?.Contains(v6) != true))
+            || (wanted && ((current.Vip is null && pool is not null) || (current.VipV6 is null && pool6 is not null)));
+    }
+
     /// <summary>True when a wanted entry lacks a VIP from a configured pool (the pool is exhausted for it).</summary>
     public bool LacksVip(EntryKey key) =>
         !Assignments.TryGetValue(key, out var a) || a.Vip is null || (Settings.PoolNamed(VipPools.For(key).V6) is not null && a.VipV6 is null);

@@ -78,9 +78,10 @@ public sealed record IpPool
 
     public static UInt128 ToInteger(IPAddress address)
     {
-        var bytes = address.GetAddressBytes();
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out var written);
         UInt128 value = 0;
-        foreach (var b in bytes)
+        foreach (var b in bytes[..written])
         {
             value = (value << 8) | b;
         }

@@ -114,9 +114,12 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
         return events;
     }
 
-    /// <summary>Every entry checked again: quarantine that ended, a changed CIDR, anything a missed event left behind.</summary>
+    /// <summary>
+    /// Every entry checked again: quarantine that ended, a changed CIDR, anything a missed event left behind. Only the
+    /// entries with something to decide go to <see cref="AllocatorState.Decide"/>, which sorts them.
+    /// </summary>
     public IReadOnlyList<IMeshEvent> DecideReconcile(DateTimeOffset now) =>
-        Allocator.Decide(Allocator.Assignments.Keys.Concat(WantedKeys), IsWanted, now);
+        Allocator.Decide(Allocator.Assignments.Keys.Concat(WantedKeys).Where(k => Allocator.NeedsDecision(k, IsWanted(k))), IsWanted, now);
 
     private IEnumerable<IMeshEvent> DecideAfter(IMeshEvent change, IEnumerable<EntryKey> pending, DateTimeOffset now)
     {

@@ -218,6 +218,27 @@ public sealed class MeshStateTests
     }
 
     [Fact]
+    public void DecideReconcile_LargeMeshNothingToDo_AllocatesLessThanOneBytePerEntry()
+    {
+        // The mesh entity reconciles every 10 s; building, sorting and deciding every entry of a 10,000-name mesh
+        // allocated 2.6 MB each time, a gen0 collection that paused a standalone node's DNS loop every 10 s.
+        const int entries = 2_000;
+        var state = Empty();
+        for (var i = 0; i < entries; i++)
+        {
+            state = Upsert(state, Dataplane($"dp-{i}", $"svc-{i}"), T0);
+        }
+
+        state.DecideReconcile(T0); // the first call of each code path may allocate once
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var events = state.DecideReconcile(T0 + TimeSpan.FromHours(1));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Empty(events);
+        Assert.True(allocated < entries, $"{allocated} bytes for {entries} entries");
+    }
+
+    [Fact]
     public void DecideReconcile_ExhaustedEntryOnceQuarantinePasses_Allocates()
     {
         var state = Empty("10.0.0.0/30");
@@ -289,6 +310,20 @@ public sealed class MeshStateTests
         Assert.Null(Vip(after, "service:c"));
         Assert.True(after.Allocator.LacksVip(K("service:c")));
         Assert.DoesNotContain(events, e => e is VipReleased { Key: "service:a" });
+    }
+
+    [Fact]
+    public void DecideReconcile_Ipv6PoolAdded_AllocatesAnIpv6VipForEachEntryKeepingIpv4()
+    {
+        var state = Upsert(Upsert(Empty("10.0.0.0/24"), Dataplane("dp-1", "a"), T0), Dataplane("dp-2", "b"), T0);
+        var settings = state.Settings with { Allocation = state.Settings.Allocation with { PoolV6 = IpPool.Parse("fd00::/120") } };
+        state = state with { Settings = settings, Allocator = state.Allocator.WithSettings(settings.Allocation) };
+
+        var events = state.DecideReconcile(T0);
+
+        Assert.Equal(
+            [new VipAllocated("service:a", null, "fd00::1", T0), new VipAllocated("service:b", null, "fd00::2", T0)],
+            events);
     }
 
     [Fact]
