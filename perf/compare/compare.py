@@ -63,10 +63,12 @@ def parse_args(argv):
     ap.add_argument("--no-readme", action="store_true", help="do not rewrite perf/README.md's latest section")
     ap.add_argument("--count-syscalls", action="store_true",
                     help="also count each server's system calls and context switches per query with `perf stat` "
-                         "(its tracepoint adds to every call: read CPU from runs without it)")
+                         "(its tracepoint adds to every call: read CPU from runs without it; implies --no-readme)")
     a = ap.parse_args(argv)
     if a.count_syscalls and not shutil.which("perf"):
         ap.error("--count-syscalls needs perf (Debian package linux-perf)")
+    # CPU figures of such a run carry the tracepoint's cost: they never become the README's latest results.
+    a.no_readme = a.no_readme or a.count_syscalls
     for flag, allowed in (("servers", SERVERS), ("modes", MODES), ("phases", PHASES)):
         chosen = getattr(a, flag).split(",")
         if not chosen or any(c not in allowed for c in chosen):
@@ -132,11 +134,13 @@ def measure(a, run, phase, queries, out_path):
     gate_wait, gate_busy = procs.wait_quiet(a.quiet_threshold, a.quiet_wait)
     pids = run.pids()
     counter = procs.KernelCounter(pids, out_path + ".perf-stat") if a.count_syscalls else None
-    s0, c0, (m0, st0), t0 = _cpu_snapshot(pids)
-    argv, rec = dnsperf.run(run.server.port, queries, a.duration, opts, run.placement, out_path,
-                            verbose=phase == "fixed")
-    s1, c1, (m1, st1), t1 = _cpu_snapshot(pids)
-    counts = counter.stop() if counter else {}
+    try:
+        s0, c0, (m0, st0), t0 = _cpu_snapshot(pids)
+        argv, rec = dnsperf.run(run.server.port, queries, a.duration, opts, run.placement, out_path,
+                                verbose=phase == "fixed")
+        s1, c1, (m1, st1), t1 = _cpu_snapshot(pids)
+    finally:
+        counts = counter.stop() if counter else {}
     wall = t1 - t0
     outputs = rec.pop("outputs")
     if phase == "fixed":

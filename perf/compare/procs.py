@@ -105,7 +105,8 @@ class KernelCounter:
     """`perf stat` counting a server's system calls and context switches while one run lasts (--count-syscalls).
 
     It counts every thread the server has when it starts, from the moment perf has attached (a few milliseconds after
-    the run began), so the counts per query are slightly low, never high. The tracepoint adds a little to each call.
+    the run began) until it is stopped (just after the run ended), so the counts per query are off by a few
+    milliseconds' worth either way. The tracepoint adds a little to each call.
     """
 
     EVENTS = ("raw_syscalls:sys_enter", "context-switches")
@@ -117,15 +118,21 @@ class KernelCounter:
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def stop(self):
-        """The counts by event name; an event perf could not count is missing."""
-        self._p.send_signal(signal.SIGINT)
-        self._p.wait(timeout=10)
+        """The counts by event name; an event perf could not count, or a perf that failed, leaves them missing."""
+        if self._p.poll() is None:
+            self._p.send_signal(signal.SIGINT)
+        try:
+            self._p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._p.kill()
+            self._p.wait()
         counts = {}
-        with open(self._out) as f:
-            for line in f:
-                fields = line.strip().split(",")
-                if len(fields) > 2 and fields[0].isdigit():
-                    counts[fields[2]] = int(fields[0])
+        if os.path.exists(self._out):
+            with open(self._out) as f:
+                for line in f:
+                    fields = line.strip().split(",")
+                    if len(fields) > 2 and fields[0].isdigit():
+                        counts[fields[2]] = int(fields[0])
         return counts
 
 

@@ -91,7 +91,7 @@ def summary(records, servers, modes, rate):
 
 def _kernel_work(records, servers, mode):
     """With --count-syscalls: each server's system calls and context switches per query at the fixed rate."""
-    if not _values(records, servers[0].name, mode, "fixed", "syscalls_per_q"):
+    if not any(_values(records, s.name, mode, "fixed", "syscalls_per_q") for s in servers):
         return []
     out = [f"Kernel work per query at the fixed rate, {mode} (`perf stat`, --count-syscalls):", "",
            "| server | system calls per query | context switches per query |", "|---|---|---|"]
