@@ -225,7 +225,9 @@ def measure_all(a, group, ports, command, baseline):
     records = []
     with open(os.path.join(work, "runs.jsonl"), "w") as jsonl:
         for rep in range(1, a.reps + 1):
-            for s in servers:
+            # Each repetition starts with the next server: the one measured first measured worse (p99) in A/B runs of
+            # the same build, whichever build it was, so no server may always take that place.
+            for s in servers[(rep - 1) % len(servers):] + servers[:(rep - 1) % len(servers)]:
                 for mode in a.modes:
                     for rec in measure_server(a, group, s, mode, rep, check, answers, queries, meta):
                         records.append(rec)

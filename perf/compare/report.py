@@ -148,7 +148,8 @@ def results_file(records, servers, meta):
              f"phase. Queries: {a.query_count:,} lines, seed {a.seed}, 80 % A / 20 % AAAA, uniform over the names.",
              "",
              f"Method: {a.reps} repetitions; in each, every server is started in every mode, warmed up for "
-             f"{a.warmup} s and measured for {a.duration} s per phase.", "",
+             f"{a.warmup} s and measured for {a.duration} s per phase; each repetition starts with the next server "
+             "in turn.", "",
              f"* `fixed`: `dnsperf -Q {a.rate}` with `-v`; dnsperf {meta['dnsperf']} has no percentile option, so "
              "the percentiles are computed from its per-response lines. `selfpaced`: UDP as fast as dnsperf "
              "goes. `tcp`: `-m tcp`.",
