@@ -39,7 +39,8 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
 
     /// <summary>
     /// The sequence number of the last event in <c>_state</c>. Not <c>LastSequenceNr</c>: Akka advances that for a
-    /// rejected write too, and a zone version must only ever name a stored event.
+    /// rejected write too, and between the events of one change, and a zone version must only ever name a stored event
+    /// that ends a change.
     /// </summary>
     private long _stateSequenceNr;
     private int _sinceSnapshot;

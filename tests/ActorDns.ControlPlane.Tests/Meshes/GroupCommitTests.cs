@@ -1,5 +1,6 @@
 using ActorDns.ControlPlane.Allocation;
 using ActorDns.ControlPlane.Catalog;
+using ActorDns.ControlPlane.Events;
 using ActorDns.ControlPlane.Meshes;
 using Xunit;
 
@@ -46,6 +47,20 @@ public sealed class GroupCommitTests
         Assert.True(stored!.IsWanted(Backend));
         Assert.False(stored.Allocator.LacksVip(Backend));
         Assert.Contains(Backend, commit.Flush().Touched);
+    }
+
+    [Fact]
+    public void Flush_ChangeOnTwoEntries_BothFlushedOnlyOnceItsLastEventIsConfirmed()
+    {
+        var commit = new GroupCommit();
+        IMeshEvent[] change = [new VipAllocated("service:a", "240.0.0.1", null, T0), new VipAllocated("service:b", "240.0.0.2", null, T0)];
+        commit.Write(change, Empty, client: null);
+        commit.Confirm();
+        Assert.Empty(commit.Flush().Touched);
+
+        commit.Confirm();
+
+        Assert.Equal([EntryKey.Parse("service:a"), EntryKey.Parse("service:b")], commit.Flush().Touched.Order());
     }
 
     [Fact]

@@ -327,6 +327,29 @@ public sealed class MeshStateTests
     }
 
     [Fact]
+    public void DecideReconcile_MixedMesh_SameEventsAsDecidingEveryEntry()
+    {
+        // Settled, exhausted, quarantined, out-of-pool and IPv6-less entries at once: the reconcile's filter must keep
+        // every entry Decide acts on, and the order of its events.
+        var state = Empty("10.0.0.0/29");
+        for (var i = 0; i < 8; i++)
+        {
+            state = Upsert(state, Dataplane($"dp-{i}", $"svc-{i}"), T0);
+        }
+
+        state = Delete(state, ResourceKind.Dataplane, "dp-2", T0);
+        var settings = state.Settings with { Allocation = state.Settings.Allocation with { Pool = IpPool.Parse("10.0.0.0/30"), PoolV6 = IpPool.Parse("fd00::/126") } };
+        state = state with { Settings = settings, Allocator = state.Allocator.WithSettings(settings.Allocation) };
+        var now = T0 + Delay;
+
+        var reconciled = state.DecideReconcile(now);
+
+        Assert.NotEmpty(reconciled.OfType<VipReleased>());
+        Assert.NotEmpty(reconciled.OfType<VipAllocated>());
+        Assert.Equal(state.Allocator.Decide(state.Allocator.Assignments.Keys.Concat(state.WantedKeys), state.IsWanted, now), reconciled);
+    }
+
+    [Fact]
     public void DecideClear_ResourcesOfEveryKind_DeletesEachAndReleasesEveryVip()
     {
         var state = Upsert(Upsert(Upsert(Empty(), Dataplane("dp-1", "backend"), T0), Dataplane("dp-2", "backend"), T0), External("es-1", "ext", "ext.example.com"), T0);
