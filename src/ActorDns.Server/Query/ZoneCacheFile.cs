@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
+using System.IO.MemoryMappedFiles;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -140,14 +141,39 @@ public static class ZoneCacheFile
         }
 
         // A table takes about six times its cache file's size in memory; the load makes it all in one go.
-        return BuildMemory.WithoutCollections(new FileInfo(path).Length * 8, () =>
+        var length = new FileInfo(path).Length;
+        if (length is 0 or > int.MaxValue)
         {
-            var bytes = File.ReadAllBytes(path);
-            var read = bytes.AsSpan().StartsWith(Magic)
-                ? TryReadBinary(bytes, settings, out var loaded)
-                : TryReadText(bytes, settings, out loaded);
+            return false;
+        }
+
+        return BuildMemory.WithoutCollections(length * 8, () =>
+        {
+            var read = TryReadMapped(path, length, settings, out var loaded);
             return (read, loaded);
         }, out table);
+    }
+
+    /// <summary>
+    /// Reads the file through a read-only mapping of it rather than a copy on the heap: on a million names, a copy is
+    /// 25 MB more to fault in and zero, about a tenth of the load. The file is only ever replaced by a rename, never
+    /// rewritten in place, so the mapped pages cannot shrink under the reader.
+    /// </summary>
+    private static unsafe bool TryReadMapped(string path, long length, ZoneSettings settings, out ZoneTable table)
+    {
+        using var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        using var view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+        byte* pointer = null;
+        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+        try
+        {
+            var bytes = new ReadOnlySpan<byte>(pointer + view.PointerOffset, (int)length);
+            return bytes.StartsWith(Magic) ? TryReadBinary(bytes, settings, out table) : TryReadText(bytes, settings, out table);
+        }
+        finally
+        {
+            view.SafeMemoryMappedViewHandle.ReleasePointer();
+        }
     }
 
     private static bool TryReadBinary(ReadOnlySpan<byte> file, ZoneSettings settings, out ZoneTable table)
@@ -262,10 +288,10 @@ public static class ZoneCacheFile
     /// The text files of earlier releases: <c>actordns-zone 2 &lt;version&gt;</c>, then one name per line,
     /// <c>&lt;name&gt; [srv=&lt;port&gt;] &lt;ip&gt; [&lt;ip&gt;...]</c> (format 1 without <c>srv=</c>).
     /// </summary>
-    private static bool TryReadText(byte[] bytes, ZoneSettings settings, out ZoneTable table)
+    private static bool TryReadText(ReadOnlySpan<byte> bytes, ZoneSettings settings, out ZoneTable table)
     {
         table = null!;
-        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8);
+        using var reader = new StringReader(Encoding.UTF8.GetString(bytes));
         var header = reader.ReadLine();
         var headerFields = header?.Split(' ');
         if (headerFields is not [var magic, var format, var versionText] || magic + " " != TextMagic || format is not ("1" or "2")
