@@ -204,10 +204,11 @@ public static class ZoneCacheFile
         }
 
         var entries = new List<ZoneEntry>(count);
+        var arena = new EntryArena();
         var position = HeaderSize;
         for (var i = 0; i < count; i++)
         {
-            if (!TryReadEntry(body, ref position, settings, out var entry))
+            if (!TryReadEntry(body, ref position, settings, arena, out var entry))
             {
                 return false;
             }
@@ -224,7 +225,7 @@ public static class ZoneCacheFile
         return true;
     }
 
-    private static bool TryReadEntry(ReadOnlySpan<byte> body, ref int position, ZoneSettings settings, out ZoneEntry entry)
+    private static bool TryReadEntry(ReadOnlySpan<byte> body, ref int position, ZoneSettings settings, EntryArena arena, out ZoneEntry entry)
     {
         entry = default;
         var rest = body[position..];
@@ -266,7 +267,7 @@ public static class ZoneCacheFile
             lowerCase[i] = DnsName.ToLower(name[i]);
         }
 
-        entry = ZoneEntry.Create(lowerCase, v4, v6, settings, srvPort);
+        entry = ZoneEntry.Create(lowerCase, v4, v6, settings, srvPort, arena);
         position += offset;
         return true;
     }

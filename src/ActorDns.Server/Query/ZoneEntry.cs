@@ -6,7 +6,8 @@ using ActorDns.Protocol;
 namespace ActorDns.Server.Query;
 
 /// <summary>
-/// One name of a <see cref="ZoneTable"/> with its answers pre-encoded, in a single array:
+/// One name of a <see cref="ZoneTable"/> with its answers pre-encoded, in one run of bytes (an array of its own, or a
+/// slice of an <see cref="EntryArena"/> chunk when a whole table is built at once):
 /// <c>[name length][lower-case wire name][A count][AAAA count][A RRs][AAAA RRs][SRV RR]</c>. Every RR's owner is a
 /// compression pointer into the question, so a hit copies bytes and builds nothing. A service name
 /// (<c>_&lt;port&gt;._&lt;proto&gt;.&lt;hostname&gt;</c>, SPEC §4.1) is marked by the top bit of its A count and ends
@@ -29,33 +30,50 @@ public readonly struct ZoneEntry
     private const ushort SrvWeight = 100;
 
     private readonly byte[] _data;
+    private readonly int _start;
 
-    private ZoneEntry(byte[] data, uint hash)
+    private ZoneEntry(byte[] data, int start, uint hash)
     {
         _data = data;
+        _start = start;
         Hash = hash;
     }
 
     public uint Hash { get; }
 
-    public ReadOnlySpan<byte> Name => _data.AsSpan(1, _data[0]);
+    public ReadOnlySpan<byte> Name => _data.AsSpan(_start + 1, _data[_start]);
 
-    public int ACount => _data[1 + _data[0]] & ~ServiceFlag;
+    public int ACount => _data[_start + 1 + _data[_start]] & ~ServiceFlag;
 
-    public int AaaaCount => _data[2 + _data[0]];
+    public int AaaaCount => _data[_start + 2 + _data[_start]];
 
-    public ReadOnlySpan<byte> ARecords => _data.AsSpan(3 + _data[0], ACount * ARecordSize);
+    public ReadOnlySpan<byte> ARecords => _data.AsSpan(RecordsStart, ACount * ARecordSize);
 
-    public ReadOnlySpan<byte> AaaaRecords => _data.AsSpan(3 + _data[0] + (ACount * ARecordSize), AaaaCount * AaaaRecordSize);
+    public ReadOnlySpan<byte> AaaaRecords => _data.AsSpan(RecordsStart + (ACount * ARecordSize), AaaaCount * AaaaRecordSize);
 
     /// <summary>A service name: it answers SRV, and its A/AAAA RRs are its target's.</summary>
-    public bool IsService => (_data[1 + _data[0]] & ServiceFlag) != 0;
+    public bool IsService => (_data[_start + 1 + _data[_start]] & ServiceFlag) != 0;
 
     /// <summary>The A then the AAAA RRs, contiguous: a service name's additional section.</summary>
-    public ReadOnlySpan<byte> AddressRecords => _data.AsSpan(3 + _data[0], (ACount * ARecordSize) + (AaaaCount * AaaaRecordSize));
+    public ReadOnlySpan<byte> AddressRecords => _data.AsSpan(RecordsStart, (ACount * ARecordSize) + (AaaaCount * AaaaRecordSize));
 
     /// <summary>A service name's SRV RR; empty for a plain name.</summary>
-    public ReadOnlySpan<byte> SrvRecord => IsService ? _data.AsSpan(3 + _data[0] + (ACount * ARecordSize) + (AaaaCount * AaaaRecordSize)) : default;
+    public ReadOnlySpan<byte> SrvRecord
+    {
+        get
+        {
+            if (!IsService)
+            {
+                return default;
+            }
+
+            // The RR ends its entry; its own RDLENGTH says where.
+            var start = RecordsStart + (ACount * ARecordSize) + (AaaaCount * AaaaRecordSize);
+            return _data.AsSpan(start, RecordHeaderSize + BinaryPrimitives.ReadUInt16BigEndian(_data.AsSpan(start + RecordHeaderSize - 2)));
+        }
+    }
+
+    private int RecordsStart => _start + 3 + _data[_start];
 
     /// <summary>The port a service name's SRV answers (for diagnostics and the cache file, never on the query path).</summary>
     public ushort? SrvPort => IsService ? BinaryPrimitives.ReadUInt16BigEndian(SrvRecord[SrvPortOffset..]) : null;
@@ -84,7 +102,7 @@ public readonly struct ZoneEntry
     /// Pre-encodes a record. The name must already be valid wire format and, with <paramref name="srvPort"/>, have
     /// at least three labels (<see cref="SrvTargetOffset"/>).
     /// </summary>
-    internal static ZoneEntry Create(ReadOnlySpan<byte> lowerCaseName, IReadOnlyList<IPAddress> addresses, ZoneSettings settings, ushort? srvPort = null)
+    internal static ZoneEntry Create(ReadOnlySpan<byte> lowerCaseName, IReadOnlyList<IPAddress> addresses, ZoneSettings settings, ushort? srvPort = null, EntryArena? arena = null)
     {
         Span<byte> v4 = stackalloc byte[MaxAddressesPerFamily * 4];
         Span<byte> v6 = stackalloc byte[MaxAddressesPerFamily * 16];
@@ -101,7 +119,7 @@ public readonly struct ZoneEntry
             }
         }
 
-        return Create(lowerCaseName, v4[..(v4Count * 4)], v6[..(v6Count * 16)], settings, srvPort);
+        return Create(lowerCaseName, v4[..(v4Count * 4)], v6[..(v6Count * 16)], settings, srvPort, arena);
     }
 
     /// <summary>
@@ -109,7 +127,8 @@ public readonly struct ZoneEntry
     /// <paramref name="v6"/> 16, at most <see cref="MaxAddressesPerFamily"/> of each. The name must already be valid
     /// wire format and, with <paramref name="srvPort"/>, have at least three labels (<see cref="SrvTargetOffset"/>).
     /// </summary>
-    internal static ZoneEntry Create(ReadOnlySpan<byte> lowerCaseName, ReadOnlySpan<byte> v4, ReadOnlySpan<byte> v6Given, ZoneSettings settings, ushort? srvPort)
+    /// <remarks>With an <paramref name="arena"/>, the bytes go into its current chunk rather than an array of their own.</remarks>
+    internal static ZoneEntry Create(ReadOnlySpan<byte> lowerCaseName, ReadOnlySpan<byte> v4, ReadOnlySpan<byte> v6Given, ZoneSettings settings, ushort? srvPort, EntryArena? arena = null)
     {
         if (v4.Length > MaxAddressesPerFamily * 4 || v6Given.Length > MaxAddressesPerFamily * 16)
         {
@@ -136,10 +155,11 @@ public readonly struct ZoneEntry
 
         var target = srvPort is null ? default : lowerCaseName[SrvTargetOffset(lowerCaseName)..];
         var srvLength = srvPort is null ? 0 : RecordHeaderSize + SrvRdataFixedSize + target.Length;
-        var data = new byte[1 + lowerCaseName.Length + 2 + (v4Count * ARecordSize) + (v6Count * AaaaRecordSize) + srvLength];
-        data[0] = (byte)lowerCaseName.Length;
-        lowerCaseName.CopyTo(data.AsSpan(1));
-        var position = 1 + lowerCaseName.Length;
+        var size = 1 + lowerCaseName.Length + 2 + (v4Count * ARecordSize) + (v6Count * AaaaRecordSize) + srvLength;
+        var (data, start) = arena is null ? (new byte[size], 0) : arena.Take(size);
+        data[start] = (byte)lowerCaseName.Length;
+        lowerCaseName.CopyTo(data.AsSpan(start + 1));
+        var position = start + 1 + lowerCaseName.Length;
         data[position++] = (byte)(v4Count | (srvPort is null ? 0 : ServiceFlag));
         data[position++] = (byte)v6Count;
         // A service name's addresses are its target's: the question's name from its third label on.
@@ -165,7 +185,7 @@ public readonly struct ZoneEntry
             WriteRecord(data, position, DnsHeader.Size, DnsRecordType.SRV, settings.Ttl, srv[..(SrvRdataFixedSize + target.Length)]);
         }
 
-        return new ZoneEntry(data, DnsName.HashIgnoreCase(lowerCaseName));
+        return new ZoneEntry(data, start, DnsName.HashIgnoreCase(lowerCaseName));
     }
 
     private static int WriteRecord(byte[] data, int position, int owner, DnsRecordType type, uint ttl, ReadOnlySpan<byte> rdata)

@@ -54,9 +54,10 @@ public sealed class ZoneTable
     public static ZoneTable Create(ZoneSettings settings, long version, IEnumerable<ZoneRecord> records)
     {
         var entries = new List<ZoneEntry>();
+        var arena = new EntryArena();
         foreach (var record in records)
         {
-            if (TryCreateEntry(record, settings, out var entry))
+            if (TryCreateEntry(record, settings, arena, out var entry))
             {
                 entries.Add(entry);
             }
@@ -186,7 +187,7 @@ public sealed class ZoneTable
 
         foreach (var record in delta.Upserts)
         {
-            if (TryCreateEntry(record, Settings, out var entry) && Upsert(pages, copied, entry))
+            if (TryCreateEntry(record, Settings, arena: null, out var entry) && Upsert(pages, copied, entry))
             {
                 count++;
             }
@@ -286,7 +287,7 @@ public sealed class ZoneTable
         return larger;
     }
 
-    private static bool TryCreateEntry(ZoneRecord record, ZoneSettings settings, out ZoneEntry entry)
+    private static bool TryCreateEntry(ZoneRecord record, ZoneSettings settings, EntryArena? arena, out ZoneEntry entry)
     {
         entry = default;
         if (!DnsName.TryParse(record.Name, out var wire, out _) || wire.Length <= 1)
@@ -299,7 +300,7 @@ public sealed class ZoneTable
             return false;
         }
 
-        entry = ZoneEntry.Create(ZoneSettings.LowerCase(wire), record.Addresses, settings, record.SrvPort);
+        entry = ZoneEntry.Create(ZoneSettings.LowerCase(wire), record.Addresses, settings, record.SrvPort, arena);
         return true;
     }
 

@@ -94,6 +94,32 @@ public class ZoneTableTests
     }
 
     [Fact]
+    public void Create_NamesFillingSeveralArenaChunks_EachAnswersWhatItWouldAlone()
+    {
+        // Plain and service names, IPv4 only and dual stack, of varying lengths, well past one chunk: an entry sharing
+        // a chunk must end where its own bytes end (a service name's SRV RR is the last thing in it).
+        var records = Enumerable.Range(0, 40_000).Select(i => (i % 3) switch
+        {
+            0 => Record($"svc-{i}.mesh", $"240.{i >> 16}.{(i >> 8) & 255}.{i & 255}"),
+            1 => Record($"_p{i}._tcp.host-{new string('x', i % 40)}.mesh", $"241.{i >> 16}.{(i >> 8) & 255}.{i & 255}") with { SrvPort = (ushort)i },
+            _ => Record($"dual-{i}.mesh", $"242.{i >> 16}.{(i >> 8) & 255}.{i & 255}", $"fd00::{i:x}"),
+        }).ToList();
+
+        var table = ZoneTable.Create(Settings, 1, records);
+
+        Assert.True(records.Count * 60 > 2 * EntryArena.ChunkSize);
+        foreach (var record in records)
+        {
+            var alone = ZoneEntry.Create(DnsName.Parse(record.Name), record.Addresses, Settings, record.SrvPort);
+            Assert.True(table.TryFind(DnsName.Parse(record.Name), out var entry));
+            Assert.True(alone.Name.SequenceEqual(entry.Name));
+            Assert.True(alone.AddressRecords.SequenceEqual(entry.AddressRecords));
+            Assert.True(alone.SrvRecord.SequenceEqual(entry.SrvRecord), record.Name);
+            Assert.Equal(record.SrvPort, entry.SrvPort);
+        }
+    }
+
+    [Fact]
     public void Apply_Delta_AddsChangesAndRemovesWithoutTouchingTheOldTable()
     {
         var v1 = ZoneTable.Create(Settings, 1, [Record("a.mesh", "240.0.0.1"), Record("b.mesh", "240.0.0.2")]);
