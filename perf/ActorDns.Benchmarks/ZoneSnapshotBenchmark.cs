@@ -9,9 +9,10 @@ using BenchmarkDotNet.Attributes;
 namespace ActorDns.Benchmarks;
 
 /// <summary>
-/// The two full builds of a zone: the control plane's DNS view after recovery (<c>MeshEntity.OnRecovered</c>:
-/// <see cref="ZoneState.Build"/> over every allocated or referenced key) and a resolver's table from a whole
-/// <c>ZoneSnapshot</c> (<c>ResolverActor.OnSnapshot</c>: <see cref="ZoneTable.Create"/>).
+/// The full builds of a zone: the control plane's DNS view after recovery (<c>MeshEntity.OnRecovered</c>:
+/// <see cref="ZoneState.Build"/> over every allocated or referenced key), a resolver's table from a whole
+/// <c>ZoneSnapshot</c> (<c>ResolverActor.OnSnapshot</c>: <see cref="ZoneTable.Create"/>), and the entries of
+/// <c>GET /meshes/{mesh}/vips</c> (<see cref="VipReadModel.Entries"/>, built again after every change).
 /// </summary>
 [MemoryDiagnoser]
 public class ZoneSnapshotBenchmark
@@ -22,6 +23,7 @@ public class ZoneSnapshotBenchmark
     private MeshState _state = null!;
     private List<EntryKey> _keys = null!;
     private List<ZoneRecord> _records = null!;
+    private ZoneState _zone = null!;
 
     [Params(10_000, 100_000)]
     public int Services { get; set; }
@@ -43,7 +45,8 @@ public class ZoneSnapshotBenchmark
         var pools = new Dictionary<string, MeshSnapshot.Book> { [VipPools.Service] = new([], null) };
         _state = new MeshSnapshot(resources, assignments, pools).ToState("default", MeshSettings.Default);
         _keys = [.. _state.Allocator.Assignments.Keys.Concat(_state.Catalog.References.Keys)];
-        _records = [.. BuildZoneState().Records.Values];
+        _zone = BuildZoneState();
+        _records = [.. _zone.Records.Values];
     }
 
     [Benchmark]
@@ -51,6 +54,9 @@ public class ZoneSnapshotBenchmark
 
     [Benchmark]
     public ZoneTable CreateZoneTable() => ZoneTable.Create(_zoneSettings, 1, _records);
+
+    [Benchmark]
+    public List<MeshProtocol.VipEntry> VipEntries() => VipReadModel.Entries(_state, _zone);
 
     /// <summary>As <c>MeshEntity.AssignmentOf</c>: the VIPs of a wanted entry.</summary>
     private VipAssignment? AssignmentOf(EntryKey key) =>

@@ -105,8 +105,11 @@ public sealed record AllocatorState
     }
 
     /// <summary>True when a wanted entry lacks a VIP from a configured pool (the pool is exhausted for it).</summary>
-    public bool LacksVip(EntryKey key) =>
-        !Assignments.TryGetValue(key, out var a) || a.Vip is null || (Settings.PoolNamed(VipPools.For(key).V6) is not null && a.VipV6 is null);
+    public bool LacksVip(EntryKey key) => LacksVip(key, Assignments.GetValueOrDefault(key));
+
+    /// <summary><see cref="LacksVip(EntryKey)"/> for a caller that has the entry's assignment (or none) at hand.</summary>
+    public bool LacksVip(EntryKey key, VipAssignment? assignment) =>
+        assignment?.Vip is null || (Settings.PoolNamed(VipPools.For(key).V6) is not null && assignment.VipV6 is null);
 
     public AllocatorState Apply(IMeshEvent @event) => @event switch
     {
