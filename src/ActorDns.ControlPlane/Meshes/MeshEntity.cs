@@ -44,6 +44,9 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     /// </summary>
     private long _stateSequenceNr;
     private int _sinceSnapshot;
+
+    /// <summary>A reconcile's walk is running off this actor; the next timer tick does not start another.</summary>
+    private bool _reconciling;
     private readonly long _startedAt = Stopwatch.GetTimestamp();
 
     public MeshEntity(string mesh, MeshSettings settings, TimeProvider clock, ControlPlaneMetrics metrics, IActorRef mediator)
@@ -85,7 +88,17 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
             }
         });
         Command<ClearMesh>(_ => Change(_projected.DecideClear(_clock.GetUtcNow()), new ResourceRemoved(true)));
-        Command<Reconcile>(_ => Change(_projected.DecideReconcile(_clock.GetUtcNow()), reply: null));
+        Command<Reconcile>(_ => StartReconcile());
+        Command<ReconcileKeys>(r =>
+        {
+            _reconciling = false;
+            Change(_projected.DecideReconcile(r.Keys, _clock.GetUtcNow()), reply: null);
+        });
+        Command<ReconcileFailed>(f =>
+        {
+            _reconciling = false;
+            _log.Error(f.Cause, "Mesh {0}: the reconcile failed; the next one runs in {1}", _mesh, _settings.ReconcileInterval);
+        });
         Command<Flush>(_ => OnFlush());
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of mesh {0} failed; recovery replays more events", _mesh));
@@ -113,6 +126,23 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
         Self.Tell(Reconcile.Instance);
         _log.Info("Mesh {0} recovered {1} VIPs, {2} names at sequence {3} in {4:F0} ms",
             _mesh, _state.Allocator.Assignments.Count, _view.Zone.Records.Count, LastSequenceNr, Stopwatch.GetElapsedTime(_startedAt).TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// Walks every entry for the ones a reconcile must decide off this actor, on the state of now (it is immutable):
+    /// on a mesh of 100,000 services the walk took about a third of a second, and every change queued behind it here
+    /// waited as long, every 10 s. The few decisions are then made here, on the state of then.
+    /// </summary>
+    private void StartReconcile()
+    {
+        if (_reconciling)
+        {
+            return;
+        }
+
+        _reconciling = true;
+        var state = _projected;
+        Task.Run(state.KeysToReconcile).PipeTo(Self, success: keys => new ReconcileKeys(keys), failure: e => new ReconcileFailed(e));
     }
 
     private void Change(IReadOnlyList<IMeshEvent> events, object? reply)
@@ -280,4 +310,8 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
     {
         public static readonly Flush Instance = new();
     }
+
+    private sealed record ReconcileKeys(List<EntryKey> Keys);
+
+    private sealed record ReconcileFailed(Exception Cause);
 }

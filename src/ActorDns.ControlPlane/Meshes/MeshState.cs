@@ -115,11 +115,18 @@ public sealed record MeshState(string Mesh, MeshSettings Settings, CatalogState 
     }
 
     /// <summary>
-    /// Every entry checked again: quarantine that ended, a changed CIDR, anything a missed event left behind. Only the
-    /// entries with something to decide go to <see cref="AllocatorState.Decide"/>, which sorts them.
+    /// The reconcile's first half, every entry checked again: quarantine that ended, a changed CIDR, anything a missed
+    /// event left behind. Returns the entries with something to decide; on a large mesh this walk is most of the work.
     /// </summary>
-    public IReadOnlyList<IMeshEvent> DecideReconcile(DateTimeOffset now) =>
-        Allocator.Decide(Allocator.Assignments.Keys.Concat(WantedKeys).Where(k => Allocator.NeedsDecision(k, IsWanted(k))), IsWanted, now);
+    public List<EntryKey> KeysToReconcile() =>
+        [.. Allocator.Assignments.Keys.Concat(WantedKeys).Where(k => Allocator.NeedsDecision(k, IsWanted(k)))];
+
+    /// <summary>
+    /// The reconcile's second half: decides the given entries on this state, which may be newer than the one
+    /// <see cref="KeysToReconcile"/> walked (an entry with nothing left to decide gives no event).
+    /// </summary>
+    public IReadOnlyList<IMeshEvent> DecideReconcile(IReadOnlyList<EntryKey> keys, DateTimeOffset now) =>
+        keys.Count == 0 ? [] : Allocator.Decide(keys, IsWanted, now);
 
     private IEnumerable<IMeshEvent> DecideAfter(IMeshEvent change, IEnumerable<EntryKey> pending, DateTimeOffset now)
     {

@@ -214,7 +214,7 @@ public sealed class MeshStateTests
     {
         var state = Upsert(Upsert(Empty(), Dataplane("dp-1", "a", "b"), T0), External("es-1", "c", "c.example.com"), T0);
 
-        Assert.Empty(state.DecideReconcile(T0 + TimeSpan.FromHours(1)));
+        Assert.Empty(state.DecideReconcile(state.KeysToReconcile(), T0 + TimeSpan.FromHours(1)));
     }
 
     [Fact]
@@ -229,9 +229,9 @@ public sealed class MeshStateTests
             state = Upsert(state, Dataplane($"dp-{i}", $"svc-{i}"), T0);
         }
 
-        state.DecideReconcile(T0); // the first call of each code path may allocate once
+        state.DecideReconcile(state.KeysToReconcile(), T0); // the first call of each code path may allocate once
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var events = state.DecideReconcile(T0 + TimeSpan.FromHours(1));
+        var events = state.DecideReconcile(state.KeysToReconcile(), T0 + TimeSpan.FromHours(1));
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Empty(events);
@@ -251,8 +251,8 @@ public sealed class MeshStateTests
         var deletedAt = T0 + TimeSpan.FromSeconds(10);
         state = Delete(state, ResourceKind.Dataplane, "dp-a", deletedAt);
 
-        Assert.Empty(state.DecideReconcile(deletedAt + Delay - TimeSpan.FromSeconds(1)));
-        var events = state.DecideReconcile(deletedAt + Delay);
+        Assert.Empty(state.DecideReconcile(state.KeysToReconcile(), deletedAt + Delay - TimeSpan.FromSeconds(1)));
+        var events = state.DecideReconcile(state.KeysToReconcile(), deletedAt + Delay);
 
         Assert.Equal([new VipAllocated("service:c", "10.0.0.1", null, deletedAt + Delay)], events);
         Assert.False(Fold(state, events).Allocator.LacksVip(K("service:c")));
@@ -277,7 +277,7 @@ public sealed class MeshStateTests
         // A missed event: the allocation exists but nothing in the catalog wants it.
         var state = Empty().Apply(new VipAllocated("service:orphan", "240.0.0.7", null, T0));
 
-        var events = state.DecideReconcile(T0);
+        var events = state.DecideReconcile(state.KeysToReconcile(), T0);
 
         Assert.Equal([new VipReleased("service:orphan", "240.0.0.7", null, T0)], events);
     }
@@ -288,7 +288,7 @@ public sealed class MeshStateTests
         // A missed event the other way: the resource was applied but no VIP was decided.
         var state = Empty().Apply(new ResourceUpserted("Dataplane", "dp-1", "{}", ["backend"], null));
 
-        var events = state.DecideReconcile(T0);
+        var events = state.DecideReconcile(state.KeysToReconcile(), T0);
 
         Assert.Equal([new VipAllocated("service:backend", "240.0.0.1", null, T0)], events);
     }
@@ -301,7 +301,7 @@ public sealed class MeshStateTests
         var settings = state.Settings with { Allocation = state.Settings.Allocation with { Pool = IpPool.Parse("10.0.0.0/31") } };
         state = state with { Settings = settings, Allocator = state.Allocator.WithSettings(settings.Allocation) };
 
-        var events = state.DecideReconcile(T0);
+        var events = state.DecideReconcile(state.KeysToReconcile(), T0);
         var after = Fold(state, events);
 
         // /31 holds 10.0.0.0 and 10.0.0.1: a (.1) stays, b (.2) moves to .0, c (.3) finds nothing left.
@@ -319,7 +319,7 @@ public sealed class MeshStateTests
         var settings = state.Settings with { Allocation = state.Settings.Allocation with { PoolV6 = IpPool.Parse("fd00::/120") } };
         state = state with { Settings = settings, Allocator = state.Allocator.WithSettings(settings.Allocation) };
 
-        var events = state.DecideReconcile(T0);
+        var events = state.DecideReconcile(state.KeysToReconcile(), T0);
 
         Assert.Equal(
             [new VipAllocated("service:a", null, "fd00::1", T0), new VipAllocated("service:b", null, "fd00::2", T0)],
@@ -342,7 +342,7 @@ public sealed class MeshStateTests
         state = state with { Settings = settings, Allocator = state.Allocator.WithSettings(settings.Allocation) };
         var now = T0 + Delay;
 
-        var reconciled = state.DecideReconcile(now);
+        var reconciled = state.DecideReconcile(state.KeysToReconcile(), now);
 
         Assert.NotEmpty(reconciled.OfType<VipReleased>());
         Assert.NotEmpty(reconciled.OfType<VipAllocated>());
@@ -374,7 +374,7 @@ public sealed class MeshStateTests
         var state = Upsert(Upsert(Empty(), Dataplane("dp-1", "backend"), T0), External("es-1", "ext", "ext.example.com"), T0);
         state = state with { Settings = state.Settings with { ServiceVipEnabled = false } };
 
-        var events = state.DecideReconcile(T0);
+        var events = state.DecideReconcile(state.KeysToReconcile(), T0);
         var after = Fold(state, events);
 
         Assert.Equal(2, events.Count);

@@ -86,7 +86,7 @@ public sealed class ZoneProjectionTests
             state = state.Apply(e);
         }
 
-        var allocated = state.DecideReconcile(T0 + TimeSpan.FromSeconds(121)).OfType<VipAllocated>().Single();
+        var allocated = state.DecideReconcile(state.KeysToReconcile(), T0 + TimeSpan.FromSeconds(121)).OfType<VipAllocated>().Single();
         state = state.Apply(allocated);
         var (served, delta, _) = again.Commit([K("service:alpha")], state, version: 9);
 
