@@ -140,16 +140,18 @@ public static class ZoneCacheFile
             return false;
         }
 
-        // A table takes about six times its cache file's size in memory; the load makes it all in one go.
-        var length = new FileInfo(path).Length;
+        // One open file for both its length and its mapping: a file renamed over this path in between cannot mismatch.
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        var length = stream.Length;
         if (length is 0 or > int.MaxValue)
         {
             return false;
         }
 
+        // A table takes about six times its cache file's size in memory; the load makes it all in one go.
         return BuildMemory.WithoutCollections(length * 8, () =>
         {
-            var read = TryReadMapped(path, length, settings, out var loaded);
+            var read = TryReadMapped(stream, length, settings, out var loaded);
             return (read, loaded);
         }, out table);
     }
@@ -159,9 +161,9 @@ public static class ZoneCacheFile
     /// 25 MB more to fault in and zero, about a tenth of the load. The file is only ever replaced by a rename, never
     /// rewritten in place, so the mapped pages cannot shrink under the reader.
     /// </summary>
-    private static unsafe bool TryReadMapped(string path, long length, ZoneSettings settings, out ZoneTable table)
+    private static unsafe bool TryReadMapped(FileStream stream, long length, ZoneSettings settings, out ZoneTable table)
     {
-        using var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        using var file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
         using var view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
         byte* pointer = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
