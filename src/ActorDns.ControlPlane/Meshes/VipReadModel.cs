@@ -16,21 +16,21 @@ public static class VipReadModel
 {
     /// <remarks>
     /// Built again after every change of a large mesh that is read, so it walks the assignments in their own (sorted)
-    /// order instead of sorting every key, and looks each entry's assignment up once: on 100,000 services it took
-    /// 297 ms and 61 MB before (ZoneSnapshotBenchmark.VipEntries).
+    /// order instead of sorting every key, and looks each entry's assignment up once
+    /// (perf/results/2026-12-04-cold-start.md).
     /// </remarks>
     public static List<VipEntry> Entries(MeshState state, ZoneState zone)
     {
         var assignments = state.Allocator.Assignments;
 
         // The wanted entries without an assignment yet (few, unless a pool is exhausted), in the assignments' order.
-        List<EntryKey> unassigned = [.. new SortedSet<EntryKey>(state.WantedKeys.Where(k => !assignments.ContainsKey(k) && state.IsWanted(k)))];
+        List<EntryKey> unassigned = [.. new SortedSet<EntryKey>(state.WantedKeys.Where(k => !assignments.ContainsKey(k) && state.IsWanted(k)), assignments.KeyComparer)];
         var read = new EntryReader(state, zone);
         var entries = new List<VipEntry>(assignments.Count + unassigned.Count);
         var next = 0;
         foreach (var (key, assignment) in assignments)
         {
-            for (; next < unassigned.Count && unassigned[next].CompareTo(key) < 0; next++)
+            for (; next < unassigned.Count && assignments.KeyComparer.Compare(unassigned[next], key) < 0; next++)
             {
                 entries.Add(read.Entry(unassigned[next], null));
             }

@@ -21,15 +21,15 @@ public sealed class VipReadModelTests
     [Fact]
     public void Entries_SomeWithoutAVip_EveryEntryOnceInKeyOrder()
     {
-        // 10.1.0.0/30 holds two addresses: the first two services registered get them, the other three wait for one,
+        // 10.1.0.0/30 holds two addresses: the first two services registered get them, the other four wait for one,
         // and sort before, between and after those two.
         var settings = MeshSettings.Default with { Allocation = new AllocatorSettings(IpPool.Parse("10.1.0.0/30"), null, TimeSpan.FromSeconds(120)) };
-        var state = new[] { "delta", "beta", "alpha", "epsilon", "gamma" }.Aggregate(
+        var state = new[] { "delta", "beta", "alpha", "charlie", "epsilon", "gamma" }.Aggregate(
             MeshState.Empty("default", settings), (s, service) => s.DecideUpsert(Dataplane(service), [], T0).Aggregate(s, (t, e) => t.Apply(e)));
 
         var entries = VipReadModel.Entries(state, ZoneProjection.Recover(state, 1).Zone);
 
-        Assert.Equal(["service:alpha", "service:beta", "service:delta", "service:epsilon", "service:gamma"], entries.Select(e => e.Key));
+        Assert.Equal(["service:alpha", "service:beta", "service:charlie", "service:delta", "service:epsilon", "service:gamma"], entries.Select(e => e.Key));
         Assert.Equal(["service:beta", "service:delta"], entries.Where(e => e.Vip is not null).Select(e => e.Key));
         Assert.All(entries.Where(e => e.Vip is null), e => Assert.StartsWith("no free address in 10.1.0.0/30", e.Reason, StringComparison.Ordinal));
         Assert.All(entries, e => Assert.Equal([80], e.Ports));
