@@ -283,6 +283,20 @@ public sealed class MeshStateTests
     }
 
     [Fact]
+    public void DecideReconcile_KeysWalkedOnAnOlderState_DecidedOnTheNewerOne()
+    {
+        // The entity walks for the keys off its actor and decides them on the state of then: an orphan VIP that a
+        // resource has come to want in between must be kept, not released.
+        var older = Empty().Apply(new VipAllocated("service:orphan", "240.0.0.7", null, T0));
+        var keys = older.KeysToReconcile();
+        var newer = Upsert(older, Dataplane("dp-1", "orphan"), T0);
+
+        Assert.Equal([K("service:orphan")], keys);
+        Assert.Empty(newer.DecideReconcile(keys, T0));
+        Assert.Equal([new VipReleased("service:orphan", "240.0.0.7", null, T0)], older.DecideReconcile(keys, T0));
+    }
+
+    [Fact]
     public void DecideReconcile_WantedEntryWithoutVip_Allocated()
     {
         // A missed event the other way: the resource was applied but no VIP was decided.
