@@ -142,7 +142,7 @@ internal sealed class MeshEntity : ReceivePersistentActor, IWithTimers
 
         _reconciling = true;
         var state = _projected;
-        Task.Run(state.KeysToReconcile).PipeTo(Self, success: keys => new ReconcileKeys(keys), failure: e => new ReconcileFailed(e));
+        WholeMeshWork.Run(state.Allocator.Assignments.Count, state.KeysToReconcile).PipeTo(Self, success: keys => new ReconcileKeys(keys), failure: e => new ReconcileFailed(e));
     }
 
     private void Change(IReadOnlyList<IMeshEvent> events, object? reply)

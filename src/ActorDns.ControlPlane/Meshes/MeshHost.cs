@@ -139,7 +139,7 @@ internal sealed class MeshHost : ReceiveActor, IWithTimers, IWithUnboundedStash
             }
 
             var (log, mesh) = (_log, _mesh);
-            Task.Run(() => answer(read)).PipeTo(Sender, failure: e =>
+            WholeMeshWork.Run(read.State.Allocator.Assignments.Count, () => answer(read)).PipeTo(Sender, failure: e =>
             {
                 log.Error(e, "Mesh {0}: a read failed", mesh);
                 return new Status.Failure(e);

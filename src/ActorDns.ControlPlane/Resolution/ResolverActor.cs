@@ -170,7 +170,7 @@ internal sealed class ResolverActor : ReceiveActor, IWithTimers
     private void StartCacheWrite()
     {
         var tables = Unsaved();
-        _writing = Task.Run(() => WriteCaches(tables));
+        _writing = WholeMeshWork.Run(tables.Sum(t => t.Table.Count), () => WriteCaches(tables));
         _writing.PipeTo(Self, failure: e => new CacheWritten([], [.. tables.Select(t => (t.Mesh, e.Message))]));
     }
 
