@@ -10,13 +10,15 @@ COPY src/ActorDns.Server/ActorDns.Server.csproj src/ActorDns.Server/
 COPY src/ActorDns.ControlPlane/ActorDns.ControlPlane.csproj src/ActorDns.ControlPlane/
 COPY src/ActorDns.Host/ActorDns.Host.csproj src/ActorDns.Host/
 COPY perf/ActorDns.LoadTest/ActorDns.LoadTest.csproj perf/ActorDns.LoadTest/
-RUN dotnet restore src/ActorDns.Host/ActorDns.Host.csproj \
+# The node is restored for this machine's runtime with ReadyToRun, as it is published below, so that layer also holds
+# the runtime and crossgen packs.
+RUN dotnet restore src/ActorDns.Host/ActorDns.Host.csproj --use-current-runtime -p:PublishReadyToRun=true \
  && dotnet restore perf/ActorDns.LoadTest/ActorDns.LoadTest.csproj
 COPY src/ src/
 COPY perf/ perf/
 # ReadyToRun (decision 0042): a resolver is ready from a large cache sooner when less of its start is JIT work.
 RUN dotnet publish src/ActorDns.Host/ActorDns.Host.csproj -c Release --use-current-runtime --self-contained false \
-      -p:PublishReadyToRun=true -o /app/actordns \
+      -p:PublishReadyToRun=true --no-restore -o /app/actordns \
  && dotnet publish perf/ActorDns.LoadTest/ActorDns.LoadTest.csproj -c Release -o /app/loadtest
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
