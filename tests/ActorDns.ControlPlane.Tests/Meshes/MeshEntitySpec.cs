@@ -332,6 +332,34 @@ public sealed class MeshEntitySpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("10.1.0.1", Vip(entity, "service:gamma").Vip);
     }
 
+    [Fact]
+    public void ExhaustedPool_QuarantinePasses_ThePeriodicReconcileAllocatesWithoutAnyChange()
+    {
+        // The reconcile walks off the actor and must start again at every tick once a walk has ended: here the walks of
+        // recovery and of several ticks find nothing, and a later one, after the quarantine, gives gamma its address.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero));
+        var settings = _settings with
+        {
+            Allocation = new AllocatorSettings(IpPool.Parse("10.1.0.0/30"), null, TimeSpan.FromSeconds(120)),
+            ReconcileInterval = TimeSpan.FromMilliseconds(200),
+        };
+        var entity = Sys.ActorOf(MeshProtocol.Props("default", settings, clock, _metrics, _mediator.Ref));
+        foreach (var (name, service) in new[] { ("a", "alpha"), ("b", "beta"), ("c", "gamma") })
+        {
+            entity.Tell(new UpsertResource("default", Dataplane(name, service)));
+            ExpectMsg<ResourceStored>();
+        }
+
+        entity.Tell(new DeleteResource("default", ResourceKind.Dataplane, "a"));
+        ExpectMsg<ResourceRemoved>();
+        Thread.Sleep(settings.ReconcileInterval * 3);
+        Assert.Null(Vip(entity, "service:gamma").Vip);
+
+        clock.Advance(TimeSpan.FromSeconds(121));
+
+        AwaitAssert(() => Assert.Equal("10.1.0.1", Vip(entity, "service:gamma").Vip), TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>Holds back the first event written after it is installed; the rest pass at once.</summary>
     private sealed class DelayFirst(TimeSpan delay) : IJournalInterceptor
     {
