@@ -1,8 +1,8 @@
 using ActorDns.ControlPlane.Allocation;
-using ActorDns.ControlPlane.Catalog;
 using ActorDns.ControlPlane.Meshes;
 using ActorDns.ControlPlane.Zones;
 using Xunit;
+using static ActorDns.ControlPlane.Tests.Meshes.TestResources;
 
 namespace ActorDns.ControlPlane.Tests.Meshes;
 
@@ -11,13 +11,6 @@ public sealed class VipReadModelTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 4, 0, 0, 0, TimeSpan.Zero);
 
-    private static MeshResource Dataplane(string service)
-    {
-        var json = $$$"""{"type":"Dataplane","mesh":"default","name":"dp-{{{service}}}","networking":{"address":"10.0.0.1","inbound":[{"port":8080,"tags":{"kuma.io/service":"{{{service}}}"}}]}}""";
-        Assert.True(ResourceParser.TryParse(ResourceKind.Dataplane, "default", $"dp-{service}", json, out var resource, out var causes), string.Join("; ", causes));
-        return resource;
-    }
-
     [Fact]
     public void Entries_SomeWithoutAVip_EveryEntryOnceInKeyOrder()
     {
@@ -25,7 +18,7 @@ public sealed class VipReadModelTests
         // and sort before, between and after those two.
         var settings = MeshSettings.Default with { Allocation = new AllocatorSettings(IpPool.Parse("10.1.0.0/30"), null, TimeSpan.FromSeconds(120)) };
         var state = new[] { "delta", "beta", "alpha", "charlie", "epsilon", "gamma" }.Aggregate(
-            MeshState.Empty("default", settings), (s, service) => s.DecideUpsert(Dataplane(service), [], T0).Aggregate(s, (t, e) => t.Apply(e)));
+            MeshState.Empty("default", settings), (s, service) => s.DecideUpsert(Dataplane($"dp-{service}", service), [], T0).Aggregate(s, (t, e) => t.Apply(e)));
 
         var entries = VipReadModel.Entries(state, ZoneProjection.Recover(state, 1).Zone);
 
