@@ -254,9 +254,10 @@ public sealed class Forwarder : IDisposable
     /// <summary>Healthy upstreams in policy order, then the unhealthy ones (tried only when nothing better answered).</summary>
     private Upstream[] Order()
     {
-        if (_upstreams.Length == 0)
+        if (_upstreams.Length <= 1)
         {
-            return [];
+            // One upstream (the usual case) is its own order, healthy or not.
+            return _upstreams;
         }
 
         var start = _options.Policy switch
