@@ -109,15 +109,6 @@ internal sealed unsafe partial class UdpBatch : IDisposable
     /// <summary>The socket address slot <paramref name="slot"/> came from, as the kernel wrote it; valid until the next receive.</summary>
     public ReadOnlySpan<byte> Sender(int slot) => new(_addresses + ((nint)slot * AddressBytes), (int)_received[slot].Header.NameLength);
 
-    /// <summary>The sender of slot <paramref name="slot"/>, copied for a reply sent later from another thread.</summary>
-    public SocketAddress CopySender(int slot, AddressFamily family)
-    {
-        var sender = Sender(slot);
-        var address = new SocketAddress(family, sender.Length);
-        sender.CopyTo(address.Buffer.Span);
-        return address;
-    }
-
     /// <summary>Queues the first <paramref name="length"/> bytes of slot <paramref name="slot"/>'s reply buffer for its sender.</summary>
     public void QueueReply(int slot, int length)
     {

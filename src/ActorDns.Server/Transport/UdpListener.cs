@@ -16,7 +16,7 @@ namespace ActorDns.Server.Transport;
 /// <c>recvfrom</c> elsewhere. A loop owns its buffers, so answering from the mesh table allocates nothing; a
 /// forwarded query is copied, sent upstream from the loop, and answered from wherever its reply arrives.
 /// </summary>
-public sealed class UdpListener : IDisposable
+public sealed partial class UdpListener : IDisposable
 {
     /// <summary>
     /// Room for a forwarded query's reply while it waits on the upstream: a UDP client takes at most 1232 bytes, and an
@@ -217,7 +217,7 @@ public sealed class UdpListener : IDisposable
                     try
                     {
                         var slot = forwardSlots[i];
-                        StartForward(socket, batch.Request(slot, out _), forwards[i], batch.CopySender(slot, socket.AddressFamily), started);
+                        StartForward(socket, batch.Request(slot, out _), forwards[i], batch.Sender(slot), started);
                     }
                     catch (Exception e) when (e is not OutOfMemoryException)
                     {
@@ -278,7 +278,7 @@ public sealed class UdpListener : IDisposable
                 var outcome = Process(query, response, remote.Buffer.Span[..remote.Size], stats, ref errorLimiter, started);
                 if (outcome.Kind == OutcomeKind.Forward)
                 {
-                    StartForward(socket, query, outcome, CopyOf(remote), started);
+                    StartForward(socket, query, outcome, remote.Buffer.Span[..remote.Size], started);
                 }
                 else if (outcome.Kind == OutcomeKind.Reply)
                 {
@@ -314,37 +314,6 @@ public sealed class UdpListener : IDisposable
         return outcome;
     }
 
-    /// <summary>
-    /// Starts forwarding a query its forwarder admitted, on this loop up to the send upstream (no thread hop); the
-    /// query and the client's address are copied, since the loop's buffers are reused before the reply comes.
-    /// </summary>
-    private void StartForward(Socket socket, ReadOnlySpan<byte> request, in QueryOutcome outcome, SocketAddress client, long started) =>
-        _ = ForwardAsync(socket, outcome.Route!, request.ToArray(), outcome.Query, client, started);
-
-    private async Task ForwardAsync(Socket socket, ForwardRoute route, byte[] query, DnsQuery parsed, SocketAddress client, long started)
-    {
-        var response = ArrayPool<byte>.Shared.Rent(ForwardResponseSize);
-        try
-        {
-            var length = await route.ForwardAsync(query, parsed, response, overTcp: false, client.Buffer[..client.Size], started).ConfigureAwait(false);
-            if (!_stopping)
-            {
-                Send(socket, response.AsSpan(0, length), client);
-                DnsHeader.TryRead(response, out var header);
-                _forwardStats!.Answered(parsed.QType, header.Rcode, started);
-            }
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // Nobody awaits this task: a bug costs this query and is logged, never unobserved.
-            TransportLog.Unexpected(_logger, e, LocalEndpoint!);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(response);
-        }
-    }
-
     private void Send(Socket socket, ReadOnlySpan<byte> reply, SocketAddress client)
     {
         try
@@ -360,13 +329,6 @@ public sealed class UdpListener : IDisposable
         {
             // Stopping.
         }
-    }
-
-    private static SocketAddress CopyOf(SocketAddress address)
-    {
-        var copy = new SocketAddress(address.Family, address.Size);
-        address.Buffer.Span[..address.Size].CopyTo(copy.Buffer.Span);
-        return copy;
     }
 
     private static bool IsTransient(SocketError error) =>

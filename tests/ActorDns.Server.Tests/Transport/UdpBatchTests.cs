@@ -76,16 +76,51 @@ public sealed class UdpBatchTests : IDisposable
     }
 
     [Fact]
-    public void CopySender_IsTheClientsAddress()
+    public void Sender_IsTheClientsAddress()
     {
         using var client = Client();
         client.Send([1]);
         using var batch = new UdpBatch(2);
 
         Assert.Equal(1, batch.Receive(Fd));
-        var sender = batch.CopySender(0, AddressFamily.InterNetwork);
+        var sender = new SocketAddress(AddressFamily.InterNetwork) { Size = batch.Sender(0).Length };
+        batch.Sender(0).CopyTo(sender.Buffer.Span);
 
         Assert.Equal(client.LocalEndPoint, new IPEndPoint(IPAddress.Any, 0).Create(sender));
+    }
+
+    /// <summary>
+    /// A forward's query, client address and reply room are kept for the next forward: queries of different lengths
+    /// from two clients in turn, each forwarded alone (so each reuses the last one's), are each answered to their own
+    /// sender with their own ID and question; the longest, past the room kept for a query, grows it.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(32)]
+    public async Task Listener_ForwardsInTurnFromTwoClients_EachReplyToItsSenderWithItsQuestion(int batchSize)
+    {
+        using var upstream = new FakeUpstream();
+        var options = new DnsListenerOptions(new IPEndPoint(IPAddress.Loopback, 0)) { UdpLoops = 1, UdpBatchSize = batchSize };
+        using var server = new TestServer(TestMesh.Table(), [upstream.Endpoint], TestMesh.Patient, listenerOptions: options);
+        using var first = Client(server.Endpoint);
+        using var second = Client(server.Endpoint);
+        string[] names = ["a.example.com", $"{new string('b', 63)}.{new string('c', 63)}.{new string('d', 63)}.example.com", "e.example.com"];
+        for (var i = 0; i < 6; i++)
+        {
+            var client = i % 2 == 0 ? first : second;
+            var name = names[i % names.Length];
+            // The third query carries a 600-byte padding option (RFC 7830): longer than the room kept for a query.
+            var padding = i == 2 ? [0, 12, 0x02, 0x58, .. new byte[600]] : Array.Empty<byte>();
+            client.Send(TestQuery.Build(name, id: (ushort)(0x100 + i), optPayload: 1232, optRdata: padding));
+
+            var reply = TestQuery.Parse(await ReceiveAsync(client));
+
+            Assert.Equal((ushort)(0x100 + i), reply.Id);
+            Assert.Equal(name + ".", Assert.Single(reply.Questions).Name);
+            Assert.Equal([FakeUpstream.DefaultAddress], reply.Addresses());
+        }
+
+        Assert.Equal(6, upstream.QueryCount);
     }
 
     [Fact]
