@@ -44,9 +44,7 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
         private readonly DowningWatch _watch;
         private readonly ILoggingAdapter _log = Context.GetLogger();
         private readonly HashSet<UniqueAddress> _downed = [];
-
-        /// <summary>Members this node has seen voting (up or leaving, with the role): only they keep a vote once down.</summary>
-        private readonly HashSet<UniqueAddress> _voters = [];
+        private readonly DownedVoters _downedVoters = new();
 
         public Downer(Cluster cluster, string role, TimeSpan probeInterval, TimeSpan unreachableAfter, TimeSpan stableAfter)
         {
@@ -71,7 +69,7 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
 
         public ITimerScheduler Timers { get; set; } = null!;
 
-        private static bool Votes(Member member, string role) => member.HasRole(role) && member.Status is MemberStatus.Up or MemberStatus.Leaving;
+        private static bool Votes(Member member, string role) => DownedVoters.Votes(member.Status, member.HasRole(role));
 
         private void OnTick()
         {
@@ -89,9 +87,9 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
             var peers = others
                 .Select(m => new DowningWatch.Peer(m.Address, m.UniqueAddress.Uid, Votes(m, _role), suspected.Contains(m.UniqueAddress)))
                 .ToList();
-            _voters.IntersectWith(state.Members.Select(m => m.UniqueAddress));
-            _voters.UnionWith(state.Members.Where(m => Votes(m, _role)).Select(m => m.UniqueAddress));
-            var downedVoters = state.Members.Count(m => m.UniqueAddress != self.UniqueAddress && m.Status == MemberStatus.Down && _voters.Contains(m.UniqueAddress));
+            var downedVoters = _downedVoters.Count(
+                self.UniqueAddress,
+                [.. state.Members.Select(m => new DownedVoters.Seen(m.UniqueAddress, m.Status, m.HasRole(_role)))]);
             if (_watch.Tick(Stopwatch.GetTimestamp(), self.Address, Votes(self, _role), peers, downedVoters) is not { } outcome)
             {
                 return;
