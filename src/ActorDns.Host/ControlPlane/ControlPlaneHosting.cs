@@ -34,6 +34,32 @@ public static class ControlPlaneHosting
     public const string ControlPlaneRole = "control-plane";
     public const string ResolverRole = "resolver";
 
+    /// <summary>
+    /// A dead control-plane node's meshes move in under 10 s (decision 0032): it is suspected after 3 s without a heartbeat
+    /// (sent every 0.5 s; the 2-core machine delays them up to ~2 s under load), downed 1.5 s later if nothing else
+    /// changed, removed at the next leader action, and its shards and singletons start elsewhere 0.5 s after that. The
+    /// other side of a partition downs itself at about the same moment; should both ever write one mesh, the journal's
+    /// unique (persistence id, sequence number) key rejects the second writer's events. Who is downed is decided by
+    /// MajorityDowning (decision 0033): only control-plane nodes vote, each counting the nodes it reaches itself.
+    /// </summary>
+    private static readonly string Downing = $$"""
+        akka.cluster.downing-provider-class = "{{typeof(MajorityDowning).FullName}}, {{typeof(MajorityDowning).Assembly.GetName().Name}}"
+        actordns.downing {
+          role = {{ControlPlaneRole}}
+          probe-interval = 500ms
+          unreachable-after = 3s
+          stable-after = 1.5s
+        }
+        akka.cluster.failure-detector.heartbeat-interval = 500ms
+        akka.cluster.failure-detector.acceptable-heartbeat-pause = 3s
+        akka.cluster.unreachable-nodes-reaper-interval = 250ms
+        akka.cluster.down-removal-margin = 500ms
+        akka.cluster.gossip-interval = 500ms
+        akka.cluster.leader-actions-interval = 500ms
+        akka.cluster.sharding.retry-interval = 500ms
+        akka.cluster.singleton.hand-over-retry-interval = 500ms
+        """;
+
     public static IServiceCollection AddActorDnsCluster(
         this IServiceCollection services, NodeRole role, ActorDnsOptions options, ResolverSettings resolverSettings, ZoneRegistry zones, ControlPlaneMetrics metrics,
         ControlPlaneTemplates templates)
@@ -80,32 +106,7 @@ public static class ControlPlaneHosting
                 // (decision 0041). Every timer here is 200 ms or longer.
                 .AddHocon("akka.scheduler.tick-duration = 100ms", HoconAddMode.Prepend)
 
-                // A dead control-plane node's meshes move in under 10 s (decision 0032): it is suspected after 3 s
-                // without a heartbeat (sent every 0.5 s; the 2-core machine delays them up to ~2 s under load), downed
-                // 1.5 s later if nothing else changed, removed at the next leader action, and its shards and singletons
-                // start elsewhere 0.5 s after that. The other side of a partition downs itself at about the same moment;
-                // should both ever write one mesh, the journal's unique (persistence id, sequence number) key rejects
-                // the second writer's events. Who is downed is decided by MajorityDowning (decision 0033): only
-                // control-plane nodes vote, each counting the nodes it reaches itself.
-                .AddHocon("""
-                    akka.cluster.failure-detector.heartbeat-interval = 500ms
-                    akka.cluster.failure-detector.acceptable-heartbeat-pause = 3s
-                    akka.cluster.unreachable-nodes-reaper-interval = 250ms
-                    actordns.downing {
-                      probe-interval = 500ms
-                      unreachable-after = 3s
-                      stable-after = 1.5s
-                    }
-                    akka.cluster.down-removal-margin = 500ms
-                    akka.cluster.gossip-interval = 500ms
-                    akka.cluster.leader-actions-interval = 500ms
-                    akka.cluster.sharding.retry-interval = 500ms
-                    akka.cluster.singleton.hand-over-retry-interval = 500ms
-                    """, HoconAddMode.Prepend)
-                .AddHocon(
-                    $"akka.cluster.downing-provider-class = \"{typeof(MajorityDowning).FullName}, {typeof(MajorityDowning).Assembly.GetName().Name}\"\n" +
-                    $"actordns.downing.role = {ControlPlaneRole}",
-                    HoconAddMode.Prepend)
+                .AddHocon(Downing, HoconAddMode.Prepend)
 
                 // A read of a large mesh crosses the cluster as one message: /vips of 2,000 services is about 160 KB, past
                 // Akka's 128,000-byte frame, and was dropped (a 503 after 5 s) whenever the API node did not own the mesh.
