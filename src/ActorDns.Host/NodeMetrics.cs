@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using ActorDns.Host.ControlPlane;
 using Prometheus;
 
 namespace ActorDns.Host;
@@ -33,7 +34,8 @@ internal static class NodeMetrics
             foreach (var member in state.Members)
             {
                 var status = state.Unreachable.Contains(member) ? "unreachable" : member.Status.ToString().ToLowerInvariant();
-                foreach (var role in member.Roles)
+                // The downing fingerprint is a role too (decision 0044), but not one a member serves in.
+                foreach (var role in member.Roles.Where(r => !r.StartsWith(MajorityDowning.FingerprintPrefix, StringComparison.Ordinal)))
                 {
                     counts[(role, status)] = counts.GetValueOrDefault((role, status)) + 1;
                 }

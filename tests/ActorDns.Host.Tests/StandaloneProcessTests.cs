@@ -111,6 +111,7 @@ public sealed class StandaloneProcessTests(StandaloneProcessTests.Fixture fixtur
         Assert.Contains("actordns_dns_request_duration_seconds_bucket", metrics, StringComparison.Ordinal);
         Assert.Matches("\\nactordns_process_allocated_bytes_total [1-9]", metrics);
         Assert.Contains("actordns_cluster_members{role=\"control-plane\",status=\"up\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("role=\"downing-", metrics, StringComparison.Ordinal);
         Assert.True(live.IsSuccessStatusCode);
     }
 }

@@ -165,6 +165,14 @@ public static class ActorDnsCli
                     "exiting, so that a supervisor starts this node again as a new member");
                 return DownedExitCode;
             }
+
+            if (role != NodeRole.Resolver && LeftIncompatibleCluster(app))
+            {
+                await Console.Error.WriteLineAsync(
+                    "actordns: left the cluster: an older member decides downing differently (another release, see the log); " +
+                    "run the same release on every node");
+                return IncompatibleDowningExitCode;
+            }
         }
 
         return 0;
@@ -173,8 +181,14 @@ public static class ActorDnsCli
     /// <summary>The exit code of a control-plane or standalone node that the cluster downed (docs/configuration.md).</summary>
     public const int DownedExitCode = 3;
 
+    /// <summary>The exit code of a node that left a cluster whose downing differs from its own (C-23, docs/configuration.md).</summary>
+    public const int IncompatibleDowningExitCode = 4;
+
     private static bool DownedByTheCluster(WebApplication app) =>
         CoordinatedShutdown.Get(app.Services.GetRequiredService<ActorSystem>()).ShutdownReason is CoordinatedShutdown.ClusterDowningReason;
+
+    private static bool LeftIncompatibleCluster(WebApplication app) =>
+        CoordinatedShutdown.Get(app.Services.GetRequiredService<ActorSystem>()).ShutdownReason is MajorityDowning.IncompatibleDowningReason;
 
     /// <summary>
     /// Akka reports a remoting address it cannot bind as a <see cref="RemoteTransportException"/> several

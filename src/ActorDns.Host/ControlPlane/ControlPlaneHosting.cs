@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Configuration;
 using Akka.Event;
 using Akka.Hosting;
 using Akka.Persistence.Sql.Hosting;
@@ -40,7 +41,8 @@ public static class ControlPlaneHosting
     /// changed, removed at the next leader action, and its shards and singletons start elsewhere 0.5 s after that. The
     /// other side of a partition downs itself at about the same moment; should both ever write one mesh, the journal's
     /// unique (persistence id, sequence number) key rejects the second writer's events. Who is downed is decided by
-    /// MajorityDowning (decision 0033): only control-plane nodes vote, each counting the nodes it reaches itself.
+    /// MajorityDowning (decision 0033): only control-plane nodes vote, each counting the nodes it reaches itself. Every
+    /// node carries this configuration's fingerprint as a role, and leaves a cluster whose older members differ (decision 0044).
     /// </summary>
     private static readonly string Downing = $$"""
         akka.cluster.downing-provider-class = "{{typeof(MajorityDowning).FullName}}, {{typeof(MajorityDowning).Assembly.GetName().Name}}"
@@ -90,6 +92,7 @@ public static class ControlPlaneHosting
             NodeRole.ControlPlane => [ControlPlaneRole],
             _ => [ResolverRole],
         };
+        roles = [.. roles, MajorityDowning.FingerprintRole(ConfigurationFactory.ParseString(Downing))];
         return services.AddAkka(SystemName, (builder, _) =>
         {
             builder

@@ -1,8 +1,11 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Event;
+using ActorDns.Host.Cli;
 
 namespace ActorDns.Host.ControlPlane;
 
@@ -14,10 +17,39 @@ namespace ActorDns.Host.ControlPlane;
 /// </summary>
 public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDowningProvider
 {
-    private readonly Config _config = system.Settings.Config.GetConfig("actordns.downing")
-        ?? throw new ConfigurationException("actordns.downing is missing: MajorityDowning needs its settings");
+    /// <summary>The prefix of the role that carries a member's downing fingerprint.</summary>
+    public const string FingerprintPrefix = "downing-";
+
+    /// <summary>
+    /// How <see cref="MajorityDecision"/> decides. A release that changes the rules raises it, so that its nodes refuse to
+    /// share a cluster with nodes that would decide the same partition differently.
+    /// </summary>
+    private const int DecisionVersion = 1;
+
+    private readonly Config _config = Settings(system.Settings.Config);
 
     public TimeSpan DownRemovalMargin => system.Settings.Config.GetTimeSpan("akka.cluster.down-removal-margin");
+
+    /// <summary>
+    /// The role that names a downing configuration (C-23): the decision's version, the voting role, the timings of
+    /// <c>actordns.downing</c> and <c>down-removal-margin</c>. Nodes with different ones must not share a cluster.
+    /// </summary>
+    public static string FingerprintRole(Config config)
+    {
+        var downing = Settings(config);
+        var text = string.Join(
+            '|',
+            DecisionVersion,
+            downing.GetString("role"),
+            downing.GetTimeSpan("probe-interval"),
+            downing.GetTimeSpan("unreachable-after"),
+            downing.GetTimeSpan("stable-after"),
+            config.GetTimeSpan("akka.cluster.down-removal-margin"));
+        return FingerprintPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
+    }
+
+    private static Config Settings(Config config) => config.GetConfig("actordns.downing")
+        ?? throw new ConfigurationException("actordns.downing is missing: MajorityDowning needs its settings");
 
     public Props DowningActorProps
     {
@@ -36,6 +68,18 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
         }
     }
 
+    /// <summary>Why a node left a cluster whose downing configuration differs from its own (C-23).</summary>
+    public sealed class IncompatibleDowningReason : CoordinatedShutdown.Reason
+    {
+        public static readonly IncompatibleDowningReason Instance = new();
+
+        private IncompatibleDowningReason()
+        {
+        }
+
+        public override int ExitCode => ActorDnsCli.IncompatibleDowningExitCode;
+    }
+
     /// <summary>Asks and decides; a child of the cluster daemon, so at the same path on every node.</summary>
     private sealed class Downer : ReceiveActor, IWithTimers
     {
@@ -45,6 +89,7 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
         private readonly ILoggingAdapter _log = Context.GetLogger();
         private readonly HashSet<UniqueAddress> _downed = [];
         private readonly DownedVoters _downedVoters = new();
+        private bool _leaving;
 
         public Downer(Cluster cluster, string role, TimeSpan probeInterval, TimeSpan unreachableAfter, TimeSpan stableAfter)
         {
@@ -71,10 +116,17 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
 
         private static bool Votes(Member member, string role) => DownedVoters.Votes(member.Status, member.HasRole(role));
 
+        private static string? Fingerprint(Member member) => member.Roles.FirstOrDefault(r => r.StartsWith(FingerprintPrefix, StringComparison.Ordinal));
+
         private void OnTick()
         {
             var state = _cluster.State;
             var self = _cluster.SelfMember;
+            if (_leaving || !Compatible(state, self))
+            {
+                return;
+            }
+
             var others = state.Members
                 .Where(m => m.UniqueAddress != self.UniqueAddress && m.Status is not (MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed))
                 .ToList();
@@ -112,6 +164,42 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
                     outcome.Reached, outcome.Voters, _role, address);
                 _cluster.Down(address);
             }
+        }
+
+        /// <summary>
+        /// False once this node leaves because an older member decides downing differently (C-23); downs a younger
+        /// member that carries no fingerprint, which cannot tell by itself.
+        /// </summary>
+        private bool Compatible(ClusterEvent.CurrentClusterState state, Member self)
+        {
+            if (Fingerprint(self) is not { } mine)
+            {
+                return true;
+            }
+
+            var others = state.Members
+                .Where(m => m.UniqueAddress != self.UniqueAddress)
+                .Select(m => new DowningCompatibility.Seen(m.UniqueAddress, m.Status, Fingerprint(m), m.IsOlderThan(self)))
+                .ToList();
+            switch (DowningCompatibility.Check(mine, others))
+            {
+                case DowningCompatibility.Leave { Other: var other }:
+                    _log.Error(
+                        "This node decides downing differently from {0}, which is older in the cluster (downing fingerprint {1} here, " +
+                        "{2} there): every node of a cluster must run the same release's downing. This node leaves the cluster",
+                        other.Member.Address, mine, other.Fingerprint ?? "none, a release before the check");
+                    _leaving = true;
+                    CoordinatedShutdown.Get(Context.System).Run(IncompatibleDowningReason.Instance);
+                    return false;
+                case DowningCompatibility.Down { Other: var other } when _downed.Add(other.Member):
+                    _log.Warning(
+                        "Downing {0}: it joined with no downing fingerprint (a release before the check), and may decide downing differently",
+                        other.Member.Address);
+                    _cluster.Down(other.Member.Address);
+                    break;
+            }
+
+            return true;
         }
 
         private sealed record Tick
