@@ -35,7 +35,7 @@ internal static class NodeMetrics
             {
                 var status = state.Unreachable.Contains(member) ? "unreachable" : member.Status.ToString().ToLowerInvariant();
                 // The downing fingerprint is a role too (decision 0044), but not one a member serves in.
-                foreach (var role in member.Roles.Where(r => !r.StartsWith(MajorityDowning.FingerprintPrefix, StringComparison.Ordinal)))
+                foreach (var role in member.Roles.Where(r => !MajorityDowning.IsFingerprintRole(r)))
                 {
                     counts[(role, status)] = counts.GetValueOrDefault((role, status)) + 1;
                 }

@@ -10,7 +10,7 @@ namespace ActorDns.Host.Tests;
 
 /// <summary>
 /// Real nodes carry their downing fingerprint and act on it (C-23, decision 0044): an older node downs a member that has
-/// none, as a release before the check would join; a control-plane node joining an older member that differs leaves and
+/// none, as a release before the check would join; a control-plane node whose cluster's oldest member differs leaves and
 /// exits with 4, a resolver leaves and tries again.
 /// </summary>
 public sealed class DowningCompatibilityProcessTests : IAsyncLifetime
@@ -34,14 +34,14 @@ public sealed class DowningCompatibilityProcessTests : IAsyncLifetime
         Directory.Delete(_dataDir, recursive: true);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Join_MemberWithoutFingerprint_TheNodeDownsItAndServesOn()
     {
         _node = ActorDnsProcess.Start(
             "standalone", "--remoting", $"127.0.0.1:{_remoting}", "--dns-address", $"127.0.0.1:{FreePort.Next()}=default",
             "--api-address", _api.ToString(), "--upstream", $"127.0.0.1:{FreePort.Next()}", "--data-dir", _dataDir);
         await _node.WaitReadyAsync(_api);
-        using var unmarked = DowningMember.Start("actordns", "resolver", fingerprint: null);
+        using var unmarked = DowningMember.Start("actordns", "resolver", marked: false);
 
         Cluster.Get(unmarked).Join(Address.Parse($"akka.tcp://actordns@127.0.0.1:{_remoting}"));
         await unmarked.WhenTerminated.WaitAsync(Within);
@@ -53,10 +53,10 @@ public sealed class DowningCompatibilityProcessTests : IAsyncLifetime
         Assert.False(_node.HasExited);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Join_OlderMemberDecidesDowningDifferently_TheNodeLeavesAndExitsWith4()
     {
-        using var older = DowningMember.Start("actordns", "resolver", fingerprint: "downing-000000000000");
+        using var older = DowningMember.Start("actordns", "resolver", "actordns.downing.stable-after = 2s");
         var cluster = Cluster.Get(older);
         cluster.Join(cluster.SelfAddress);
 
@@ -66,14 +66,14 @@ public sealed class DowningCompatibilityProcessTests : IAsyncLifetime
 
         Assert.Equal(ActorDnsCli.IncompatibleDowningExitCode, await _node.WaitForExitAsync(Within));
         Assert.Contains("decides downing differently", _node.Output, StringComparison.Ordinal);
-        Assert.Contains("actordns: left the cluster: an older member decides downing differently", _node.StandardError, StringComparison.Ordinal);
+        Assert.Contains("actordns: left the cluster: its oldest member decides downing differently", _node.StandardError, StringComparison.Ordinal);
         Assert.False(older.WhenTerminated.IsCompleted);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Join_ResolverMeetsOlderMemberThatDiffers_LeavesTriesAgainAndKeepsRunning()
     {
-        using var older = DowningMember.Start("actordns", "resolver", fingerprint: "downing-000000000000");
+        using var older = DowningMember.Start("actordns", "resolver", "actordns.downing.stable-after = 2s");
         var cluster = Cluster.Get(older);
         cluster.Join(cluster.SelfAddress);
 
@@ -91,4 +91,3 @@ public sealed class DowningCompatibilityProcessTests : IAsyncLifetime
         Assert.True((await http.GetAsync("/health/live")).IsSuccessStatusCode);
     }
 }
-

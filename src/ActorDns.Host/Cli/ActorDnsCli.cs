@@ -169,7 +169,7 @@ public static class ActorDnsCli
             if (role != NodeRole.Resolver && LeftIncompatibleCluster(app))
             {
                 await Console.Error.WriteLineAsync(
-                    "actordns: left the cluster: an older member decides downing differently (another release, see the log); " +
+                    "actordns: left the cluster: its oldest member decides downing differently (another release, see the log); " +
                     "run the same release on every node");
                 return IncompatibleDowningExitCode;
             }
@@ -182,7 +182,7 @@ public static class ActorDnsCli
     public const int DownedExitCode = 3;
 
     /// <summary>The exit code of a node that left a cluster whose downing differs from its own (C-23, docs/configuration.md).</summary>
-    public const int IncompatibleDowningExitCode = 4;
+    public const int IncompatibleDowningExitCode = MajorityDowning.IncompatibleDowningReason.Code;
 
     private static bool DownedByTheCluster(WebApplication app) =>
         CoordinatedShutdown.Get(app.Services.GetRequiredService<ActorSystem>()).ShutdownReason is CoordinatedShutdown.ClusterDowningReason;

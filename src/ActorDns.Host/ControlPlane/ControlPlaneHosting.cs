@@ -44,7 +44,7 @@ public static class ControlPlaneHosting
     /// MajorityDowning (decision 0033): only control-plane nodes vote, each counting the nodes it reaches itself. Every
     /// node carries this configuration's fingerprint as a role, and leaves a cluster whose older members differ (decision 0044).
     /// </summary>
-    private static readonly string Downing = $$"""
+    internal static readonly string Downing = $$"""
         akka.cluster.downing-provider-class = "{{typeof(MajorityDowning).FullName}}, {{typeof(MajorityDowning).Assembly.GetName().Name}}"
         actordns.downing {
           role = {{ControlPlaneRole}}

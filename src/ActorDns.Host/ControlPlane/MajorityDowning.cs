@@ -5,7 +5,6 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Event;
-using ActorDns.Host.Cli;
 
 namespace ActorDns.Host.ControlPlane;
 
@@ -18,7 +17,7 @@ namespace ActorDns.Host.ControlPlane;
 public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDowningProvider
 {
     /// <summary>The prefix of the role that carries a member's downing fingerprint.</summary>
-    public const string FingerprintPrefix = "downing-";
+    private const string FingerprintPrefix = "downing-";
 
     /// <summary>
     /// How <see cref="MajorityDecision"/> decides. A release that changes the rules raises it, so that its nodes refuse to
@@ -48,6 +47,9 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
         return FingerprintPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
     }
 
+    /// <summary>Whether a member's role is its downing fingerprint rather than a role it serves in.</summary>
+    public static bool IsFingerprintRole(string role) => role.StartsWith(FingerprintPrefix, StringComparison.Ordinal);
+
     private static Config Settings(Config config) => config.GetConfig("actordns.downing")
         ?? throw new ConfigurationException("actordns.downing is missing: MajorityDowning needs its settings");
 
@@ -64,6 +66,14 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
                     $"actordns.downing.probe-interval ({probeInterval}) must be at most half of unreachable-after ({unreachableAfter})");
             }
 
+            // The role is given when the node is set up, the settings read here: they must be the same, or the check
+            // would compare something other than what this node decides with.
+            if (cluster.SelfRoles.FirstOrDefault(IsFingerprintRole) is { } role && role != FingerprintRole(system.Settings.Config))
+            {
+                throw new ConfigurationException(
+                    $"this node's downing fingerprint role {role} is not that of its settings, {FingerprintRole(system.Settings.Config)}");
+            }
+
             return Props.Create(() => new Downer(cluster, _config.GetString("role"), probeInterval, unreachableAfter, _config.GetTimeSpan("stable-after")));
         }
     }
@@ -77,7 +87,10 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
         {
         }
 
-        public override int ExitCode => ActorDnsCli.IncompatibleDowningExitCode;
+        /// <summary>The process's exit code after leaving for this reason (docs/configuration.md).</summary>
+        public const int Code = 4;
+
+        public override int ExitCode => Code;
     }
 
     /// <summary>Asks and decides; a child of the cluster daemon, so at the same path on every node.</summary>
@@ -116,12 +129,15 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
 
         private static bool Votes(Member member, string role) => DownedVoters.Votes(member.Status, member.HasRole(role));
 
-        private static string? Fingerprint(Member member) => member.Roles.FirstOrDefault(r => r.StartsWith(FingerprintPrefix, StringComparison.Ordinal));
+        private static string? Fingerprint(Member member) => member.Roles.FirstOrDefault(IsFingerprintRole);
 
         private void OnTick()
         {
             var state = _cluster.State;
             var self = _cluster.SelfMember;
+
+            // Each incarnation once: a node restarted at the same address is a new member.
+            _downed.IntersectWith(state.Members.Select(m => m.UniqueAddress));
             if (_leaving || !Compatible(state, self))
             {
                 return;
@@ -147,8 +163,6 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
                 return;
             }
 
-            // Each incarnation once: a node restarted at the same address is a new member.
-            _downed.IntersectWith(state.Members.Select(m => m.UniqueAddress));
             foreach (var address in outcome.Down)
             {
                 var member = address == self.Address ? self.UniqueAddress : others.First(m => m.Address == address).UniqueAddress;
@@ -177,25 +191,30 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
                 return true;
             }
 
+            var oldestUp = state.Members.Where(m => m.Status == MemberStatus.Up).OrderBy(m => m, Member.AgeOrdering).FirstOrDefault();
             var others = state.Members
                 .Where(m => m.UniqueAddress != self.UniqueAddress)
-                .Select(m => new DowningCompatibility.Seen(m.UniqueAddress, m.Status, Fingerprint(m), m.IsOlderThan(self)))
+                .Select(m => new DowningCompatibility.Seen(m.UniqueAddress, m.Status, Fingerprint(m), m.IsOlderThan(self), m.Equals(oldestUp)))
                 .ToList();
             switch (DowningCompatibility.Check(mine, others))
             {
                 case DowningCompatibility.Leave { Other: var other }:
                     _log.Error(
-                        "This node decides downing differently from {0}, which is older in the cluster (downing fingerprint {1} here, " +
+                        "This node decides downing differently from {0}, the cluster's oldest member (downing fingerprint {1} here, " +
                         "{2} there): every node of a cluster must run the same release's downing. This node leaves the cluster",
                         other.Member.Address, mine, other.Fingerprint ?? "none, a release before the check");
                     _leaving = true;
                     CoordinatedShutdown.Get(Context.System).Run(IncompatibleDowningReason.Instance);
                     return false;
-                case DowningCompatibility.Down { Other: var other } when _downed.Add(other.Member):
-                    _log.Warning(
-                        "Downing {0}: it joined with no downing fingerprint (a release before the check), and may decide downing differently",
-                        other.Member.Address);
-                    _cluster.Down(other.Member.Address);
+                case DowningCompatibility.Down { Other: var other }:
+                    if (_downed.Add(other.Member))
+                    {
+                        _log.Warning(
+                            "Downing {0}: it joined with no downing fingerprint (a release before the check), and may decide downing differently",
+                            other.Member.Address);
+                        _cluster.Down(other.Member.Address);
+                    }
+
                     break;
             }
 
