@@ -12,10 +12,10 @@ namespace ActorDns.Host.ControlPlane;
 internal static class DowningCompatibility
 {
     /// <summary>
-    /// Another member as the cluster's state shows it now; <paramref name="Fingerprint"/> is null without one, and
-    /// <paramref name="OldestUp"/> is true for the oldest member that is up, unless this node is older still.
+    /// A member as the cluster's state shows it now: <paramref name="Fingerprint"/> is null without one, and
+    /// <paramref name="Age"/> is its place in Akka's age order (<see cref="Akka.Cluster.Member.AgeOrdering"/>), 0 the oldest.
     /// </summary>
-    public readonly record struct Seen(UniqueAddress Member, MemberStatus Status, string? Fingerprint, bool OlderThanSelf, bool OldestUp);
+    public readonly record struct Seen(UniqueAddress Member, MemberStatus Status, string? Fingerprint, int Age);
 
     /// <summary>What this node does about a member whose fingerprint differs from its own.</summary>
     public abstract record Verdict(Seen Other);
@@ -26,19 +26,28 @@ internal static class DowningCompatibility
     /// <summary>A younger member has no fingerprint: this node downs it.</summary>
     public sealed record Down(Seen Other) : Verdict(Other);
 
-    /// <summary>The first thing to do about the members that differ from <paramref name="mine"/>, or null when none needs anything.</summary>
-    public static Verdict? Check(string mine, IReadOnlyList<Seen> others)
+    /// <summary>
+    /// The first thing <paramref name="self"/> does about the <paramref name="others"/> whose fingerprint differs from its
+    /// own (<paramref name="mine"/>), or null when none needs anything.
+    /// </summary>
+    public static Verdict? Check(string mine, Seen self, IReadOnlyList<Seen> others)
     {
-        // Only the oldest up member speaks for the cluster: an older member that differs may itself be on its way out,
-        // and of two members joining at once neither is older than the other in any sense that matters.
-        if (others.FirstOrDefault(o => o.OldestUp) is { OldestUp: true } oldest && oldest.Fingerprint != mine)
+        // Only the oldest up member speaks for the cluster: an older member that differs may be on its way out, and
+        // members still joining speak for nobody.
+        var oldestUp = others.Append(self).Where(m => m.Status == MemberStatus.Up).OrderBy(m => m.Age).FirstOrDefault();
+        if (oldestUp.Status == MemberStatus.Up && oldestUp.Member != self.Member && oldestUp.Fingerprint != mine)
         {
-            return new Leave(oldest);
+            return new Leave(oldestUp);
         }
 
-        return others.FirstOrDefault(o => o is { Fingerprint: null, OlderThanSelf: false }
-            && o.Status is not (MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed)) is { Member: not null } younger
-            ? new Down(younger)
-            : null;
+        foreach (var other in others)
+        {
+            if (other.Fingerprint is null && other.Age > self.Age && other.Status is not (MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed))
+            {
+                return new Down(other);
+            }
+        }
+
+        return null;
     }
 }

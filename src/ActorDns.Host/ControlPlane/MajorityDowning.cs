@@ -181,7 +181,7 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
         }
 
         /// <summary>
-        /// False once this node leaves because an older member decides downing differently (C-23); downs a younger
+        /// False once this node leaves because the cluster's oldest up member decides downing differently (C-23); downs a younger
         /// member that carries no fingerprint, which cannot tell by itself.
         /// </summary>
         private bool Compatible(ClusterEvent.CurrentClusterState state, Member self)
@@ -191,12 +191,14 @@ public sealed class MajorityDowning(ActorSystem system, Cluster cluster) : IDown
                 return true;
             }
 
-            var oldestUp = state.Members.Where(m => m.Status == MemberStatus.Up).OrderBy(m => m, Member.AgeOrdering).FirstOrDefault();
-            var others = state.Members
-                .Where(m => m.UniqueAddress != self.UniqueAddress)
-                .Select(m => new DowningCompatibility.Seen(m.UniqueAddress, m.Status, Fingerprint(m), m.IsOlderThan(self), m.Equals(oldestUp)))
+            var byAge = state.Members
+                .Append(self)
+                .DistinctBy(m => m.UniqueAddress)
+                .OrderBy(m => m, Member.AgeOrdering)
+                .Select((m, age) => new DowningCompatibility.Seen(m.UniqueAddress, m.Status, Fingerprint(m), age))
                 .ToList();
-            switch (DowningCompatibility.Check(mine, others))
+            var me = byAge.Single(m => m.Member == self.UniqueAddress);
+            switch (DowningCompatibility.Check(mine, me, [.. byAge.Where(m => m.Member != self.UniqueAddress)]))
             {
                 case DowningCompatibility.Leave { Other: var other }:
                     _log.Error(
