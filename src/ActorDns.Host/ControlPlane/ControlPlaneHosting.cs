@@ -42,7 +42,7 @@ public static class ControlPlaneHosting
     /// other side of a partition downs itself at about the same moment; should both ever write one mesh, the journal's
     /// unique (persistence id, sequence number) key rejects the second writer's events. Who is downed is decided by
     /// MajorityDowning (decision 0033): only control-plane nodes vote, each counting the nodes it reaches itself. Every
-    /// node carries this configuration's fingerprint as a role, and leaves a cluster whose older members differ (decision 0044).
+    /// node carries this configuration's fingerprint as a role, and leaves a cluster whose oldest up member differs (decision 0044).
     /// </summary>
     internal static readonly string Downing = $$"""
         akka.cluster.downing-provider-class = "{{typeof(MajorityDowning).FullName}}, {{typeof(MajorityDowning).Assembly.GetName().Name}}"
