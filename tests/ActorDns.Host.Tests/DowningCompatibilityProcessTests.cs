@@ -24,6 +24,19 @@ public sealed class DowningCompatibilityProcessTests : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
+    /// <summary>An in-process member whose downing settings differ from ActorDns's, the first of its own cluster.</summary>
+    private static ActorSystem OldestMemberThatDiffers()
+    {
+        var member = DowningMember.Start("actordns", "resolver", "actordns.downing.stable-after = 2s");
+        var cluster = Cluster.Get(member);
+        cluster.Join(cluster.SelfAddress);
+        return member;
+    }
+
+    /// <summary>The node under test: <paramref name="args"/> and its remoting, API and data directory.</summary>
+    private ActorDnsProcess StartNode(params string[] args) => _node = ActorDnsProcess.Start(
+        [.. args, "--remoting", $"127.0.0.1:{_remoting}", "--api-address", _api.ToString(), "--data-dir", _dataDir]);
+
     public async Task DisposeAsync()
     {
         if (_node is not null)
@@ -37,56 +50,47 @@ public sealed class DowningCompatibilityProcessTests : IAsyncLifetime
     [Fact]
     public async Task Join_MemberWithoutFingerprint_TheNodeDownsItAndServesOn()
     {
-        _node = ActorDnsProcess.Start(
-            "standalone", "--remoting", $"127.0.0.1:{_remoting}", "--dns-address", $"127.0.0.1:{FreePort.Next()}=default",
-            "--api-address", _api.ToString(), "--upstream", $"127.0.0.1:{FreePort.Next()}", "--data-dir", _dataDir);
-        await _node.WaitReadyAsync(_api);
+        var node = StartNode("standalone", "--dns-address", $"127.0.0.1:{FreePort.Next()}=default", "--upstream", $"127.0.0.1:{FreePort.Next()}");
+        await node.WaitReadyAsync(_api);
         using var unmarked = DowningMember.Start("actordns", "resolver", marked: false);
 
         Cluster.Get(unmarked).Join(Address.Parse($"akka.tcp://actordns@127.0.0.1:{_remoting}"));
         await unmarked.WhenTerminated.WaitAsync(Within);
 
         Assert.IsType<CoordinatedShutdown.ClusterDowningReason>(CoordinatedShutdown.Get(unmarked).ShutdownReason);
-        Assert.Contains("joined with no downing fingerprint", _node.Output, StringComparison.Ordinal);
+        Assert.Contains("joined with no downing fingerprint", node.Output, StringComparison.Ordinal);
         using var http = new HttpClient { BaseAddress = new Uri($"http://{_api}") };
         Assert.True((await http.GetAsync("/health/ready")).IsSuccessStatusCode);
-        Assert.False(_node.HasExited);
+        Assert.False(node.HasExited);
     }
 
     [Fact]
     public async Task Join_OlderMemberDecidesDowningDifferently_TheNodeLeavesAndExitsWith4()
     {
-        using var older = DowningMember.Start("actordns", "resolver", "actordns.downing.stable-after = 2s");
-        var cluster = Cluster.Get(older);
-        cluster.Join(cluster.SelfAddress);
+        using var older = OldestMemberThatDiffers();
 
-        _node = ActorDnsProcess.Start(
-            "control-plane", "--remoting", $"127.0.0.1:{_remoting}", "--seed-node", cluster.SelfAddress.ToString(),
-            "--api-address", _api.ToString(), "--data-dir", _dataDir);
+        var node = StartNode("control-plane", "--seed-node", Cluster.Get(older).SelfAddress.ToString());
 
-        Assert.Equal(ActorDnsCli.IncompatibleDowningExitCode, await _node.WaitForExitAsync(Within));
-        Assert.Contains("decides downing differently", _node.Output, StringComparison.Ordinal);
-        Assert.Contains("actordns: left the cluster: its oldest member decides downing differently", _node.StandardError, StringComparison.Ordinal);
+        Assert.Equal(ActorDnsCli.IncompatibleDowningExitCode, await node.WaitForExitAsync(Within));
+        Assert.Contains("decides downing differently", node.Output, StringComparison.Ordinal);
+        Assert.Contains("actordns: left the cluster: its oldest member decides downing differently", node.StandardError, StringComparison.Ordinal);
         Assert.False(older.WhenTerminated.IsCompleted);
     }
 
     [Fact]
     public async Task Join_ResolverMeetsOlderMemberThatDiffers_LeavesTriesAgainAndKeepsRunning()
     {
-        using var older = DowningMember.Start("actordns", "resolver", "actordns.downing.stable-after = 2s");
-        var cluster = Cluster.Get(older);
-        cluster.Join(cluster.SelfAddress);
+        using var older = OldestMemberThatDiffers();
 
-        _node = ActorDnsProcess.Start(
-            "resolver", "--remoting", $"127.0.0.1:{_remoting}", "--seed-node", cluster.SelfAddress.ToString(),
-            "--dns-address", $"127.0.0.1:{FreePort.Next()}=default", "--upstream", $"127.0.0.1:{FreePort.Next()}",
-            "--api-address", _api.ToString(), "--data-dir", _dataDir);
+        var node = StartNode(
+            "resolver", "--seed-node", Cluster.Get(older).SelfAddress.ToString(),
+            "--dns-address", $"127.0.0.1:{FreePort.Next()}=default", "--upstream", $"127.0.0.1:{FreePort.Next()}");
 
         await Eventually.TrueAsync(
-            () => Task.FromResult(_node.Output.Split("decides downing differently").Length > 2),
+            () => Task.FromResult(node.Output.Split("decides downing differently").Length > 2),
             Within,
             "the resolver left twice, trying again in between");
-        Assert.False(_node.HasExited);
+        Assert.False(node.HasExited);
         using var http = new HttpClient { BaseAddress = new Uri($"http://{_api}") };
         Assert.True((await http.GetAsync("/health/live")).IsSuccessStatusCode);
     }
